@@ -1,0 +1,40 @@
+using Forwarder.Core.Frames;
+using Forwarder.Core.Services;
+
+namespace Forwarder.Core.Connections;
+
+/// <summary>
+/// One tracked flow, stored by value in the connection table's array: client, virtual and real
+/// addresses (host order), state, expiry on the engine's clock, and the next-hop MACs resolved when it opened.
+/// Kept small (see ConnectionTable.EntryBytes) since a director holds a million of them.
+/// </summary>
+public struct Connection
+{
+    public uint ClientAddress;
+    public uint VirtualAddress;
+    public uint DestinationAddress;
+    public ushort ClientPort;
+    public ushort VirtualPort;
+    public ushort DestinationPort;
+    public byte Protocol;
+    public TcpState State;
+    public ConnectionFlags Flags;
+    public ForwardingMethod Method;
+
+    /// <summary>Engine time (µs) after which the connection is gone unless a packet renews it.</summary>
+    public long ExpiresAt;
+
+    /// <summary>Next hop toward the real server, and toward the client for NAT replies.</summary>
+    public MacAddress ServerMac;
+    public MacAddress ClientMac;
+    public byte ServerInterface;
+    public byte ClientInterface;
+
+    public Destination? Destination;
+
+    // Links of the timer wheel's slot list (slot indexes, -1 for none).
+    internal int TimerNext;
+    internal int TimerPrev;
+
+    public readonly bool IsInUse => (Flags & ConnectionFlags.InUse) != 0;
+}

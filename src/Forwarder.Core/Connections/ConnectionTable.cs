@@ -1,0 +1,441 @@
+using System.Runtime.CompilerServices;
+using Forwarder.Core.Services;
+
+namespace Forwarder.Core.Connections;
+
+/// <summary>
+/// The director's connections: a growable array of <see cref="Connection"/> values, two open-addressing
+/// indexes into it (client side for every flow, real-server side for NAT replies), and a timer wheel on
+/// the engine's clock. Bounded by <see cref="Maximum"/>; nothing here allocates once the arrays have grown.
+/// As IPVS, a new connection counts as inactive on its destination until its state becomes ESTABLISHED.
+/// </summary>
+public sealed class ConnectionTable
+{
+    public const int DefaultMaximum = 1 << 20;
+    private const int InitialCapacity = 1 << 10;
+    private const long TickMicroseconds = 1000;
+    private const int WheelSize = 1 << 16;
+
+    private readonly ConnectionTimeouts _timeouts;
+    private readonly ulong _seed;
+    private readonly int[] _wheel = new int[WheelSize];
+    private Connection[] _entries = new Connection[InitialCapacity];
+    private int[] _clientIndex = new int[InitialCapacity * 2];
+    private int[] _serverIndex = new int[InitialCapacity * 2];
+    private int _indexMask = (InitialCapacity * 2) - 1;
+    private int _freeHead = -1;
+    private int _highWater;
+    private long _processedTick = long.MinValue;
+
+    public ConnectionTable(ConnectionTimeouts timeouts, int maximum = DefaultMaximum, ulong seed = 0x5EED_F0A2_D1E7_C0DEUL)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maximum, 1);
+        _timeouts = timeouts;
+        _seed = seed;
+        Maximum = maximum;
+        Array.Fill(_wheel, -1);
+    }
+
+    /// <summary>Bytes one connection costs at full size: its entry plus its share of both indexes.</summary>
+    public static int EntryBytes => Unsafe.SizeOf<Connection>() + (2 * 2 * sizeof(int));
+
+    public int Maximum { get; }
+
+    public int Count { get; private set; }
+
+    public long ExpiredCount { get; private set; }
+
+    public ConnectionTimeouts Timeouts => _timeouts;
+
+    public ref Connection this[int slot] => ref _entries[slot];
+
+    /// <summary>The slots in use, in slot order (for listings; not for the hot path).</summary>
+    public IEnumerable<int> Slots()
+    {
+        for (var slot = 0; slot < _highWater; slot++)
+        {
+            if (_entries[slot].IsInUse)
+            {
+                yield return slot;
+            }
+        }
+    }
+
+    /// <summary>The connection of a client-to-virtual-service packet, or -1. A connection past its expiry is expired now.</summary>
+    public int FindByClient(byte protocol, uint clientAddress, ushort clientPort, uint virtualAddress, ushort virtualPort, long now)
+    {
+        var hash = FlowHash.Compute(protocol, clientAddress, clientPort, virtualAddress, virtualPort, _seed);
+        var index = _clientIndex;
+        for (var position = (int)hash & _indexMask; ; position = (position + 1) & _indexMask)
+        {
+            var stored = index[position];
+            if (stored == 0)
+            {
+                return -1;
+            }
+            ref var entry = ref _entries[stored - 1];
+            if (entry.ClientAddress == clientAddress && entry.VirtualAddress == virtualAddress &&
+                entry.ClientPort == clientPort && entry.VirtualPort == virtualPort && entry.Protocol == protocol)
+            {
+                return Live(stored - 1, now);
+            }
+        }
+    }
+
+    /// <summary>The NAT connection a real server's reply belongs to (its source is the real server, its destination the client), or -1.</summary>
+    public int FindByServer(byte protocol, uint serverAddress, ushort serverPort, uint clientAddress, ushort clientPort, long now)
+    {
+        var hash = FlowHash.Compute(protocol, serverAddress, serverPort, clientAddress, clientPort, _seed);
+        var index = _serverIndex;
+        for (var position = (int)hash & _indexMask; ; position = (position + 1) & _indexMask)
+        {
+            var stored = index[position];
+            if (stored == 0)
+            {
+                return -1;
+            }
+            ref var entry = ref _entries[stored - 1];
+            if (entry.DestinationAddress == serverAddress && entry.ClientAddress == clientAddress &&
+                entry.DestinationPort == serverPort && entry.ClientPort == clientPort && entry.Protocol == protocol)
+            {
+                return Live(stored - 1, now);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Stores a new connection in state NONE, bound to its destination as inactive, expiring after the
+    /// NONE timeout unless a packet moves it on. Returns its slot, or -1 when the table is full.
+    /// </summary>
+    public int Add(in Connection connection, long now)
+    {
+        var slot = TakeSlot();
+        if (slot < 0)
+        {
+            return -1;
+        }
+        ref var entry = ref _entries[slot];
+        entry = connection;
+        entry.Flags |= ConnectionFlags.InUse | ConnectionFlags.Inactive;
+        if (entry.Method != ForwardingMethod.Masquerade)
+        {
+            entry.Flags |= ConnectionFlags.NoOutput;
+        }
+        entry.State = TcpState.None;
+        entry.ExpiresAt = now + _timeouts.TimeoutMicroseconds((IpProtocol)entry.Protocol, TcpState.None);
+        Count++;
+        if (entry.Destination is { } destination)
+        {
+            if ((entry.Flags & ConnectionFlags.Template) != 0)
+            {
+                destination.PersistentConnections++;
+            }
+            else
+            {
+                destination.InactiveConnections++;
+            }
+        }
+        InsertIndex(_clientIndex, HashClientSide(in entry), slot);
+        if (entry.Method == ForwardingMethod.Masquerade)
+        {
+            InsertIndex(_serverIndex, HashServerSide(in entry), slot);
+        }
+        StartTimers(now);
+        LinkTimer(slot);
+        return slot;
+    }
+
+    /// <summary>
+    /// A packet of the connection passed: moves a TCP connection through IPVS's state table (moving its
+    /// destination's active/inactive count when it enters or leaves ESTABLISHED) and renews its expiry.
+    /// </summary>
+    public void Touch(int slot, PacketDirection direction, byte tcpFlags, long now)
+    {
+        ref var entry = ref _entries[slot];
+        var oldState = entry.State;
+        if (entry.Protocol == (byte)IpProtocol.Tcp)
+        {
+            if ((entry.Flags & ConnectionFlags.NoOutput) != 0)
+            {
+                if (direction == PacketDirection.Output)
+                {
+                    entry.Flags &= ~ConnectionFlags.NoOutput;
+                }
+                else
+                {
+                    direction = PacketDirection.InputOnly;
+                }
+            }
+            var newState = TcpStateTable.NextState(oldState, direction, tcpFlags);
+            if (newState != oldState)
+            {
+                MoveActivity(ref entry, newState);
+                entry.State = newState;
+            }
+        }
+        var expires = now + _timeouts.TimeoutMicroseconds((IpProtocol)entry.Protocol, entry.State);
+        var shortened = expires < entry.ExpiresAt;
+        entry.ExpiresAt = expires;
+        if (shortened)
+        {
+            // The wheel only ever finds an entry late, never early, so a sooner expiry must be relinked.
+            UnlinkTimer(slot);
+            LinkTimer(slot);
+        }
+    }
+
+    /// <summary>Ends a connection: it leaves both indexes and the wheel and no longer counts on its destination.</summary>
+    public void Remove(int slot)
+    {
+        ref var entry = ref _entries[slot];
+        if (!entry.IsInUse)
+        {
+            return;
+        }
+        UnlinkTimer(slot);
+        RemoveIndex(_clientIndex, HashClientSide(in entry), slot);
+        if (entry.Method == ForwardingMethod.Masquerade)
+        {
+            RemoveIndex(_serverIndex, HashServerSide(in entry), slot);
+        }
+        if (entry.Destination is { } destination)
+        {
+            if ((entry.Flags & ConnectionFlags.Template) != 0)
+            {
+                destination.PersistentConnections--;
+            }
+            else if ((entry.Flags & ConnectionFlags.Inactive) != 0)
+            {
+                destination.InactiveConnections--;
+            }
+            else
+            {
+                destination.ActiveConnections--;
+            }
+        }
+        entry = default;
+        entry.TimerNext = _freeHead;
+        _freeHead = slot;
+        Count--;
+    }
+
+    /// <summary>Expires every connection whose time has passed by <paramref name="now"/>, to within one millisecond tick.</summary>
+    public void ExpireUntil(long now)
+    {
+        var target = (now / TickMicroseconds) - 1;
+        if (_processedTick == long.MinValue || target <= _processedTick)
+        {
+            return;
+        }
+        var steps = Math.Min(target - _processedTick, WheelSize);
+        for (var tick = _processedTick + 1; tick <= _processedTick + steps; tick++)
+        {
+            var wheelSlot = (int)(tick & (WheelSize - 1));
+            var slot = _wheel[wheelSlot];
+            _wheel[wheelSlot] = -1;
+            while (slot >= 0)
+            {
+                ref var entry = ref _entries[slot];
+                var next = entry.TimerNext;
+                entry.TimerPrev = NotLinked;
+                if (entry.ExpiresAt <= now)
+                {
+                    ExpiredCount++;
+                    Remove(slot);
+                }
+                else
+                {
+                    LinkTimer(slot);
+                }
+                slot = next;
+            }
+        }
+        _processedTick = target;
+    }
+
+    /// <summary>Expires, precisely, everything due by <paramref name="now"/> (for listings at a given moment).</summary>
+    public void ExpireExactly(long now)
+    {
+        ExpireUntil(now);
+        foreach (var slot in Slots().ToList())
+        {
+            if (_entries[slot].ExpiresAt <= now)
+            {
+                ExpiredCount++;
+                Remove(slot);
+            }
+        }
+    }
+
+    private const int NotLinked = int.MinValue;
+
+    private int Live(int slot, long now)
+    {
+        if (_entries[slot].ExpiresAt > now)
+        {
+            return slot;
+        }
+        ExpiredCount++;
+        Remove(slot);
+        return -1;
+    }
+
+    private static void MoveActivity(ref Connection entry, TcpState newState)
+    {
+        if (entry.Destination is not { } destination || (entry.Flags & ConnectionFlags.Template) != 0)
+        {
+            return;
+        }
+        var inactive = (entry.Flags & ConnectionFlags.Inactive) != 0;
+        if (!inactive && newState != TcpState.Established)
+        {
+            destination.ActiveConnections--;
+            destination.InactiveConnections++;
+            entry.Flags |= ConnectionFlags.Inactive;
+        }
+        else if (inactive && newState == TcpState.Established)
+        {
+            destination.ActiveConnections++;
+            destination.InactiveConnections--;
+            entry.Flags &= ~ConnectionFlags.Inactive;
+        }
+    }
+
+    private uint HashClientSide(in Connection c) =>
+        FlowHash.Compute(c.Protocol, c.ClientAddress, c.ClientPort, c.VirtualAddress, c.VirtualPort, _seed);
+
+    private uint HashServerSide(in Connection c) =>
+        FlowHash.Compute(c.Protocol, c.DestinationAddress, c.DestinationPort, c.ClientAddress, c.ClientPort, _seed);
+
+    private int TakeSlot()
+    {
+        if (_freeHead >= 0)
+        {
+            var slot = _freeHead;
+            _freeHead = _entries[slot].TimerNext;
+            return slot;
+        }
+        if (_highWater == _entries.Length)
+        {
+            if (_entries.Length >= Maximum)
+            {
+                return -1;
+            }
+            Grow(Math.Min(_entries.Length * 2, Maximum));
+        }
+        return _highWater++;
+    }
+
+    private void Grow(int capacity)
+    {
+        Array.Resize(ref _entries, capacity);
+        var indexSize = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)capacity * 2);
+        _clientIndex = new int[indexSize];
+        _serverIndex = new int[indexSize];
+        _indexMask = indexSize - 1;
+        for (var slot = 0; slot < _highWater; slot++)
+        {
+            ref var entry = ref _entries[slot];
+            if (!entry.IsInUse)
+            {
+                continue;
+            }
+            InsertIndex(_clientIndex, HashClientSide(in entry), slot);
+            if (entry.Method == ForwardingMethod.Masquerade)
+            {
+                InsertIndex(_serverIndex, HashServerSide(in entry), slot);
+            }
+        }
+    }
+
+    private void InsertIndex(int[] index, uint hash, int slot)
+    {
+        var position = (int)hash & _indexMask;
+        while (index[position] != 0)
+        {
+            position = (position + 1) & _indexMask;
+        }
+        index[position] = slot + 1;
+    }
+
+    /// <summary>Linear-probing deletion by backward shift, so no tombstones lengthen later probes.</summary>
+    private void RemoveIndex(int[] index, uint hash, int slot)
+    {
+        var hole = (int)hash & _indexMask;
+        while (index[hole] != slot + 1)
+        {
+            if (index[hole] == 0)
+            {
+                return;
+            }
+            hole = (hole + 1) & _indexMask;
+        }
+        var serverSide = ReferenceEquals(index, _serverIndex);
+        var probe = hole;
+        while (true)
+        {
+            probe = (probe + 1) & _indexMask;
+            var stored = index[probe];
+            if (stored == 0)
+            {
+                break;
+            }
+            ref var moved = ref _entries[stored - 1];
+            var home = (int)(serverSide ? HashServerSide(in moved) : HashClientSide(in moved)) & _indexMask;
+            // The entry may fill the hole unless its home lies cyclically in (hole, probe].
+            var homeAfterHole = hole <= probe ? home > hole && home <= probe : home > hole || home <= probe;
+            if (!homeAfterHole)
+            {
+                index[hole] = stored;
+                hole = probe;
+            }
+        }
+        index[hole] = 0;
+    }
+
+    private void StartTimers(long now)
+    {
+        if (_processedTick == long.MinValue)
+        {
+            _processedTick = (now / TickMicroseconds) - 1;
+        }
+    }
+
+    private void LinkTimer(int slot)
+    {
+        ref var entry = ref _entries[slot];
+        var tick = Math.Max(entry.ExpiresAt / TickMicroseconds, _processedTick + 1);
+        var wheelSlot = (int)(tick & (WheelSize - 1));
+        var head = _wheel[wheelSlot];
+        entry.TimerNext = head;
+        entry.TimerPrev = -2 - wheelSlot;
+        if (head >= 0)
+        {
+            _entries[head].TimerPrev = slot;
+        }
+        _wheel[wheelSlot] = slot;
+    }
+
+    private void UnlinkTimer(int slot)
+    {
+        ref var entry = ref _entries[slot];
+        if (entry.TimerPrev == NotLinked)
+        {
+            return;
+        }
+        if (entry.TimerPrev >= 0)
+        {
+            _entries[entry.TimerPrev].TimerNext = entry.TimerNext;
+        }
+        else
+        {
+            _wheel[-2 - entry.TimerPrev] = entry.TimerNext;
+        }
+        if (entry.TimerNext >= 0)
+        {
+            _entries[entry.TimerNext].TimerPrev = entry.TimerPrev;
+        }
+        entry.TimerPrev = NotLinked;
+        entry.TimerNext = -1;
+    }
+}

@@ -1,0 +1,46 @@
+namespace Forwarder.Core.Engine;
+
+/// <summary>What the engine did with one frame. Every outcome has a counter; the drop reasons say why nothing went out.</summary>
+public enum FrameOutcome
+{
+    /// <summary>Rewritten and sent on.</summary>
+    Forwarded,
+
+    /// <summary>Answered by the director itself (ARP, ICMP echo).</summary>
+    Answered,
+
+    /// <summary>Not addressed to the director or to anything it serves: left alone.</summary>
+    NotOurs,
+
+    /// <summary>Shorter than its headers say, or with impossible header fields.</summary>
+    DroppedMalformed,
+
+    DroppedBadIpChecksum,
+
+    /// <summary>An IPv4 fragment (see README: fragments are refused).</summary>
+    DroppedFragment,
+
+    /// <summary>An 802.1Q-tagged frame: the director serves untagged links only.</summary>
+    DroppedVlanTagged,
+
+    /// <summary>A TCP segment other than a SYN for a virtual service, with no connection (as IPVS).</summary>
+    DroppedNoConnection,
+
+    /// <summary>A new flow for a service with no usable real server.</summary>
+    DroppedNoDestination,
+
+    /// <summary>A new flow refused because the connection table is full.</summary>
+    DroppedTableFull,
+
+    /// <summary>The next hop's MAC address is unknown.</summary>
+    DroppedNoNeighbor,
+
+    /// <summary>A routed reply whose TTL ran out.</summary>
+    DroppedTtlExceeded,
+
+    /// <summary>The caller's output buffer had no room left.</summary>
+    DroppedOutputFull,
+
+    /// <summary>A connection whose forwarding method this build cannot send.</summary>
+    DroppedUnsupportedMethod,
+}

@@ -1,0 +1,79 @@
+using System.Buffers.Binary;
+using Forwarder.Core.Engine;
+
+namespace Forwarder.Core.Frames;
+
+/// <summary>
+/// Checks an Ethernet II frame carrying IPv4 the way the kernel's <c>ip_rcv</c> would before IPVS sees it
+/// (version, header length, total length, header checksum) and reads the TCP/UDP ports and flags.
+/// </summary>
+public static class Ipv4Parser
+{
+    /// <summary>Null when the frame is a well-formed IPv4 packet, else the outcome that ends its processing.</summary>
+    public static FrameOutcome? Parse(ReadOnlySpan<byte> frame, out PacketFields fields)
+    {
+        fields = default;
+        var ip = frame[FrameLayout.EthernetHeaderLength..];
+        if (ip.Length < FrameLayout.Ipv4MinimumHeaderLength)
+        {
+            return FrameOutcome.DroppedMalformed;
+        }
+        var versionAndLength = ip[FrameLayout.Ipv4VersionAndLength];
+        var headerLength = (versionAndLength & 0x0F) * 4;
+        var totalLength = BinaryPrimitives.ReadUInt16BigEndian(ip[FrameLayout.Ipv4TotalLength..]);
+        if ((versionAndLength >> 4) != 4 || headerLength < FrameLayout.Ipv4MinimumHeaderLength ||
+            totalLength < headerLength || totalLength > ip.Length)
+        {
+            return FrameOutcome.DroppedMalformed;
+        }
+        if (InternetChecksum.Finish(InternetChecksum.Add(0, ip[..headerLength])) != 0)
+        {
+            return FrameOutcome.DroppedBadIpChecksum;
+        }
+        fields.IpHeaderLength = headerLength;
+        fields.TotalLength = totalLength;
+        fields.Ttl = ip[FrameLayout.Ipv4Ttl];
+        fields.Protocol = ip[FrameLayout.Ipv4Protocol];
+        fields.Source = BinaryPrimitives.ReadUInt32BigEndian(ip[FrameLayout.Ipv4Source..]);
+        fields.Destination = BinaryPrimitives.ReadUInt32BigEndian(ip[FrameLayout.Ipv4Destination..]);
+        var fragment = BinaryPrimitives.ReadUInt16BigEndian(ip[FrameLayout.Ipv4FlagsAndFragment..]);
+        fields.IsFragment = (fragment & (FrameLayout.Ipv4MoreFragments | FrameLayout.Ipv4FragmentOffsetMask)) != 0;
+        fields.TransportOffset = FrameLayout.EthernetHeaderLength + headerLength;
+        if (fields.IsFragment)
+        {
+            return null;
+        }
+        var transport = ip[headerLength..totalLength];
+        switch (fields.Protocol)
+        {
+            case FrameLayout.ProtocolTcp:
+                if (transport.Length < FrameLayout.TcpMinimumHeaderLength)
+                {
+                    return FrameOutcome.DroppedMalformed;
+                }
+                var dataOffset = (transport[FrameLayout.TcpDataOffset] >> 4) * 4;
+                if (dataOffset < FrameLayout.TcpMinimumHeaderLength || dataOffset > transport.Length)
+                {
+                    return FrameOutcome.DroppedMalformed;
+                }
+                fields.TcpFlags = transport[FrameLayout.TcpFlags];
+                break;
+            case FrameLayout.ProtocolUdp:
+                if (transport.Length < FrameLayout.UdpHeaderLength)
+                {
+                    return FrameOutcome.DroppedMalformed;
+                }
+                var udpLength = BinaryPrimitives.ReadUInt16BigEndian(transport[FrameLayout.UdpLength..]);
+                if (udpLength < FrameLayout.UdpHeaderLength || udpLength > transport.Length)
+                {
+                    return FrameOutcome.DroppedMalformed;
+                }
+                break;
+            default:
+                return null;
+        }
+        fields.SourcePort = BinaryPrimitives.ReadUInt16BigEndian(transport[FrameLayout.SourcePort..]);
+        fields.DestinationPort = BinaryPrimitives.ReadUInt16BigEndian(transport[FrameLayout.DestinationPort..]);
+        return null;
+    }
+}

@@ -1,0 +1,17 @@
+namespace Forwarder.Core.Scheduling;
+
+/// <summary>The schedulers by the names ipvsadm's -s takes. Adding a scheduler is one line here.</summary>
+public static class SchedulerRegistry
+{
+    private static readonly Dictionary<string, Func<IScheduler>> Factories = new(StringComparer.Ordinal)
+    {
+        ["rr"] = () => new RoundRobinScheduler(),
+    };
+
+    public static IReadOnlyCollection<string> Names => Factories.Keys;
+
+    public static bool IsKnown(string name) => Factories.ContainsKey(name);
+
+    /// <summary>A fresh scheduler with its own state, or null for a name the director does not have.</summary>
+    public static IScheduler? Create(string name) => Factories.TryGetValue(name, out var factory) ? factory() : null;
+}

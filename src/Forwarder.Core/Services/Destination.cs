@@ -1,0 +1,59 @@
+using Forwarder.Core.Frames;
+
+namespace Forwarder.Core.Services;
+
+/// <summary>A real server of a virtual service, with the weight and connection counts the schedulers read.</summary>
+public sealed class Destination
+{
+    public Destination(VirtualService service, Ipv4Address address, ushort port, ForwardingMethod method, int weight)
+    {
+        Service = service;
+        Address = address;
+        Port = port;
+        Method = method;
+        Weight = weight;
+    }
+
+    public VirtualService Service { get; }
+
+    public Ipv4Address Address { get; }
+
+    public ushort Port { get; }
+
+    public ForwardingMethod Method { get; set; }
+
+    /// <summary>0 makes the destination quiescent: no new connections, existing ones go on.</summary>
+    public int Weight { get; set; }
+
+    /// <summary>ipvsadm -x: at this many connections (active + inactive) the destination is overloaded; 0 means no limit.</summary>
+    public int UpperThreshold { get; set; }
+
+    /// <summary>ipvsadm -y: below this the overload mark is cleared (0: below three quarters of the upper threshold).</summary>
+    public int LowerThreshold { get; set; }
+
+    /// <summary>Connections in ESTABLISHED.</summary>
+    public int ActiveConnections { get; set; }
+
+    /// <summary>Connections in every other state.</summary>
+    public int InactiveConnections { get; set; }
+
+    /// <summary>Persistence templates pointing here.</summary>
+    public int PersistentConnections { get; set; }
+
+    public bool IsOverloaded { get; set; }
+
+    /// <summary>False once removed from its service: its remaining connections still use it until they end.</summary>
+    public bool IsAvailable { get; set; } = true;
+
+    /// <summary>The MAC of the real server (or of the hop toward it), filled in by the engine when it resolves it.</summary>
+    public MacAddress NextHopMac { get; set; }
+
+    public int NextHopInterface { get; set; } = -1;
+
+    public TrafficCounters Counters { get; } = new();
+
+    /// <summary>As <c>ip_vs_dest_conn_overhead</c>: an active connection weighs 256 inactive ones.</summary>
+    public long Overhead => ((long)ActiveConnections << 8) + InactiveConnections;
+
+    public override string ToString() => $"{Address}:{Port}";
+}

@@ -1,0 +1,6 @@
+using Forwarder.Core.Frames;
+
+namespace Forwarder.Core.Services;
+
+/// <summary>The settings of an ipvsadm -a/-e: which real server and how it is used.</summary>
+public sealed record DestinationSpec(Ipv4Address Address, ushort Port, ForwardingMethod Method = ForwardingMethod.DirectRoute, int Weight = 1, int UpperThreshold = 0, int LowerThreshold = 0);

@@ -1,0 +1,45 @@
+namespace Forwarder.Core.Services;
+
+/// <summary>A refused rule-table edit, carrying ipvsadm's own message for it.</summary>
+public sealed class IpvsException : Exception
+{
+    public IpvsException(IpvsError error)
+        : base(Describe(error))
+    {
+        Error = error;
+    }
+
+    public IpvsException(IpvsError error, string message)
+        : base(message)
+    {
+        Error = error;
+    }
+
+    public IpvsException()
+    {
+    }
+
+    public IpvsException(string message)
+        : base(message)
+    {
+    }
+
+    public IpvsException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    public IpvsError Error { get; }
+
+    /// <summary>The text libipvs's <c>ipvs_strerror</c> gives for each case.</summary>
+    public static string Describe(IpvsError error) => error switch
+    {
+        IpvsError.ServiceExists => "Service already exists",
+        IpvsError.NoSuchService => "No such service",
+        IpvsError.ServiceNotDefined => "Service not defined",
+        IpvsError.DestinationExists => "Destination already exists",
+        IpvsError.NoSuchDestination => "No such destination",
+        IpvsError.SchedulerNotFound => "Scheduler not found",
+        _ => "Invalid argument",
+    };
+}

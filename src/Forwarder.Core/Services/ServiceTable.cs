@@ -1,0 +1,121 @@
+using Forwarder.Core.Scheduling;
+
+namespace Forwarder.Core.Services;
+
+/// <summary>
+/// The virtual services and their real servers: what ipvsadm edits and the engine reads.
+/// Every edit is checked whole before anything changes, so a refused edit leaves the table as it was.
+/// Not thread-safe: the director applies edits on the engine's own thread.
+/// </summary>
+public sealed class ServiceTable
+{
+    private readonly Dictionary<ServiceKey, VirtualService> _services = new();
+
+    public IReadOnlyCollection<VirtualService> Services => _services.Values;
+
+    /// <summary>Raised after a destination leaves the table, so connection tracking can let its flows finish.</summary>
+    public event Action<Destination>? DestinationRemoved;
+
+    public int Count => _services.Count;
+
+    public bool TryGet(in ServiceKey key, out VirtualService service) => _services.TryGetValue(key, out service!);
+
+    public VirtualService AddService(ServiceSpec spec)
+    {
+        if (_services.ContainsKey(spec.Key))
+        {
+            throw new IpvsException(IpvsError.ServiceExists);
+        }
+        var scheduler = CreateScheduler(spec.SchedulerName);
+        var service = new VirtualService(spec.Key, scheduler);
+        ApplySettings(service, spec);
+        scheduler.Initialize(service);
+        _services.Add(spec.Key, service);
+        return service;
+    }
+
+    public void EditService(ServiceSpec spec)
+    {
+        var service = Get(spec.Key, IpvsError.NoSuchService);
+        if (spec.SchedulerName != service.Scheduler.Name)
+        {
+            // As IPVS: a new scheduler starts with fresh state over the current list.
+            var scheduler = CreateScheduler(spec.SchedulerName);
+            service.Scheduler = scheduler;
+            scheduler.Initialize(service);
+        }
+        ApplySettings(service, spec);
+    }
+
+    public void DeleteService(ServiceKey key)
+    {
+        var service = Get(key, IpvsError.NoSuchService);
+        _services.Remove(key);
+        foreach (var destination in service.Destinations)
+        {
+            destination.IsAvailable = false;
+            DestinationRemoved?.Invoke(destination);
+        }
+    }
+
+    public void Clear()
+    {
+        foreach (var key in _services.Keys.ToList())
+        {
+            DeleteService(key);
+        }
+    }
+
+    public Destination AddDestination(ServiceKey key, DestinationSpec spec)
+    {
+        var service = Get(key, IpvsError.ServiceNotDefined);
+        if (service.FindDestination(spec.Address, spec.Port) is not null)
+        {
+            throw new IpvsException(IpvsError.DestinationExists);
+        }
+        var destination = new Destination(service, spec.Address, spec.Port, spec.Method, spec.Weight);
+        ApplySettings(destination, spec);
+        service.InsertAtHead(destination);
+        service.Scheduler.OnDestinationAdded(service, destination);
+        return destination;
+    }
+
+    public void EditDestination(ServiceKey key, DestinationSpec spec)
+    {
+        var service = Get(key, IpvsError.ServiceNotDefined);
+        var destination = service.FindDestination(spec.Address, spec.Port) ?? throw new IpvsException(IpvsError.NoSuchDestination);
+        ApplySettings(destination, spec);
+        service.Scheduler.OnDestinationUpdated(service, destination);
+    }
+
+    public void DeleteDestination(ServiceKey key, Frames.Ipv4Address address, ushort port)
+    {
+        var service = Get(key, IpvsError.ServiceNotDefined);
+        var destination = service.FindDestination(address, port) ?? throw new IpvsException(IpvsError.NoSuchDestination);
+        var index = service.Unlink(destination);
+        destination.IsAvailable = false;
+        service.Scheduler.OnDestinationRemoved(service, destination, index);
+        DestinationRemoved?.Invoke(destination);
+    }
+
+    private VirtualService Get(ServiceKey key, IpvsError missing) =>
+        _services.TryGetValue(key, out var service) ? service : throw new IpvsException(missing);
+
+    private static IScheduler CreateScheduler(string name) =>
+        SchedulerRegistry.Create(name) ?? throw new IpvsException(IpvsError.SchedulerNotFound);
+
+    private static void ApplySettings(VirtualService service, ServiceSpec spec)
+    {
+        service.PersistenceTimeout = spec.PersistenceTimeout;
+        service.PersistenceMask = new Frames.Ipv4Address(spec.PersistenceMask);
+        service.SchedulerFlags = spec.SchedulerFlags;
+    }
+
+    private static void ApplySettings(Destination destination, DestinationSpec spec)
+    {
+        destination.Method = spec.Method;
+        destination.Weight = spec.Weight;
+        destination.UpperThreshold = spec.UpperThreshold;
+        destination.LowerThreshold = spec.LowerThreshold;
+    }
+}

@@ -1,0 +1,56 @@
+using Forwarder.Core.Frames;
+using Forwarder.Core.Scheduling;
+
+namespace Forwarder.Core.Services;
+
+/// <summary>A virtual service (ipvsadm -A): its key, scheduler, persistence and real servers in the kernel's list order.</summary>
+public sealed class VirtualService
+{
+    private readonly List<Destination> _destinations = new();
+
+    public VirtualService(ServiceKey key, IScheduler scheduler)
+    {
+        Key = key;
+        Scheduler = scheduler;
+    }
+
+    public ServiceKey Key { get; }
+
+    public IpProtocol Protocol => Key.Protocol;
+
+    public Ipv4Address Address => new(Key.Address);
+
+    public ushort Port => Key.Port;
+
+    public IScheduler Scheduler { get; set; }
+
+    /// <summary>-b: scheduler flags such as sh-fallback, kept as given.</summary>
+    public string SchedulerFlags { get; set; } = string.Empty;
+
+    /// <summary>-p: persistence timeout in seconds, or null when the service is not persistent.</summary>
+    public int? PersistenceTimeout { get; set; }
+
+    /// <summary>-M: the netmask applied to the client address for persistence.</summary>
+    public Ipv4Address PersistenceMask { get; set; } = new(uint.MaxValue);
+
+    /// <summary>The real servers, head first: as IPVS, a new one is inserted at the head.</summary>
+    public IReadOnlyList<Destination> Destinations => _destinations;
+
+    public TrafficCounters Counters { get; } = new();
+
+    public Destination? FindDestination(Ipv4Address address, ushort port) =>
+        _destinations.Find(d => d.Address == address && d.Port == port);
+
+    public int IndexOf(Destination destination) => _destinations.IndexOf(destination);
+
+    internal void InsertAtHead(Destination destination) => _destinations.Insert(0, destination);
+
+    internal int Unlink(Destination destination)
+    {
+        var index = _destinations.IndexOf(destination);
+        _destinations.RemoveAt(index);
+        return index;
+    }
+
+    public override string ToString() => $"{Protocol} {Address}:{Port}";
+}

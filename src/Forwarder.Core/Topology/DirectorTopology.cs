@@ -1,0 +1,88 @@
+using Forwarder.Core.Frames;
+
+namespace Forwarder.Core.Topology;
+
+/// <summary>
+/// The director's interfaces, its static neighbours, its default route and the networks it masquerades:
+/// read from a topology file in replay, from the system when live.
+/// </summary>
+public sealed class DirectorTopology
+{
+    private readonly Dictionary<uint, Neighbor> _neighbors = new();
+
+    public DirectorTopology(IReadOnlyList<DirectorInterface> interfaces)
+    {
+        if (interfaces.Count == 0)
+        {
+            throw new ArgumentException("a director needs at least one interface", nameof(interfaces));
+        }
+        Interfaces = interfaces;
+        Public = interfaces.FirstOrDefault(i => i.Role == InterfaceRole.Public)
+            ?? throw new ArgumentException("a director needs a public interface", nameof(interfaces));
+        Private = interfaces.FirstOrDefault(i => i.Role == InterfaceRole.Private) ?? Public;
+    }
+
+    public IReadOnlyList<DirectorInterface> Interfaces { get; }
+
+    /// <summary>The interface facing the clients, where virtual services are reached.</summary>
+    public DirectorInterface Public { get; }
+
+    /// <summary>The interface facing the real servers (the public one when the director has only one).</summary>
+    public DirectorInterface Private { get; }
+
+    public Ipv4Address? DefaultGateway { get; set; }
+
+    public List<(Ipv4Address Network, int PrefixLength)> MasqueradedNetworks { get; } = new();
+
+    public IEnumerable<Neighbor> Neighbors => _neighbors.Values;
+
+    public void AddNeighbor(Neighbor neighbor) => _neighbors[neighbor.Address.Value] = neighbor;
+
+    public bool TryGetNeighbor(uint address, out Neighbor neighbor) => _neighbors.TryGetValue(address, out neighbor);
+
+    public DirectorInterface? FindInterface(string name) => Interfaces.FirstOrDefault(i => i.Name == name);
+
+    /// <summary>The interface whose subnet holds <paramref name="address"/>, or null when it is off-link.</summary>
+    public DirectorInterface? FindOnLinkInterface(uint address)
+    {
+        foreach (var candidate in Interfaces)
+        {
+            if (candidate.IsOnLink(new Ipv4Address(address)))
+            {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>True when <paramref name="address"/> is one of the director's own interface addresses.</summary>
+    public bool IsOwnAddress(uint address)
+    {
+        foreach (var candidate in Interfaces)
+        {
+            if (candidate.Address.Value == address)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// The next hop toward <paramref name="address"/>: the host itself when it is on a link of ours,
+    /// else the default gateway; the route's interface and the hop's MAC when the hop is a known neighbour.
+    /// </summary>
+    public bool TryResolveNextHop(uint address, out Neighbor nextHop)
+    {
+        if (_neighbors.TryGetValue(address, out nextHop) && FindOnLinkInterface(address) is not null)
+        {
+            return true;
+        }
+        if (FindOnLinkInterface(address) is null && DefaultGateway is { } gateway && _neighbors.TryGetValue(gateway.Value, out nextHop))
+        {
+            return true;
+        }
+        nextHop = default;
+        return false;
+    }
+}
