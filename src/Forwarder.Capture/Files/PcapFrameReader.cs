@@ -1,0 +1,62 @@
+using PacketDotNet;
+using SharpPcap;
+using SharpPcap.LibPcap;
+
+namespace Forwarder.Capture.Files;
+
+/// <summary>
+/// Reads an Ethernet capture file through libpcap (SharpPcap), frame by frame. A truncated or corrupt
+/// file is reported with the number of the frame where reading failed.
+/// </summary>
+public sealed class PcapFrameReader : IDisposable
+{
+    private readonly CaptureFileReaderDevice _device;
+    private int _read;
+
+    public PcapFrameReader(string path)
+    {
+        Path = path;
+        if (!File.Exists(path))
+        {
+            throw new CaptureFileException($"{path}: no such file");
+        }
+        _device = new CaptureFileReaderDevice(path);
+        try
+        {
+            _device.Open(new DeviceConfiguration { TimestampResolution = TimestampResolution.Microsecond });
+        }
+        catch (PcapException failure)
+        {
+            throw new CaptureFileException($"{path}: not a readable capture ({failure.Message.Trim()})", failure);
+        }
+        if (_device.LinkType != LinkLayers.Ethernet)
+        {
+            _device.Close();
+            throw new CaptureFileException($"{path}: link type {_device.LinkType}, only Ethernet captures can be replayed");
+        }
+    }
+
+    public string Path { get; }
+
+    /// <summary>The next frame, or null at the end of the file.</summary>
+    public CapturedFrame? Next()
+    {
+        var status = _device.GetNextPacket(out var capture);
+        switch (status)
+        {
+            case GetPacketStatus.PacketRead:
+                _read++;
+                var time = capture.Header.Timeval;
+                return new CapturedFrame(_read, ((long)time.Seconds * 1_000_000) + (long)time.MicroSeconds, capture.Data.ToArray());
+            case GetPacketStatus.NoRemainingPackets:
+                return null;
+            default:
+                throw new CaptureFileException($"{Path}: frame {_read + 1}: {Describe(_device.LastError)}");
+        }
+    }
+
+    public void Dispose() => _device.Close();
+
+    private static string Describe(string? error) =>
+        string.IsNullOrWhiteSpace(error) ? "unreadable record (truncated or corrupt capture)" : error.Trim();
+}

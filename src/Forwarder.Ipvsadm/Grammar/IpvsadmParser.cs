@@ -1,0 +1,359 @@
+using System.Globalization;
+using CommandLine;
+using Forwarder.Core.Frames;
+using Forwarder.Core.Services;
+using Forwarder.Ipvsadm.Naming;
+
+namespace Forwarder.Ipvsadm.Grammar;
+
+/// <summary>
+/// Turns an ipvsadm command line into an <see cref="IpvsadmCommand"/>, refusing what ipvsadm refuses
+/// with ipvsadm's own words (<c>parse_options</c>, <c>process_options</c>, <c>generic_opt_check</c>).
+/// </summary>
+public sealed class IpvsadmParser
+{
+    public const string TryHelp = "Try `ipvsadm -h' or 'ipvsadm --help' for more information.";
+
+    /// <summary>ipvsadm's default persistence timeout (IPVS_SVC_PERSISTENT_TIMEOUT) and its upper bound.</summary>
+    public const int DefaultPersistence = 300;
+    private const int MaximumTimeout = 86400 * 31;
+
+    // Stands for "-p given without a value", which CommandLineParser cannot express.
+    private const string PersistenceDefaultMarker = "\u0001";
+
+    private static readonly Dictionary<string, IpvsadmCommandKind> CommandOptions = new(StringComparer.Ordinal)
+    {
+        ["-A"] = IpvsadmCommandKind.AddService, ["--add-service"] = IpvsadmCommandKind.AddService,
+        ["-E"] = IpvsadmCommandKind.EditService, ["--edit-service"] = IpvsadmCommandKind.EditService,
+        ["-D"] = IpvsadmCommandKind.DeleteService, ["--delete-service"] = IpvsadmCommandKind.DeleteService,
+        ["-C"] = IpvsadmCommandKind.Clear, ["--clear"] = IpvsadmCommandKind.Clear,
+        ["-R"] = IpvsadmCommandKind.Restore, ["--restore"] = IpvsadmCommandKind.Restore,
+        ["-S"] = IpvsadmCommandKind.Save, ["--save"] = IpvsadmCommandKind.Save,
+        ["-a"] = IpvsadmCommandKind.AddServer, ["--add-server"] = IpvsadmCommandKind.AddServer,
+        ["-e"] = IpvsadmCommandKind.EditServer, ["--edit-server"] = IpvsadmCommandKind.EditServer,
+        ["-d"] = IpvsadmCommandKind.DeleteServer, ["--delete-server"] = IpvsadmCommandKind.DeleteServer,
+        ["-L"] = IpvsadmCommandKind.List, ["-l"] = IpvsadmCommandKind.List, ["--list"] = IpvsadmCommandKind.List,
+        ["-Z"] = IpvsadmCommandKind.Zero, ["--zero"] = IpvsadmCommandKind.Zero,
+        ["--set"] = IpvsadmCommandKind.SetTimeouts,
+        ["-h"] = IpvsadmCommandKind.Help, ["--help"] = IpvsadmCommandKind.Help,
+        ["-v"] = IpvsadmCommandKind.Version, ["--version"] = IpvsadmCommandKind.Version,
+    };
+
+    private readonly ServiceNames _serviceNames;
+    private readonly HostNames _hostNames;
+
+    public IpvsadmParser(ServiceNames? serviceNames = null, HostNames? hostNames = null)
+    {
+        _serviceNames = serviceNames ?? ServiceNames.System;
+        _hostNames = hostNames ?? HostNames.System;
+    }
+
+    public IpvsadmCommand Parse(IReadOnlyList<string> args)
+    {
+        if (args.Count == 0)
+        {
+            // As ipvsadm: no arguments lists the table.
+            return new IpvsadmCommand(IpvsadmCommandKind.List);
+        }
+        // ipvsadm takes the command from the first option; anything else first is a usage error.
+        if (FirstCommand(args[0]) is null)
+        {
+            throw new IpvsadmUsageException(TryHelp, 255);
+        }
+
+        var arguments = BindOptions(FillOptionalPersistence(args));
+        var kind = SingleCommand(arguments);
+        if (kind is IpvsadmCommandKind.Help or IpvsadmCommandKind.Version)
+        {
+            return new IpvsadmCommand(kind);
+        }
+        var given = GivenOptions(arguments);
+        var protocol = arguments.UdpService is not null ? IpProtocol.Udp : IpProtocol.Tcp;
+
+        ServiceKey? service = null;
+        if (arguments.FwmarkService is not null)
+        {
+            throw new IpvsadmUsageException("firewall-mark services (-f) are not supported: the director sees no netfilter marks");
+        }
+        if ((arguments.TcpService ?? arguments.UdpService) is { } serviceText)
+        {
+            var (address, port, hasPort) = ParseAddressPort(serviceText, protocol)
+                ?? throw new IpvsadmUsageException("illegal virtual server address[:port] specified");
+            _ = hasPort;
+            service = new ServiceKey(protocol, address.Value, port);
+        }
+
+        var persistence = arguments.Persistent is { } persistentText
+            ? persistentText == PersistenceDefaultMarker ? DefaultPersistence : ParseTimeout(persistentText, 1)
+            : (int?)null;
+        var mask = uint.MaxValue;
+        if (arguments.Netmask is { } maskText)
+        {
+            mask = (_hostNames.TryResolve(maskText, out var parsedMask) ? parsedMask : (Ipv4Address?)null)?.Value
+                ?? throw new IpvsadmUsageException("illegal virtual server persistent mask specified");
+        }
+
+        DestinationSpec? destination = null;
+        if (arguments.RealServer is { } serverText)
+        {
+            var (address, port, hasPort) = ParseAddressPort(serverText, protocol)
+                ?? throw new IpvsadmUsageException("illegal real server address[:port] specified");
+            var method = arguments.Masquerading ? ForwardingMethod.Masquerade
+                : arguments.Ipip ? ForwardingMethod.Tunnel
+                : ForwardingMethod.DirectRoute;
+            // As ipvsadm: no port means the service's; direct routing and tunnelling cannot change the port.
+            if (!hasPort || method != ForwardingMethod.Masquerade)
+            {
+                port = service?.Port ?? port;
+            }
+            destination = new DestinationSpec(address, port, method,
+                ParseNumber(arguments.Weight, 0, 65535, "illegal weight specified", 1),
+                ParseNumber(arguments.UpperThreshold, 0, int.MaxValue, "illegal u_threshold specified", 0),
+                ParseNumber(arguments.LowerThreshold, 0, int.MaxValue, "illegal l_threshold specified", 0));
+        }
+
+        (int, int, int)? timeouts = null;
+        if (arguments.Set is { } set)
+        {
+            var values = set.ToArray();
+            if (values.Length != 3)
+            {
+                throw new IpvsadmUsageException("--set option requires 3 timeout values");
+            }
+            timeouts = (ParseTimeout(values[0], 0), ParseTimeout(values[1], 0), ParseTimeout(values[2], 0));
+        }
+
+        OptionRules.Check(kind, given);
+
+        ServiceSpec? settings = null;
+        if (kind is IpvsadmCommandKind.AddService or IpvsadmCommandKind.EditService && service is { } key)
+        {
+            if (key.Port == 0 && persistence is null)
+            {
+                throw new IpvsadmUsageException("Zero port specified for non-persistent service");
+            }
+            if (arguments.OnePacket && key.Protocol != IpProtocol.Udp)
+            {
+                throw new IpvsadmUsageException("One-Packet Scheduling is only for UDP virtual services");
+            }
+            // ipvsadm's default scheduler, for -E as well as -A.
+            settings = new ServiceSpec(key, arguments.Scheduler ?? "wlc", persistence, mask, arguments.SchedulerFlags ?? string.Empty);
+        }
+
+        if (kind == IpvsadmCommandKind.List &&
+            ((given.Contains(IpvsadmOption.Connection) || given.Contains(IpvsadmOption.Timeout) || given.Contains(IpvsadmOption.Daemon)) &&
+             (given.Contains(IpvsadmOption.Stats) || given.Contains(IpvsadmOption.Rate) || given.Contains(IpvsadmOption.Thresholds)) ||
+             ((given.Contains(IpvsadmOption.Timeout) || given.Contains(IpvsadmOption.Daemon)) && given.Contains(IpvsadmOption.PersistentConnections))))
+        {
+            throw new IpvsadmUsageException("options conflicts in the list command");
+        }
+
+        return new IpvsadmCommand(kind)
+        {
+            Service = service,
+            ServiceSettings = settings,
+            Destination = destination,
+            Listing = ListingOf(arguments),
+            Timeouts = timeouts,
+        };
+    }
+
+    /// <summary>Parses <c>host[:port]</c> as ipvsadm's parse_service: a dotted quad or a known host name, a port number or service name.</summary>
+    public (Ipv4Address Address, ushort Port, bool HasPort)? ParseAddressPort(string text, IpProtocol protocol)
+    {
+        if (text.Length == 0 || text.All(char.IsAsciiDigit))
+        {
+            return null;
+        }
+        var colon = text.LastIndexOf(':');
+        var host = colon < 0 ? text : text[..colon];
+        if (!_hostNames.TryResolve(host, out var address))
+        {
+            return null;
+        }
+        if (colon < 0)
+        {
+            return (address, 0, false);
+        }
+        var portText = text[(colon + 1)..];
+        if (TryNumber(portText, 0, 65535, out var number))
+        {
+            return (address, (ushort)number, true);
+        }
+        return _serviceNames.TryGetPort(portText, protocol, out var named) ? (address, named, true) : null;
+    }
+
+    private static IReadOnlyList<string> FillOptionalPersistence(IReadOnlyList<string> args)
+    {
+        var filled = new List<string>(args.Count + 1);
+        for (var i = 0; i < args.Count; i++)
+        {
+            filled.Add(args[i]);
+            if (args[i] is "-p" or "--persistent" && (i + 1 == args.Count || args[i + 1].StartsWith('-')))
+            {
+                filled.Add(PersistenceDefaultMarker);
+            }
+        }
+        return filled;
+    }
+
+    private static IpvsadmArguments BindOptions(IReadOnlyList<string> args)
+    {
+        using var parser = new Parser(settings =>
+        {
+            settings.CaseSensitive = true;
+            settings.HelpWriter = null;
+            settings.AutoHelp = false;
+            settings.AutoVersion = false;
+            settings.EnableDashDash = true;
+        });
+        IpvsadmArguments? bound = null;
+        string? failure = null;
+        parser.ParseArguments<IpvsadmArguments>(args)
+            .WithParsed(parsed => bound = parsed)
+            .WithNotParsed(errors => failure = Describe(errors.First()));
+        if (bound is null)
+        {
+            throw new IpvsadmUsageException(failure ?? TryHelp, failure is not null && failure.StartsWith("multiple", StringComparison.Ordinal) ? 2 : 255);
+        }
+        if (bound.Extra.FirstOrDefault() is { } extra && bound.Set is null)
+        {
+            throw new IpvsadmUsageException($"unexpected argument {extra}");
+        }
+        return bound;
+    }
+
+    private static string Describe(Error error) => error switch
+    {
+        UnknownOptionError unknown => $"{Dashed(unknown.Token)}: unknown option",
+        MissingValueOptionError missing => $"{Dashed(missing.NameInfo.ShortName, missing.NameInfo.LongName)}: missing argument",
+        RepeatedOptionError repeated => $"multiple '{repeated.NameInfo.LongName}' options specified",
+        SequenceOutOfRangeError => "--set option requires 3 timeout values",
+        BadFormatConversionError bad => $"{Dashed(bad.NameInfo.ShortName, bad.NameInfo.LongName)}: bad argument",
+        _ => TryHelp,
+    };
+
+    private static string Dashed(string token) => token.Length == 1 ? "-" + token : "--" + token;
+
+    private static string Dashed(string shortName, string longName) =>
+        string.IsNullOrEmpty(shortName) ? "--" + longName : "-" + shortName;
+
+    private static IpvsadmCommandKind? FirstCommand(string token)
+    {
+        if (CommandOptions.TryGetValue(token, out var kind))
+        {
+            return kind;
+        }
+        // A bundle such as -Ln: its first letter is the command.
+        return token.Length > 2 && token[0] == '-' && token[1] != '-' && CommandOptions.TryGetValue(token[..2], out kind) ? kind : null;
+    }
+
+    private static IpvsadmCommandKind SingleCommand(IpvsadmArguments a)
+    {
+        var commands = new List<IpvsadmCommandKind>();
+        void Add(bool present, IpvsadmCommandKind kind)
+        {
+            if (present)
+            {
+                commands.Add(kind);
+            }
+        }
+        Add(a.AddService, IpvsadmCommandKind.AddService);
+        Add(a.EditService, IpvsadmCommandKind.EditService);
+        Add(a.DeleteService, IpvsadmCommandKind.DeleteService);
+        Add(a.Clear, IpvsadmCommandKind.Clear);
+        Add(a.List || a.ListLower, IpvsadmCommandKind.List);
+        Add(a.AddServer, IpvsadmCommandKind.AddServer);
+        Add(a.DeleteServer, IpvsadmCommandKind.DeleteServer);
+        Add(a.EditServer, IpvsadmCommandKind.EditServer);
+        Add(a.Set is not null, IpvsadmCommandKind.SetTimeouts);
+        Add(a.Restore, IpvsadmCommandKind.Restore);
+        Add(a.Save, IpvsadmCommandKind.Save);
+        Add(a.Zero, IpvsadmCommandKind.Zero);
+        Add(a.Help, IpvsadmCommandKind.Help);
+        Add(a.Version, IpvsadmCommandKind.Version);
+        return commands.Count switch
+        {
+            1 => commands[0],
+            0 => throw new IpvsadmUsageException(TryHelp, 255),
+            _ => throw new IpvsadmUsageException("multiple commands specified"),
+        };
+    }
+
+    private static HashSet<IpvsadmOption> GivenOptions(IpvsadmArguments a)
+    {
+        var given = new HashSet<IpvsadmOption>();
+        void Add(bool present, IpvsadmOption option)
+        {
+            if (present)
+            {
+                given.Add(option);
+            }
+        }
+        Add(a.Numeric, IpvsadmOption.Numeric);
+        Add(a.Connection, IpvsadmOption.Connection);
+        Add(a.TcpService is not null || a.UdpService is not null || a.FwmarkService is not null, IpvsadmOption.ServiceAddress);
+        Add(a.Scheduler is not null, IpvsadmOption.Scheduler);
+        Add(a.Persistent is not null, IpvsadmOption.Persistent);
+        Add(a.Netmask is not null, IpvsadmOption.Netmask);
+        Add(a.RealServer is not null, IpvsadmOption.RealServer);
+        Add(a.Masquerading || a.Gatewaying || a.Ipip, IpvsadmOption.ForwardingMethod);
+        Add(a.Weight is not null, IpvsadmOption.Weight);
+        Add(a.UpperThreshold is not null, IpvsadmOption.UpperThreshold);
+        Add(a.LowerThreshold is not null, IpvsadmOption.LowerThreshold);
+        Add(a.Timeout, IpvsadmOption.Timeout);
+        Add(a.Daemon, IpvsadmOption.Daemon);
+        Add(a.Stats, IpvsadmOption.Stats);
+        Add(a.Rate, IpvsadmOption.Rate);
+        Add(a.Thresholds, IpvsadmOption.Thresholds);
+        Add(a.PersistentConnections, IpvsadmOption.PersistentConnections);
+        Add(a.NoSort, IpvsadmOption.NoSort);
+        Add(a.Exact, IpvsadmOption.Exact);
+        Add(a.OnePacket, IpvsadmOption.OnePacket);
+        Add(a.PersistenceEngine is not null, IpvsadmOption.PersistenceEngine);
+        Add(a.SchedulerFlags is not null, IpvsadmOption.SchedulerFlags);
+        if (new[] { a.TcpService, a.UdpService, a.FwmarkService }.Count(s => s is not null) > 1)
+        {
+            throw new IpvsadmUsageException("multiple 'service-address' options specified");
+        }
+        if (new[] { a.Masquerading, a.Gatewaying, a.Ipip }.Count(f => f) > 1)
+        {
+            throw new IpvsadmUsageException("multiple 'forwarding-method' options specified");
+        }
+        return given;
+    }
+
+    private static ListingOptions ListingOf(IpvsadmArguments a)
+    {
+        var listing = ListingOptions.None;
+        if (a.Numeric) listing |= ListingOptions.Numeric;
+        if (a.Connection) listing |= ListingOptions.Connections;
+        if (a.Stats) listing |= ListingOptions.Stats;
+        if (a.Rate) listing |= ListingOptions.Rate;
+        if (a.Thresholds) listing |= ListingOptions.Thresholds;
+        if (a.PersistentConnections) listing |= ListingOptions.PersistentConnections;
+        if (a.NoSort) listing |= ListingOptions.NoSort;
+        if (a.Exact) listing |= ListingOptions.Exact;
+        if (a.Timeout) listing |= ListingOptions.Timeout;
+        if (a.Daemon) listing |= ListingOptions.Daemon;
+        return listing;
+    }
+
+    private static int ParseTimeout(string text, int minimum) =>
+        TryNumber(text, minimum, MaximumTimeout, out var value) ? value : throw new IpvsadmUsageException($"invalid timeout value `{text}' specified");
+
+    private static int ParseNumber(string? text, int minimum, int maximum, string error, int fallback) =>
+        text is null ? fallback : TryNumber(text, minimum, maximum, out var value) ? value : throw new IpvsadmUsageException(error);
+
+    /// <summary>As ipvsadm's string_to_number: a whole decimal string within bounds.</summary>
+    private static bool TryNumber(string text, int minimum, int maximum, out int value)
+    {
+        value = 0;
+        if (!long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number) || number < minimum || number > maximum)
+        {
+            return false;
+        }
+        value = (int)number;
+        return true;
+    }
+}

@@ -1,0 +1,85 @@
+using Forwarder.Core;
+using Forwarder.Core.Connections;
+using Forwarder.Core.Services;
+using Forwarder.Ipvsadm.Grammar;
+
+namespace Forwarder.Ipvsadm.Rules;
+
+/// <summary>Carries out the table-editing ipvsadm commands on a <see cref="ServiceTable"/>, as the kernel's ip_vs_ctl would.</summary>
+public static class CommandApplier
+{
+    /// <summary>Applies one command; a refusal throws <see cref="IpvsException"/> with libipvs's words and leaves the table unchanged.</summary>
+    public static void Apply(IpvsadmCommand command, ServiceTable table, ConnectionTimeouts timeouts)
+    {
+        switch (command.Kind)
+        {
+            case IpvsadmCommandKind.AddService:
+                table.AddService(command.ServiceSettings!);
+                break;
+            case IpvsadmCommandKind.EditService:
+                table.EditService(command.ServiceSettings!);
+                break;
+            case IpvsadmCommandKind.DeleteService:
+                table.DeleteService(command.Service!.Value);
+                break;
+            case IpvsadmCommandKind.Clear:
+                table.Clear();
+                break;
+            case IpvsadmCommandKind.AddServer:
+                table.AddDestination(command.Service!.Value, command.Destination!);
+                break;
+            case IpvsadmCommandKind.EditServer:
+                table.EditDestination(command.Service!.Value, command.Destination!);
+                break;
+            case IpvsadmCommandKind.DeleteServer:
+                table.DeleteDestination(command.Service!.Value, command.Destination!.Address, command.Destination.Port);
+                break;
+            case IpvsadmCommandKind.SetTimeouts:
+                var (tcp, tcpFin, udp) = command.Timeouts!.Value;
+                timeouts.Set(tcp, tcpFin, udp);
+                break;
+            case IpvsadmCommandKind.Zero:
+                Zero(command, table);
+                break;
+            default:
+                throw new InvalidOperationException($"{command.Kind} does not edit the table");
+        }
+    }
+
+    /// <summary>Applies a whole rules file in order; the first refusal names its line.</summary>
+    public static void ApplyAll(IEnumerable<RuleLine> rules, ServiceTable table, ConnectionTimeouts timeouts)
+    {
+        foreach (var rule in rules)
+        {
+            try
+            {
+                Apply(rule.Command, table, timeouts);
+            }
+            catch (IpvsException refused)
+            {
+                throw new LineFormatException(rule.LineNumber, refused.Message);
+            }
+        }
+    }
+
+    private static void Zero(IpvsadmCommand command, ServiceTable table)
+    {
+        IEnumerable<VirtualService> services;
+        if (command.Service is { } key)
+        {
+            services = table.TryGet(key, out var service) ? [service] : throw new IpvsException(IpvsError.NoSuchService);
+        }
+        else
+        {
+            services = table.Services;
+        }
+        foreach (var service in services)
+        {
+            service.Counters.Clear();
+            foreach (var destination in service.Destinations)
+            {
+                destination.Counters.Clear();
+            }
+        }
+    }
+}
