@@ -1,0 +1,14 @@
+namespace Forwarder.CaptureBuilder.Scenarios;
+
+/// <summary>Every scenario the builder knows; adding one is one line here.</summary>
+public static class ScenarioCatalog
+{
+    public static IReadOnlyList<ICaptureScenario> All { get; } =
+    [
+        new SeedNatRoundRobinScenario(),
+    ];
+
+    public static ICaptureScenario Find(string name) =>
+        All.FirstOrDefault(s => s.Name == name)
+        ?? throw new ArgumentException($"unknown scenario '{name}' (known: {string.Join(", ", All.Select(s => s.Name))})");
+}
