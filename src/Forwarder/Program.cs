@@ -12,6 +12,7 @@ public static class Program
         {
             settings.CaseSensitive = true;
             settings.HelpWriter = Console.Error;
+            settings.AllowMultiInstance = true;
         });
         return parser.ParseArguments(args, typeof(ReplayOptions))
             .MapResult(

@@ -113,9 +113,8 @@ public sealed class IpvsadmParser
         }
 
         (int, int, int)? timeouts = null;
-        if (arguments.Set is { } set)
+        if (arguments.Set?.ToArray() is { Length: > 0 } values)
         {
-            var values = set.ToArray();
             if (values.Length != 3)
             {
                 throw new IpvsadmUsageException("--set option requires 3 timeout values");
@@ -216,7 +215,7 @@ public sealed class IpvsadmParser
         {
             throw new IpvsadmUsageException(failure ?? TryHelp, failure is not null && failure.StartsWith("multiple", StringComparison.Ordinal) ? 2 : 255);
         }
-        if (bound.Extra.FirstOrDefault() is { } extra && bound.Set is null)
+        if (bound.Extra.FirstOrDefault() is { } extra)
         {
             throw new IpvsadmUsageException($"unexpected argument {extra}");
         }
@@ -266,7 +265,7 @@ public sealed class IpvsadmParser
         Add(a.AddServer, IpvsadmCommandKind.AddServer);
         Add(a.DeleteServer, IpvsadmCommandKind.DeleteServer);
         Add(a.EditServer, IpvsadmCommandKind.EditServer);
-        Add(a.Set is not null, IpvsadmCommandKind.SetTimeouts);
+        Add(a.Set?.Any() == true, IpvsadmCommandKind.SetTimeouts);
         Add(a.Restore, IpvsadmCommandKind.Restore);
         Add(a.Save, IpvsadmCommandKind.Save);
         Add(a.Zero, IpvsadmCommandKind.Zero);
