@@ -26,6 +26,7 @@ public sealed class ConnectionTable
     private int _freeHead = -1;
     private int _highWater;
     private long _processedTick = long.MinValue;
+    private int _evictionCursor;
 
     public ConnectionTable(ConnectionTimeouts timeouts, int maximum = DefaultMaximum, ulong seed = 0x5EED_F0A2_D1E7_C0DEUL)
     {
@@ -44,6 +45,12 @@ public sealed class ConnectionTable
     public int Count { get; private set; }
 
     public long ExpiredCount { get; private set; }
+
+    /// <summary>Half-open connections shed to make room for new flows while the table was full.</summary>
+    public long EvictedEmbryonic { get; private set; }
+
+    /// <summary>New flows refused because the table was full of connections worth keeping.</summary>
+    public long RefusedFull { get; private set; }
 
     public ConnectionTimeouts Timeouts => _timeouts;
 
@@ -319,11 +326,37 @@ public sealed class ConnectionTable
         {
             if (_entries.Length >= Maximum)
             {
-                return -1;
+                return EvictEmbryonic();
             }
             Grow(Math.Min(_entries.Length * 2, Maximum));
         }
         return _highWater++;
+    }
+
+    /// <summary>
+    /// Full: as IPVS's drop_entry defence, shed a half-open TCP connection (a SYN never answered into
+    /// ESTABLISHED) rather than refuse the new flow, so a SYN flood cannot push out established flows and
+    /// cannot lock new clients out for long. The search is bounded; finding none, the new flow is refused.
+    /// </summary>
+    private int EvictEmbryonic()
+    {
+        const int SearchLimit = 64;
+        for (var step = 0; step < SearchLimit; step++)
+        {
+            var slot = _evictionCursor;
+            _evictionCursor = (_evictionCursor + 1) % _highWater;
+            ref var entry = ref _entries[slot];
+            if (entry.IsInUse && entry.Protocol == (byte)IpProtocol.Tcp &&
+                (entry.Flags & (ConnectionFlags.Template | ConnectionFlags.Inactive)) == ConnectionFlags.Inactive &&
+                entry.State is TcpState.None or TcpState.SynRecv or TcpState.SynAck)
+            {
+                Remove(slot);
+                EvictedEmbryonic++;
+                return TakeSlot();
+            }
+        }
+        RefusedFull++;
+        return -1;
     }
 
     private void Grow(int capacity)

@@ -1,7 +1,11 @@
 using System.Buffers.Binary;
+using Forwarder.Core.Arp;
 using Forwarder.Core.Connections;
 using Forwarder.Core.Forwarding;
 using Forwarder.Core.Frames;
+using Forwarder.Core.Icmp;
+using Forwarder.Core.Masquerading;
+using Forwarder.Core.Neighbors;
 using Forwarder.Core.Scheduling;
 using Forwarder.Core.Services;
 using Forwarder.Core.Topology;
@@ -12,12 +16,19 @@ namespace Forwarder.Core.Engine;
 /// The director's data plane. One call takes a frame, the interface it came in on and the time, and
 /// writes whatever must be sent into an <see cref="OutputBatch"/>. No I/O and no clock of its own,
 /// so a capture replays the same way every time. Not thread-safe: one thread drives it.
+/// As IPVS: a packet's connection is looked up first; only a flow-opening packet to a virtual service
+/// without one is scheduled.
 /// </summary>
 public sealed class DirectorEngine
 {
     private readonly DirectorTopology _topology;
     private readonly ServiceTable _services;
     private readonly ConnectionTable _connections;
+    private readonly NeighborTable _neighbors;
+    private readonly FrameTransmitter _transmitter;
+    private readonly ArpResponder _arp;
+    private readonly IcmpHandler _icmp;
+    private readonly Masquerader _masquerader;
     private readonly MacAddress[] _interfaceMacs;
     private readonly InterfaceRole[] _interfaceRoles;
 
@@ -26,6 +37,11 @@ public sealed class DirectorEngine
         _topology = topology;
         _services = services;
         _connections = connections;
+        _neighbors = new NeighborTable(topology);
+        _transmitter = new FrameTransmitter(topology, _neighbors);
+        _arp = new ArpResponder(topology, services, _neighbors);
+        _icmp = new IcmpHandler(topology, services, connections, _transmitter);
+        _masquerader = new Masquerader(topology, services, _transmitter);
         _interfaceMacs = topology.Interfaces.Select(i => i.Mac).ToArray();
         _interfaceRoles = topology.Interfaces.Select(i => i.Role).ToArray();
     }
@@ -38,23 +54,36 @@ public sealed class DirectorEngine
 
     public ConnectionTable Connections => _connections;
 
+    public NeighborTable Neighbors => _neighbors;
+
+    public MasqueradeTable Masquerade => _masquerader.Table;
+
     /// <summary>The engine's clock: the time of the latest frame (µs since the epoch in replay).</summary>
     public long Now { get; private set; }
 
-    /// <summary>Moves the clock on without a frame (a live director's idle tick), expiring what is due.</summary>
-    public void AdvanceClock(long now)
+    /// <summary>Moves the clock on without a frame (a live director's idle tick): expiries, ARP retries.</summary>
+    public void AdvanceClock(long now, OutputBatch output)
     {
         if (now > Now)
         {
             Now = now;
         }
         _connections.ExpireUntil(Now);
+        _masquerader.Table.Sweep(Now);
+        var before = output.Count;
+        _neighbors.Tick(Now, output);
+        Counters.FramesOut += output.Count - before;
     }
 
     public FrameOutcome Process(ReadOnlySpan<byte> frame, int interfaceIndex, long now, OutputBatch output)
     {
-        AdvanceClock(now);
-        return Counters.Count(Classify(frame, interfaceIndex, output));
+        AdvanceClock(now, output);
+        _transmitter.Output = output;
+        _transmitter.Now = Now;
+        var before = output.Count;
+        var outcome = Counters.Count(Classify(frame, interfaceIndex, output));
+        Counters.FramesOut += output.Count - before;
+        return outcome;
     }
 
     private FrameOutcome Classify(ReadOnlySpan<byte> frame, int interfaceIndex, OutputBatch output)
@@ -63,10 +92,18 @@ public sealed class DirectorEngine
         {
             return FrameOutcome.DroppedMalformed;
         }
-        var etherType = BinaryPrimitives.ReadUInt16BigEndian(frame[FrameLayout.EtherTypeOffset..]);
-        if (etherType != FrameLayout.EtherTypeIpv4)
+        switch (BinaryPrimitives.ReadUInt16BigEndian(frame[FrameLayout.EtherTypeOffset..]))
         {
-            return etherType == FrameLayout.EtherTypeVlan ? FrameOutcome.DroppedVlanTagged : FrameOutcome.NotOurs;
+            case FrameLayout.EtherTypeIpv4:
+                break;
+            case FrameLayout.EtherTypeArp:
+                return _arp.Handle(frame, interfaceIndex, output);
+            case FrameLayout.EtherTypeVlan:
+                return FrameOutcome.DroppedVlanTagged;
+            case FrameLayout.EtherTypeIpv6:
+                return FrameOutcome.NotOursIpv6;
+            default:
+                return FrameOutcome.NotOurs;
         }
         // Frames for other hosts on the segment are the kernel's PACKET_OTHERHOST: never ours to route.
         if (MacAddress.Read(frame) != _interfaceMacs[interfaceIndex])
@@ -77,99 +114,167 @@ public sealed class DirectorEngine
         {
             return rejected;
         }
-        if (fields.Protocol is not (FrameLayout.ProtocolTcp or FrameLayout.ProtocolUdp))
-        {
-            return FrameOutcome.NotOurs;
-        }
+        var fromClients = _interfaceRoles[interfaceIndex] == InterfaceRole.Public;
         if (fields.IsFragment)
         {
+            // Fragments are refused, counted, when they belong to the director's business (README: Fragments).
             return IsForAService(fields) ? FrameOutcome.DroppedFragment : FrameOutcome.NotOurs;
         }
-        return _interfaceRoles[interfaceIndex] == InterfaceRole.Public
-            ? FromClient(frame, fields, output)
-            : FromServer(frame, fields, output);
+        switch (fields.Protocol)
+        {
+            case FrameLayout.ProtocolTcp:
+            case FrameLayout.ProtocolUdp:
+                return fromClients ? FromPublicSide(frame, fields) : FromPrivateSide(frame, fields);
+            case FrameLayout.ProtocolIcmp:
+                var handled = _icmp.Handle(frame, fields, interfaceIndex);
+                return handled != FrameOutcome.NotOurs ? handled
+                    : fromClients ? _masquerader.FromOutside(frame, fields) : _masquerader.FromInside(frame, fields);
+            default:
+                return FrameOutcome.NotOurs;
+        }
     }
 
     private bool IsForAService(in PacketFields fields) =>
         _services.TryGet(new ServiceKey((IpProtocol)fields.Protocol, fields.Destination, fields.DestinationPort), out _) ||
         _connections.FindByServer(fields.Protocol, fields.Source, fields.SourcePort, fields.Destination, fields.DestinationPort, Now) >= 0;
 
-    /// <summary>A packet from the public side: an existing connection's, or a new flow for a virtual service.</summary>
-    private FrameOutcome FromClient(ReadOnlySpan<byte> frame, in PacketFields fields, OutputBatch output)
+    /// <summary>A packet from the clients' side: a connection's, a reply to a masqueraded flow, or a new flow for a virtual service.</summary>
+    private FrameOutcome FromPublicSide(ReadOnlySpan<byte> frame, in PacketFields fields)
     {
         var slot = _connections.FindByClient(fields.Protocol, fields.Source, fields.SourcePort, fields.Destination, fields.DestinationPort, Now);
-        if (slot < 0)
+        if (slot >= 0)
         {
-            if (!_services.TryGet(new ServiceKey((IpProtocol)fields.Protocol, fields.Destination, fields.DestinationPort), out var service))
-            {
-                return FrameOutcome.NotOurs;
-            }
-            if (!fields.OpensFlow)
-            {
-                return FrameOutcome.DroppedNoConnection;
-            }
-            var opened = OpenConnection(service, frame, fields, out slot);
-            if (opened != FrameOutcome.Forwarded)
-            {
-                return opened;
-            }
+            return ForwardToServer(slot, frame, fields);
         }
-
-        ref var connection = ref _connections[slot];
-        var outInterface = connection.ServerInterface;
-        var sent = output.Add(outInterface, frame.Length);
-        if (sent.IsEmpty)
+        if (!_services.TryGet(new ServiceKey((IpProtocol)fields.Protocol, fields.Destination, fields.DestinationPort), out var service))
         {
-            return FrameOutcome.DroppedOutputFull;
+            return _masquerader.FromOutside(frame, fields);
         }
-        frame.CopyTo(sent);
-        switch (connection.Method)
+        if (!fields.OpensFlow)
         {
-            case ForwardingMethod.Masquerade:
-                NatForwarding.ToServer(sent, fields, connection, _interfaceMacs[outInterface]);
-                break;
-            case ForwardingMethod.DirectRoute:
-                DirectRouteForwarding.ToServer(sent, connection, _interfaceMacs[outInterface]);
-                break;
-            default:
-                output.RemoveLast();
-                return FrameOutcome.DroppedUnsupportedMethod;
+            return FrameOutcome.DroppedNoConnection;
         }
-        _connections.Touch(slot, PacketDirection.Input, fields.TcpFlags, Now);
-        CountIn(connection.Destination, fields.TotalLength);
-        Counters.FramesOut++;
-        return FrameOutcome.Forwarded;
+        var opened = OpenConnection(service, fields, out slot);
+        return opened == FrameOutcome.Forwarded ? ForwardToServer(slot, frame, fields) : opened;
     }
 
-    /// <summary>A packet from the private side: a real server's reply on a NAT connection.</summary>
-    private FrameOutcome FromServer(ReadOnlySpan<byte> frame, in PacketFields fields, OutputBatch output)
+    /// <summary>A packet from the real servers' side: a NAT connection's reply, or something to masquerade.</summary>
+    private FrameOutcome FromPrivateSide(ReadOnlySpan<byte> frame, in PacketFields fields)
     {
         var slot = _connections.FindByServer(fields.Protocol, fields.Source, fields.SourcePort, fields.Destination, fields.DestinationPort, Now);
-        if (slot < 0)
+        return slot >= 0 ? ForwardToClient(slot, frame, fields) : _masquerader.FromInside(frame, fields);
+    }
+
+    private FrameOutcome ForwardToServer(int slot, ReadOnlySpan<byte> frame, in PacketFields fields)
+    {
+        ref var connection = ref _connections[slot];
+        FrameOutcome outcome;
+        if (connection.Method == ForwardingMethod.Tunnel)
         {
-            return FrameOutcome.NotOurs;
+            outcome = Tunnel(ref connection, frame, fields);
         }
+        else
+        {
+            var outInterface = connection.ServerInterface;
+            var sent = _transmitter.Reserve(outInterface, frame.Length);
+            if (sent.IsEmpty)
+            {
+                return FrameOutcome.DroppedOutputFull;
+            }
+            frame.CopyTo(sent);
+            if (connection.Method == ForwardingMethod.Masquerade)
+            {
+                NatForwarding.ToServer(sent, fields, connection, _interfaceMacs[outInterface]);
+            }
+            else
+            {
+                DirectRouteForwarding.ToServer(sent, connection, _interfaceMacs[outInterface]);
+            }
+            outcome = connection.ServerMac == MacAddress.Zero ? SendToServer(ref connection, sent) : FrameOutcome.Forwarded;
+        }
+        if (outcome is FrameOutcome.Forwarded or FrameOutcome.Queued)
+        {
+            _connections.Touch(slot, PacketDirection.Input, fields.TcpFlags, Now);
+            CountIn(connection.Destination, fields.TotalLength);
+        }
+        return outcome;
+    }
+
+    /// <summary>Encapsulates for -i; when the result needs fragmenting but the client set DF, answers "fragmentation needed".</summary>
+    private FrameOutcome Tunnel(ref Connection connection, ReadOnlySpan<byte> frame, in PacketFields fields)
+    {
+        var link = _topology.Interfaces[connection.ServerInterface];
+        var inner = frame.Slice(FrameLayout.EthernetHeaderLength, fields.TotalLength);
+        var fragments = TunnelForwarding.FragmentCount(inner.Length, link.Mtu);
+        var dontFragment = (BinaryPrimitives.ReadUInt16BigEndian(inner[FrameLayout.Ipv4FlagsAndFragment..]) & FrameLayout.Ipv4DontFragment) != 0;
+        if (fragments > 1 && dontFragment)
+        {
+            _icmp.SendFragmentationNeeded(inner, TunnelForwarding.InnerMtu(link.Mtu));
+            return FrameOutcome.DroppedTooBig;
+        }
+        var identification = _transmitter.NextIdentification();
+        var outcome = FrameOutcome.Forwarded;
+        for (var index = 0; index < fragments && outcome is FrameOutcome.Forwarded or FrameOutcome.Queued; index++)
+        {
+            var sent = _transmitter.Reserve(link.Index, TunnelForwarding.FragmentFrameLength(inner.Length, link.Mtu, index));
+            if (sent.IsEmpty)
+            {
+                return FrameOutcome.DroppedOutputFull;
+            }
+            TunnelForwarding.WriteFragment(sent, inner, link.Mtu, index, link.Address.Value, connection.DestinationAddress, identification);
+            outcome = SendToServer(ref connection, sent);
+        }
+        return outcome;
+    }
+
+    private FrameOutcome ForwardToClient(int slot, ReadOnlySpan<byte> frame, in PacketFields fields)
+    {
         if (fields.Ttl <= 1)
         {
+            _icmp.SendTimeExceeded(frame, fields);
             return FrameOutcome.DroppedTtlExceeded;
         }
         ref var connection = ref _connections[slot];
         var outInterface = connection.ClientInterface;
-        var sent = output.Add(outInterface, frame.Length);
+        var sent = _transmitter.Reserve(outInterface, frame.Length);
         if (sent.IsEmpty)
         {
             return FrameOutcome.DroppedOutputFull;
         }
         frame.CopyTo(sent);
         NatForwarding.ToClient(sent, fields, connection, _interfaceMacs[outInterface]);
-        _connections.Touch(slot, PacketDirection.Output, fields.TcpFlags, Now);
-        CountOut(connection.Destination, fields.TotalLength);
-        Counters.FramesOut++;
-        return FrameOutcome.Forwarded;
+        var outcome = connection.ClientMac == MacAddress.Zero ? SendToClient(ref connection, sent) : FrameOutcome.Forwarded;
+        if (outcome is FrameOutcome.Forwarded or FrameOutcome.Queued)
+        {
+            _connections.Touch(slot, PacketDirection.Output, fields.TcpFlags, Now);
+            CountOut(connection.Destination, fields.TotalLength);
+        }
+        return outcome;
+    }
+
+    /// <summary>The slow path while the real server's MAC is unknown: learn it when ARP has, else wait for ARP.</summary>
+    private FrameOutcome SendToServer(ref Connection connection, Span<byte> frame)
+    {
+        _neighbors.TryRoute(connection.DestinationAddress, out var nextHop, out _);
+        if (connection.ServerMac == MacAddress.Zero && _neighbors.TryGetMac(nextHop, out var mac))
+        {
+            connection.ServerMac = mac;
+        }
+        return _transmitter.Send(frame, connection.ServerInterface, nextHop, connection.ServerMac);
+    }
+
+    private FrameOutcome SendToClient(ref Connection connection, Span<byte> frame)
+    {
+        _neighbors.TryRoute(connection.ClientAddress, out var nextHop, out _);
+        if (_neighbors.TryGetMac(nextHop, out var mac))
+        {
+            connection.ClientMac = mac;
+        }
+        return _transmitter.Send(frame, connection.ClientInterface, nextHop, connection.ClientMac);
     }
 
     /// <summary>Schedules a new flow and records its connection, with the next hops both ways resolved once.</summary>
-    private FrameOutcome OpenConnection(VirtualService service, ReadOnlySpan<byte> frame, in PacketFields fields, out int slot)
+    private FrameOutcome OpenConnection(VirtualService service, in PacketFields fields, out int slot)
     {
         slot = -1;
         var flow = new FlowInfo(fields.Protocol, fields.Source, fields.SourcePort, fields.Destination, fields.DestinationPort, Now);
@@ -178,10 +283,11 @@ public sealed class DirectorEngine
         {
             return FrameOutcome.DroppedNoDestination;
         }
-        if (!_topology.TryResolveNextHop(destination.Address.Value, out var serverHop))
+        if (!_neighbors.TryRoute(destination.Address.Value, out var serverHop, out var serverInterface))
         {
-            return FrameOutcome.DroppedNoNeighbor;
+            return FrameOutcome.DroppedNoRoute;
         }
+        _neighbors.TryGetMac(serverHop, out var serverMac);
         var connection = new Connection
         {
             Protocol = fields.Protocol,
@@ -193,23 +299,18 @@ public sealed class DirectorEngine
             DestinationPort = destination.Port == 0 ? fields.DestinationPort : destination.Port,
             Method = destination.Method,
             Destination = destination,
-            ServerMac = serverHop.Mac,
-            ServerInterface = (byte)serverHop.InterfaceIndex,
+            ServerMac = serverMac,
+            ServerInterface = (byte)serverInterface,
         };
         if (destination.Method == ForwardingMethod.Masquerade)
         {
-            // Replies go to the client's own MAC when it is on our link, else to the gateway's; failing
-            // both, to the MAC the request came from (the client, or the router that brought it).
-            if (_topology.TryResolveNextHop(fields.Source, out var clientHop))
+            if (!_neighbors.TryRoute(fields.Source, out var clientHop, out var clientInterface))
             {
-                connection.ClientMac = clientHop.Mac;
-                connection.ClientInterface = (byte)clientHop.InterfaceIndex;
+                return FrameOutcome.DroppedNoRoute;
             }
-            else
-            {
-                connection.ClientMac = MacAddress.Read(frame[FrameLayout.EthernetSource..]);
-                connection.ClientInterface = (byte)_topology.Public.Index;
-            }
+            _neighbors.TryGetMac(clientHop, out var clientMac);
+            connection.ClientMac = clientMac;
+            connection.ClientInterface = (byte)clientInterface;
         }
         slot = _connections.Add(connection, Now);
         if (slot < 0)

@@ -9,8 +9,14 @@ public enum FrameOutcome
     /// <summary>Answered by the director itself (ARP, ICMP echo).</summary>
     Answered,
 
+    /// <summary>Ready, but waiting for ARP to find its next hop's MAC.</summary>
+    Queued,
+
     /// <summary>Not addressed to the director or to anything it serves: left alone.</summary>
     NotOurs,
+
+    /// <summary>IPv6: the director serves IPv4 only, and leaves it alone.</summary>
+    NotOursIpv6,
 
     /// <summary>Shorter than its headers say, or with impossible header fields.</summary>
     DroppedMalformed,
@@ -35,8 +41,17 @@ public enum FrameOutcome
     /// <summary>The next hop's MAC address is unknown.</summary>
     DroppedNoNeighbor,
 
-    /// <summary>A routed reply whose TTL ran out.</summary>
+    /// <summary>A routed reply whose TTL ran out (the sender is told with ICMP time exceeded).</summary>
     DroppedTtlExceeded,
+
+    /// <summary>No route toward the destination: not on a link of ours and no default gateway.</summary>
+    DroppedNoRoute,
+
+    /// <summary>Too big for the tunnel with DF set: the client is told the MTU (ICMP fragmentation needed).</summary>
+    DroppedTooBig,
+
+    /// <summary>A new masqueraded flow with no room left in the masquerade table or its port range.</summary>
+    DroppedMasqueradeFull,
 
     /// <summary>The caller's output buffer had no room left.</summary>
     DroppedOutputFull,

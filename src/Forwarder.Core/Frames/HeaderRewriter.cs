@@ -19,6 +19,20 @@ public static class HeaderRewriter
     public static void SetSource(Span<byte> frame, in PacketFields fields, uint address, ushort port) =>
         SetEndpoint(frame, fields, FrameLayout.Ipv4Source, FrameLayout.SourcePort, fields.Source, address, fields.SourcePort, port);
 
+    /// <summary>Replaces the source address and an ICMP query's identifier (masquerading a ping).</summary>
+    public static void SetSourceAndIcmpIdentifier(Span<byte> frame, in PacketFields fields, uint address, ushort identifier)
+    {
+        SetIpAddress(frame, FrameLayout.Ipv4Source, fields.Source, address);
+        SetIcmpIdentifier(frame, fields, identifier);
+    }
+
+    /// <summary>Replaces the destination address and an ICMP query's identifier (the reply to a masqueraded ping).</summary>
+    public static void SetDestinationAndIcmpIdentifier(Span<byte> frame, in PacketFields fields, uint address, ushort identifier)
+    {
+        SetIpAddress(frame, FrameLayout.Ipv4Destination, fields.Destination, address);
+        SetIcmpIdentifier(frame, fields, identifier);
+    }
+
     /// <summary>Lowers the TTL by one as a router does; the caller has checked it is above one.</summary>
     public static void DecrementTtl(Span<byte> frame)
     {
@@ -29,15 +43,28 @@ public static class HeaderRewriter
         UpdateChecksum16(ip[FrameLayout.Ipv4Checksum..], oldWord, newWord);
     }
 
-    private static void SetEndpoint(Span<byte> frame, in PacketFields fields, int addressOffset, int portOffset,
-        uint oldAddress, uint newAddress, ushort oldPort, ushort newPort)
+    private static void SetIpAddress(Span<byte> frame, int addressOffset, uint oldAddress, uint newAddress)
     {
         var ip = frame[FrameLayout.EthernetHeaderLength..];
         BinaryPrimitives.WriteUInt32BigEndian(ip[addressOffset..], newAddress);
         var ipChecksum = ip[FrameLayout.Ipv4Checksum..];
         BinaryPrimitives.WriteUInt16BigEndian(ipChecksum,
             InternetChecksum.Update32(BinaryPrimitives.ReadUInt16BigEndian(ipChecksum), oldAddress, newAddress));
+    }
 
+    /// <summary>ICMP has no pseudo-header: only the identifier itself enters its checksum.</summary>
+    private static void SetIcmpIdentifier(Span<byte> frame, in PacketFields fields, ushort identifier)
+    {
+        var icmp = frame[fields.TransportOffset..];
+        var old = BinaryPrimitives.ReadUInt16BigEndian(icmp[IcmpLayout.Identifier..]);
+        BinaryPrimitives.WriteUInt16BigEndian(icmp[IcmpLayout.Identifier..], identifier);
+        UpdateChecksum16(icmp[IcmpLayout.Checksum..], old, identifier);
+    }
+
+    private static void SetEndpoint(Span<byte> frame, in PacketFields fields, int addressOffset, int portOffset,
+        uint oldAddress, uint newAddress, ushort oldPort, ushort newPort)
+    {
+        SetIpAddress(frame, addressOffset, oldAddress, newAddress);
         var transport = frame[fields.TransportOffset..];
         BinaryPrimitives.WriteUInt16BigEndian(transport[portOffset..], newPort);
         if (fields.IsFragment)

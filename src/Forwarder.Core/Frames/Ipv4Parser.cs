@@ -69,6 +69,17 @@ public static class Ipv4Parser
                     return FrameOutcome.DroppedMalformed;
                 }
                 break;
+            case FrameLayout.ProtocolIcmp:
+                if (transport.Length < IcmpLayout.HeaderLength)
+                {
+                    return FrameOutcome.DroppedMalformed;
+                }
+                fields.IcmpType = transport[IcmpLayout.Type];
+                if (fields.IcmpType is IcmpLayout.EchoRequest or IcmpLayout.EchoReply)
+                {
+                    fields.SourcePort = fields.DestinationPort = BinaryPrimitives.ReadUInt16BigEndian(transport[IcmpLayout.Identifier..]);
+                }
+                return null;
             default:
                 return null;
         }

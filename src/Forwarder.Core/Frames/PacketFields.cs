@@ -13,6 +13,9 @@ public struct PacketFields
     public ushort SourcePort;
     public ushort DestinationPort;
     public byte TcpFlags;
+
+    /// <summary>For ICMP: the message type (the ports then hold an echo's identifier, both ways).</summary>
+    public byte IcmpType;
     public bool IsFragment;
 
     /// <summary>A TCP SYN without ACK, or any UDP datagram: what may open a connection (as IPVS's conn_schedule).</summary>

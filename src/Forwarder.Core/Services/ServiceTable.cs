@@ -20,6 +20,19 @@ public sealed class ServiceTable
 
     public bool TryGet(in ServiceKey key, out VirtualService service) => _services.TryGetValue(key, out service!);
 
+    /// <summary>True when some virtual service listens on <paramref name="address"/> (the director claims it).</summary>
+    public bool HasVirtualAddress(uint address)
+    {
+        foreach (var key in _services.Keys)
+        {
+            if (key.Address == address)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public VirtualService AddService(ServiceSpec spec)
     {
         if (_services.ContainsKey(spec.Key))

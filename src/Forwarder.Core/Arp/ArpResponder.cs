@@ -1,0 +1,52 @@
+using Forwarder.Core.Engine;
+using Forwarder.Core.Frames;
+using Forwarder.Core.Neighbors;
+using Forwarder.Core.Services;
+using Forwarder.Core.Topology;
+
+namespace Forwarder.Core.Arp;
+
+/// <summary>
+/// The director's ARP: it answers for its own addresses on each link and for every virtual address on
+/// the public link (a user-space director has to claim its VIPs itself), and learns the MACs of hosts that
+/// ask for it or answer it, which releases frames waiting for them.
+/// </summary>
+public sealed class ArpResponder
+{
+    private readonly DirectorTopology _topology;
+    private readonly ServiceTable _services;
+    private readonly NeighborTable _neighbors;
+
+    public ArpResponder(DirectorTopology topology, ServiceTable services, NeighborTable neighbors)
+    {
+        _topology = topology;
+        _services = services;
+        _neighbors = neighbors;
+    }
+
+    public FrameOutcome Handle(ReadOnlySpan<byte> frame, int interfaceIndex, OutputBatch output)
+    {
+        if (!ArpFrames.TryRead(frame, out var operation, out var senderMac, out var senderAddress, out var targetAddress))
+        {
+            return FrameOutcome.DroppedMalformed;
+        }
+        var link = _topology.Interfaces[interfaceIndex];
+        var forUs = targetAddress == link.Address.Value || (link.Role == InterfaceRole.Public && _services.HasVirtualAddress(targetAddress));
+        // As the kernel's arp_process: learn from what is addressed to us, and from any answer to a question we asked.
+        if (senderAddress != 0 && link.IsOnLink(new Ipv4Address(senderAddress)) && (forUs || operation == FrameLayout.ArpReply))
+        {
+            _neighbors.Learn(senderAddress, senderMac, interfaceIndex, output);
+        }
+        if (operation != FrameLayout.ArpRequest || !forUs)
+        {
+            return operation == FrameLayout.ArpReply && forUs ? FrameOutcome.Answered : FrameOutcome.NotOurs;
+        }
+        var reply = output.Add(interfaceIndex, ArpFrames.FrameLength);
+        if (reply.IsEmpty)
+        {
+            return FrameOutcome.DroppedOutputFull;
+        }
+        ArpFrames.Write(reply, FrameLayout.ArpReply, senderMac, link.Mac, targetAddress, senderMac, senderAddress);
+        return FrameOutcome.Answered;
+    }
+}

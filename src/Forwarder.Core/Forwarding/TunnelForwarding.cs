@@ -1,0 +1,59 @@
+using System.Buffers.Binary;
+using Forwarder.Core.Frames;
+
+namespace Forwarder.Core.Forwarding;
+
+/// <summary>
+/// IP-in-IP tunnelling (-i), as <c>ip_vs_tunnel_xmit</c>: the client's IPv4 packet, untouched, inside a new
+/// IPv4 header (protocol 4) from the director's address on the outgoing link to the real server. The outer
+/// header copies the inner TOS and DF bit and takes the default TTL. A result above the link MTU is split
+/// into outer fragments unless DF forbids it, in which case the client is told the MTU to use.
+/// </summary>
+public static class TunnelForwarding
+{
+    public const int OuterHeaderLength = FrameLayout.Ipv4MinimumHeaderLength;
+
+    /// <summary>The largest inner packet the link carries without fragmenting the outer one.</summary>
+    public static int InnerMtu(int linkMtu) => linkMtu - OuterHeaderLength;
+
+    /// <summary>How many outer fragments an inner packet of <paramref name="innerLength"/> bytes needs on this link.</summary>
+    public static int FragmentCount(int innerLength, int linkMtu)
+    {
+        var perFragment = FragmentPayload(linkMtu);
+        return innerLength + OuterHeaderLength <= linkMtu ? 1 : (innerLength + perFragment - 1) / perFragment;
+    }
+
+    /// <summary>The length of outer fragment <paramref name="index"/>'s frame (Ethernet header included).</summary>
+    public static int FragmentFrameLength(int innerLength, int linkMtu, int index)
+    {
+        var count = FragmentCount(innerLength, linkMtu);
+        if (count == 1)
+        {
+            return FrameLayout.EthernetHeaderLength + OuterHeaderLength + innerLength;
+        }
+        var perFragment = FragmentPayload(linkMtu);
+        var payload = index < count - 1 ? perFragment : innerLength - (perFragment * (count - 1));
+        return FrameLayout.EthernetHeaderLength + OuterHeaderLength + payload;
+    }
+
+    /// <summary>Writes outer fragment <paramref name="index"/> (the whole packet when it fits) of the encapsulation of <paramref name="inner"/>.</summary>
+    public static void WriteFragment(Span<byte> frame, ReadOnlySpan<byte> inner, int linkMtu, int index, uint source, uint destination, ushort identification)
+    {
+        var count = FragmentCount(inner.Length, linkMtu);
+        var perFragment = FragmentPayload(linkMtu);
+        var offset = count == 1 ? 0 : index * perFragment;
+        var payload = count == 1 ? inner : inner.Slice(offset, Math.Min(perFragment, inner.Length - offset));
+        var innerFlags = BinaryPrimitives.ReadUInt16BigEndian(inner[FrameLayout.Ipv4FlagsAndFragment..]);
+        var flags = (ushort)((innerFlags & FrameLayout.Ipv4DontFragment) | (offset / 8));
+        if (index < count - 1)
+        {
+            flags |= FrameLayout.Ipv4MoreFragments;
+        }
+        Ipv4HeaderWriter.WriteEthernet(frame, MacAddress.Zero, MacAddress.Zero);
+        Ipv4HeaderWriter.WriteHeader(frame[FrameLayout.EthernetHeaderLength..], inner[FrameLayout.Ipv4Tos], OuterHeaderLength + payload.Length,
+            identification, flags, Ipv4HeaderWriter.DefaultTtl, FrameLayout.ProtocolIpInIp, source, destination);
+        payload.CopyTo(frame[(FrameLayout.EthernetHeaderLength + OuterHeaderLength)..]);
+    }
+
+    private static int FragmentPayload(int linkMtu) => (linkMtu - OuterHeaderLength) & ~7;
+}

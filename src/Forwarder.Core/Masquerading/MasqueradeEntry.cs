@@ -1,0 +1,16 @@
+namespace Forwarder.Core.Masquerading;
+
+/// <summary>One masqueraded flow: an inside host's endpoint, the remote endpoint, and the public port standing for it.</summary>
+public struct MasqueradeEntry
+{
+    public byte Protocol;
+    public uint InsideAddress;
+    public ushort InsidePort;
+    public uint RemoteAddress;
+    public ushort RemotePort;
+    public ushort PublicPort;
+    public bool SeenReply;
+    public bool Closing;
+    public long ExpiresAt;
+    public bool InUse;
+}
