@@ -6,6 +6,18 @@ public static class SchedulerRegistry
     private static readonly Dictionary<string, Func<IScheduler>> Factories = new(StringComparer.Ordinal)
     {
         ["rr"] = () => new RoundRobinScheduler(),
+        ["wrr"] = () => new WeightedRoundRobinScheduler(),
+        ["lc"] = () => new LeastConnectionScheduler(),
+        ["wlc"] = () => new WeightedLeastConnectionScheduler(),
+        ["sed"] = () => new ShortestExpectedDelayScheduler(),
+        ["nq"] = () => new NeverQueueScheduler(),
+        ["lblc"] = () => new LocalityBasedLeastConnectionScheduler(),
+        ["lblcr"] = () => new LocalityBasedLeastConnectionWithReplicationScheduler(),
+        ["dh"] = () => new DestinationHashingScheduler(),
+        ["sh"] = () => new SourceHashingScheduler(),
+        ["fo"] = () => new WeightedFailoverScheduler(),
+        ["ovf"] = () => new OverflowConnectionScheduler(),
+        ["mh"] = () => new MaglevHashingScheduler(),
     };
 
     public static IReadOnlyCollection<string> Names => Factories.Keys;

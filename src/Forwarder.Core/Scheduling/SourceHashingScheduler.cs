@@ -1,0 +1,100 @@
+using Forwarder.Core.Services;
+
+namespace Forwarder.Core.Scheduling;
+
+/// <summary>
+/// sh, as <c>ip_vs_sh.c</c>: a 256-bucket table filled by walking the destination list round and round,
+/// each destination taking as many consecutive buckets as its weight (a quiescent one still takes one),
+/// rebuilt on every add, remove and edit. A flow goes to bucket
+/// <c>(offset + (port + source) * 2654435761) mod 256</c> with offset 0, where port is the client's port
+/// under sh-port (TCP, UDP and SCTP only) and 0 otherwise. The server there must have weight &gt; 0 and
+/// not be overloaded; otherwise, under sh-fallback, the kernel tries offsets 0..255 added to the first
+/// bucket number, which puts its n-th try at bucket <c>2 * first + n</c>, and stops at an empty bucket.
+/// </summary>
+public sealed class SourceHashingScheduler : IScheduler
+{
+    public const int TableBits = 8;
+    public const int TableSize = 1 << TableBits;
+
+    private readonly Destination?[] _buckets = new Destination?[TableSize];
+
+    public string Name => "sh";
+
+    public void Initialize(VirtualService service) => Reassign(service);
+
+    public void OnDestinationAdded(VirtualService service, Destination destination) => Reassign(service);
+
+    public void OnDestinationRemoved(VirtualService service, Destination destination, int formerIndex) => Reassign(service);
+
+    public void OnDestinationUpdated(VirtualService service, Destination destination) => Reassign(service);
+
+    /// <summary>The kernel's sh bucket for a host-order address and port, with the fallback offset added after the multiply.</summary>
+    public static int BucketOf(uint address, ushort port, uint offset = 0) =>
+        (int)(unchecked(offset + ((uint)port + address) * MultiplicativeHash.GoldenRatioPrime) & (TableSize - 1));
+
+    /// <summary>The server a bucket holds (for tests and listings).</summary>
+    public Destination? BucketServer(int bucket) => _buckets[bucket];
+
+    public Destination? Schedule(VirtualService service, in FlowInfo flow)
+    {
+        var flags = SchedulerFlagSet.Of(service.SchedulerFlags);
+        var port = flags.HashesPort ? PortOf(flow) : (ushort)0;
+        var first = BucketOf(flow.SourceAddress, port);
+        var destination = _buckets[first];
+        if (!flags.Fallback)
+        {
+            return destination is null || IsUnusable(destination) ? null : destination;
+        }
+        if (destination is null)
+        {
+            return null;
+        }
+        if (!IsUnusable(destination))
+        {
+            return destination;
+        }
+        for (uint offset = 0; offset < TableSize; offset++)
+        {
+            var rolled = (offset + (uint)first) % TableSize;
+            destination = _buckets[BucketOf(flow.SourceAddress, port, rolled)];
+            if (destination is null)
+            {
+                break;
+            }
+            if (!IsUnusable(destination))
+            {
+                return destination;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>As the kernel: only TCP, UDP and SCTP have a port to mix in; other protocols hash with 0.</summary>
+    internal static ushort PortOf(in FlowInfo flow) =>
+        flow.Protocol is 6 or 17 or 132 ? flow.SourcePort : (ushort)0;
+
+    private static bool IsUnusable(Destination destination) => destination.Weight <= 0 || destination.IsOverloaded;
+
+    private void Reassign(VirtualService service)
+    {
+        var list = service.Destinations;
+        var index = 0;
+        var filled = 0;
+        for (var bucket = 0; bucket < TableSize; bucket++)
+        {
+            if (list.Count == 0)
+            {
+                _buckets[bucket] = null;
+                continue;
+            }
+            var destination = list[index];
+            _buckets[bucket] = destination;
+            // Stay on this destination until it holds as many buckets as its weight (at least one).
+            if (++filled >= destination.Weight)
+            {
+                index = (index + 1) % list.Count;
+                filled = 0;
+            }
+        }
+    }
+}
