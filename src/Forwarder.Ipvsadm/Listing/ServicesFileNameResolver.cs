@@ -6,14 +6,16 @@ namespace Forwarder.Ipvsadm.Listing;
 
 /// <summary>
 /// Port names as <c>getservbyport</c> finds them: the first line of an /etc/services-style text that names
-/// the port for the protocol, else a small built-in table of well-known ports. Host names come from an
-/// injected lookup (none by default, so addresses stay numeric).
+/// the port for the protocol. Where there is no services file (a minimal container), a small built-in table of
+/// well-known ports stands in for it; where there is one, it alone decides, as it does for ipvsadm (so
+/// 80/udp has no name on a system whose file lists only http 80/tcp). Host names come from an injected
+/// lookup (none by default, so addresses stay numeric).
 /// </summary>
 public sealed class ServicesFileNameResolver : INameResolver
 {
     public const string SystemServicesPath = "/etc/services";
 
-    // Used where the services file is missing or silent: IANA assigns these names for TCP and UDP alike.
+    // Used where there is no services file: IANA assigns these names for TCP and UDP alike.
     private static readonly (string Name, ushort Port)[] WellKnownPorts =
     [
         ("ftp", 21),
@@ -27,21 +29,14 @@ public sealed class ServicesFileNameResolver : INameResolver
         ("https", 443),
     ];
 
-    private readonly Dictionary<(ushort Port, IpProtocol Protocol), string> _fromFile;
-    private readonly Dictionary<(ushort Port, IpProtocol Protocol), string> _builtIn;
+    private readonly Dictionary<(ushort Port, IpProtocol Protocol), string> _portNames;
     private readonly Func<Ipv4Address, string?> _hostNames;
 
-    /// <param name="servicesText">The content of a services file, or null to use the built-in table alone.</param>
+    /// <param name="servicesText">The content of a services file, or null when there is none (the built-in table is used).</param>
     /// <param name="hostNames">Reverse lookup of an address; null for none.</param>
     public ServicesFileNameResolver(string? servicesText, Func<Ipv4Address, string?>? hostNames = null)
     {
-        _fromFile = servicesText is null ? new() : ParseServices(servicesText);
-        _builtIn = new();
-        foreach (var (name, port) in WellKnownPorts)
-        {
-            _builtIn[(port, IpProtocol.Tcp)] = name;
-            _builtIn[(port, IpProtocol.Udp)] = name;
-        }
+        _portNames = servicesText is null ? BuiltInPortNames() : ParseServices(servicesText);
         _hostNames = hostNames ?? (_ => null);
     }
 
@@ -52,9 +47,18 @@ public sealed class ServicesFileNameResolver : INameResolver
     public string? HostName(Ipv4Address address) => _hostNames(address);
 
     public string? PortName(ushort port, IpProtocol protocol) =>
-        _fromFile.TryGetValue((port, protocol), out var name) ? name
-        : _builtIn.TryGetValue((port, protocol), out name) ? name
-        : null;
+        _portNames.TryGetValue((port, protocol), out var name) ? name : null;
+
+    private static Dictionary<(ushort Port, IpProtocol Protocol), string> BuiltInPortNames()
+    {
+        var names = new Dictionary<(ushort Port, IpProtocol Protocol), string>();
+        foreach (var (name, port) in WellKnownPorts)
+        {
+            names[(port, IpProtocol.Tcp)] = name;
+            names[(port, IpProtocol.Udp)] = name;
+        }
+        return names;
+    }
 
     /// <summary>Lines of <c>name port/protocol [aliases...] [# comment]</c>; as the C library's file lookup, the first line for a port wins.</summary>
     private static Dictionary<(ushort Port, IpProtocol Protocol), string> ParseServices(string text)
