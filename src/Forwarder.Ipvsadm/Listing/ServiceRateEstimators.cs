@@ -1,0 +1,63 @@
+using System.Runtime.CompilerServices;
+using Forwarder.Core.Services;
+
+namespace Forwarder.Ipvsadm.Listing;
+
+/// <summary>
+/// One <see cref="RateEstimator"/> per service and destination of a table, as the kernel attaches one to each:
+/// <see cref="Sample"/> starts estimators for counters it has not seen (from their values at that moment) and
+/// runs the due 2-second ticks of all. Counters that leave the table drop their estimator with them.
+/// </summary>
+public sealed class ServiceRateEstimators : IRateSource
+{
+    private readonly ConditionalWeakTable<TrafficCounters, RateEstimator> _estimators = new();
+
+    /// <summary>Call at least every 2 seconds of engine time (µs) for the kernel's figures.</summary>
+    public void Sample(ServiceTable table, long now)
+    {
+        foreach (var service in table.Services)
+        {
+            Sample(service.Counters, now);
+            foreach (var destination in service.Destinations)
+            {
+                Sample(destination.Counters, now);
+            }
+        }
+    }
+
+    public void Sample(TrafficCounters counters, long now)
+    {
+        if (_estimators.TryGetValue(counters, out var estimator))
+        {
+            estimator.Sample(counters, now);
+        }
+        else
+        {
+            _estimators.Add(counters, new RateEstimator(counters, now));
+        }
+    }
+
+    /// <summary>As ipvsadm -Z: every estimator restarts from zero.</summary>
+    public void Reset(ServiceTable table, long now)
+    {
+        foreach (var service in table.Services)
+        {
+            Reset(service.Counters, now);
+            foreach (var destination in service.Destinations)
+            {
+                Reset(destination.Counters, now);
+            }
+        }
+    }
+
+    public TrafficRates RatesOf(TrafficCounters counters) =>
+        _estimators.TryGetValue(counters, out var estimator) ? estimator.Rates : TrafficRates.Zero;
+
+    private void Reset(TrafficCounters counters, long now)
+    {
+        if (_estimators.TryGetValue(counters, out var estimator))
+        {
+            estimator.Reset(counters, now);
+        }
+    }
+}
