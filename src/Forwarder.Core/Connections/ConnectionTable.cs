@@ -19,10 +19,10 @@ public sealed class ConnectionTable
     private readonly ConnectionTimeouts _timeouts;
     private readonly ulong _seed;
     private readonly int[] _wheel = new int[WheelSize];
-    private Connection[] _entries = new Connection[InitialCapacity];
-    private int[] _clientIndex = new int[InitialCapacity * 2];
-    private int[] _serverIndex = new int[InitialCapacity * 2];
-    private int _indexMask = (InitialCapacity * 2) - 1;
+    private Connection[] _entries;
+    private int[] _clientIndex;
+    private int[] _serverIndex;
+    private int _indexMask;
     private int _freeHead = -1;
     private int _highWater;
     private long _processedTick = long.MinValue;
@@ -35,6 +35,12 @@ public sealed class ConnectionTable
         _seed = seed;
         Maximum = maximum;
         Array.Fill(_wheel, -1);
+        var capacity = Math.Min(InitialCapacity, maximum);
+        var indexSize = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)capacity * 2);
+        _entries = new Connection[capacity];
+        _clientIndex = new int[indexSize];
+        _serverIndex = new int[indexSize];
+        _indexMask = indexSize - 1;
     }
 
     /// <summary>Bytes one connection costs at full size: its entry plus its share of both indexes.</summary>

@@ -134,9 +134,14 @@ public sealed class DirectorEngine
         }
     }
 
+    /// <summary>
+    /// Whether a fragment concerns the director: sent to a virtual address, or from a real server toward a
+    /// client (later fragments carry no ports, so addresses are all there is to go by).
+    /// </summary>
     private bool IsForAService(in PacketFields fields) =>
-        _services.TryGet(new ServiceKey((IpProtocol)fields.Protocol, fields.Destination, fields.DestinationPort), out _) ||
-        _connections.FindByServer(fields.Protocol, fields.Source, fields.SourcePort, fields.Destination, fields.DestinationPort, Now) >= 0;
+        _services.HasVirtualAddress(fields.Destination) ||
+        (_connections.FindByServer(fields.Protocol, fields.Source, fields.SourcePort, fields.Destination, fields.DestinationPort, Now) >= 0) ||
+        _services.HasRealServer(fields.Source);
 
     /// <summary>A packet from the clients' side: a connection's, a reply to a masqueraded flow, or a new flow for a virtual service.</summary>
     private FrameOutcome FromPublicSide(ReadOnlySpan<byte> frame, in PacketFields fields)

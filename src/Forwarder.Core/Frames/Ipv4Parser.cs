@@ -39,11 +39,18 @@ public static class Ipv4Parser
         var fragment = BinaryPrimitives.ReadUInt16BigEndian(ip[FrameLayout.Ipv4FlagsAndFragment..]);
         fields.IsFragment = (fragment & (FrameLayout.Ipv4MoreFragments | FrameLayout.Ipv4FragmentOffsetMask)) != 0;
         fields.TransportOffset = FrameLayout.EthernetHeaderLength + headerLength;
+        var transport = ip[headerLength..totalLength];
         if (fields.IsFragment)
         {
+            // Only a first fragment carries the ports; the engine refuses fragments either way.
+            if ((fragment & FrameLayout.Ipv4FragmentOffsetMask) == 0 && transport.Length >= 4 &&
+                fields.Protocol is FrameLayout.ProtocolTcp or FrameLayout.ProtocolUdp)
+            {
+                fields.SourcePort = BinaryPrimitives.ReadUInt16BigEndian(transport[FrameLayout.SourcePort..]);
+                fields.DestinationPort = BinaryPrimitives.ReadUInt16BigEndian(transport[FrameLayout.DestinationPort..]);
+            }
             return null;
         }
-        var transport = ip[headerLength..totalLength];
         switch (fields.Protocol)
         {
             case FrameLayout.ProtocolTcp:

@@ -31,7 +31,8 @@ public readonly record struct MacAddress(ulong Value)
         ulong value = 0;
         foreach (var part in parts)
         {
-            if (part.Length is < 1 or > 2 || !byte.TryParse(part, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var octet))
+            if (part.Length is < 1 or > 2 || !part.All(char.IsAsciiHexDigit) ||
+                !byte.TryParse(part, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var octet))
             {
                 return false;
             }

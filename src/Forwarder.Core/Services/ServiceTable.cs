@@ -33,6 +33,22 @@ public sealed class ServiceTable
         return false;
     }
 
+    /// <summary>True when <paramref name="address"/> is a real server of some service.</summary>
+    public bool HasRealServer(uint address)
+    {
+        foreach (var service in _services.Values)
+        {
+            foreach (var destination in service.Destinations)
+            {
+                if (destination.Address.Value == address)
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     public VirtualService AddService(ServiceSpec spec)
     {
         if (_services.ContainsKey(spec.Key))

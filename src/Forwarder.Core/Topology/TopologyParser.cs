@@ -15,6 +15,7 @@ public static class TopologyParser
         var interfaces = new List<DirectorInterface>();
         var neighbors = new List<(int Line, string Address, string Mac, string Interface)>();
         Ipv4Address? gateway = null;
+        var gatewayLine = 0;
         var masquerade = new List<(Ipv4Address, int)>();
 
         var lineNumber = 0;
@@ -50,6 +51,7 @@ public static class TopologyParser
                         throw new LineFormatException(lineNumber, "a second default route");
                     }
                     gateway = ParseAddress(words[3], lineNumber, "gateway");
+                    gatewayLine = lineNumber;
                     break;
                 case "masquerade":
                     if (words.Length != 2)
@@ -92,7 +94,7 @@ public static class TopologyParser
         }
         if (gateway is { } via && topology.FindOnLinkInterface(via.Value) is null)
         {
-            throw new LineFormatException(lineNumber, $"default gateway {via} is on none of the interfaces' subnets");
+            throw new LineFormatException(gatewayLine, $"default gateway {via} is on none of the interfaces' subnets");
         }
         return topology;
     }
