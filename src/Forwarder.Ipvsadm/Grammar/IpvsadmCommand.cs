@@ -14,7 +14,7 @@ public sealed record IpvsadmCommand(IpvsadmCommandKind Kind)
     /// <summary>-a/-e/-d settings (real server, method, weight, thresholds).</summary>
     public DestinationSpec? Destination { get; init; }
 
-    public ListingOptions Listing { get; init; }
+    public ListingFlags Listing { get; init; }
 
     /// <summary>--set TCP TCPFIN UDP, in seconds (0 leaves one unchanged).</summary>
     public (int Tcp, int TcpFin, int Udp)? Timeouts { get; init; }

@@ -322,19 +322,19 @@ public sealed class IpvsadmParser
         return given;
     }
 
-    private static ListingOptions ListingOf(IpvsadmArguments a)
+    private static ListingFlags ListingOf(IpvsadmArguments a)
     {
-        var listing = ListingOptions.None;
-        if (a.Numeric) listing |= ListingOptions.Numeric;
-        if (a.Connection) listing |= ListingOptions.Connections;
-        if (a.Stats) listing |= ListingOptions.Stats;
-        if (a.Rate) listing |= ListingOptions.Rate;
-        if (a.Thresholds) listing |= ListingOptions.Thresholds;
-        if (a.PersistentConnections) listing |= ListingOptions.PersistentConnections;
-        if (a.NoSort) listing |= ListingOptions.NoSort;
-        if (a.Exact) listing |= ListingOptions.Exact;
-        if (a.Timeout) listing |= ListingOptions.Timeout;
-        if (a.Daemon) listing |= ListingOptions.Daemon;
+        var listing = ListingFlags.None;
+        if (a.Numeric) listing |= ListingFlags.Numeric;
+        if (a.Connection) listing |= ListingFlags.Connections;
+        if (a.Stats) listing |= ListingFlags.Stats;
+        if (a.Rate) listing |= ListingFlags.Rate;
+        if (a.Thresholds) listing |= ListingFlags.Thresholds;
+        if (a.PersistentConnections) listing |= ListingFlags.PersistentConnections;
+        if (a.NoSort) listing |= ListingFlags.NoSort;
+        if (a.Exact) listing |= ListingFlags.Exact;
+        if (a.Timeout) listing |= ListingFlags.Timeout;
+        if (a.Daemon) listing |= ListingFlags.Daemon;
         return listing;
     }
 

@@ -12,7 +12,7 @@ public sealed class ServiceNames
     private static readonly (string Name, ushort Port)[] WellKnown =
     [
         ("ftp-data", 20), ("ftp", 21), ("ssh", 22), ("telnet", 23), ("smtp", 25), ("domain", 53),
-        ("http", 80), ("pop3", 110), ("sunrpc", 111), ("ntp", 123), ("imap2", 143), ("snmp", 161),
+        ("http", 80), ("pop3", 110), ("sunrpc", 111), ("ntp", 123), ("imap", 143), ("snmp", 161),
         ("ldap", 389), ("https", 443), ("submission", 587), ("ldaps", 636), ("imaps", 993), ("pop3s", 995),
         ("mysql", 3306), ("postgresql", 5432), ("http-alt", 8080),
     ];

@@ -29,7 +29,8 @@ public sealed class NameResolverTests
             Assert.That(names.PortName(22, IpProtocol.Tcp), Is.EqualTo("ssh"));
             Assert.That(names.PortName(25, IpProtocol.Tcp), Is.EqualTo("smtp"));
             Assert.That(names.PortName(53, IpProtocol.Udp), Is.EqualTo("domain"));
-            Assert.That(names.PortName(8080, IpProtocol.Tcp), Is.Null);
+            Assert.That(names.PortName(8080, IpProtocol.Tcp), Is.EqualTo("http-alt"));
+            Assert.That(names.PortName(40000, IpProtocol.Tcp), Is.Null);
         });
     }
 

@@ -2,7 +2,7 @@ namespace Forwarder.Ipvsadm.Grammar;
 
 /// <summary>How a listing is asked for (-n, -c, --stats, ...): ipvsadm's list options and print formats.</summary>
 [Flags]
-public enum ListingOptions
+public enum ListingFlags
 {
     None = 0,
     Numeric = 1,
