@@ -1,1 +1,22 @@
-internal static class Program { private static int Main() => 0; }
+using BenchmarkDotNet.Running;
+
+namespace Forwarder.Benchmarks;
+
+/// <summary>
+/// dotnet run -c Release --project tests/Forwarder.Benchmarks -- --filter '*' [--job short]
+/// dotnet run -c Release --project tests/Forwarder.Benchmarks -- loop [seconds] [case]   (a Stopwatch loop, for profiling)
+/// </summary>
+internal static class Program
+{
+    private static int Main(string[] args)
+    {
+        if (args.Length > 0 && args[0] == "loop")
+        {
+            return LoopHarness.Run(
+                args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3.0,
+                args.Length > 2 ? args[2] : string.Empty);
+        }
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
+    }
+}

@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using System.Globalization;
+using Forwarder.Core.Engine;
+
+namespace Forwarder.Benchmarks;
+
+/// <summary>
+/// The same three cases in a plain Stopwatch loop, for a quick number or to run under a profiler
+/// (perf, DOTNET_ knobs) without BenchmarkDotNet's child processes. Reports frames/s and bytes allocated per frame.
+/// </summary>
+internal static class LoopHarness
+{
+    public static int Run(double secondsPerCase, string filter)
+    {
+        var cases = new (string Name, Action<EngineBenchmarks> Setup, Func<EngineBenchmarks, int> Body, Action<EngineBenchmarks>? BeforeEach)[]
+        {
+            ("NewFlows", b => b.SetupNewFlows(), b => b.NewFlows(), b => b.ResetTable()),
+            ("EstablishedClientToServer", b => b.SetupEstablished(), b => b.EstablishedClientToServer(), null),
+            ("EstablishedServerToClient", b => b.SetupEstablished(), b => b.EstablishedServerToClient(), null),
+        };
+        var failed = false;
+        foreach (var (name, setup, body, beforeEach) in cases)
+        {
+            if (!name.Contains(filter, StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+            var benchmark = new EngineBenchmarks();
+            setup(benchmark);
+            // Warm up past tiered compilation.
+            var warmUntil = Stopwatch.GetTimestamp() + Stopwatch.Frequency;
+            while (Stopwatch.GetTimestamp() < warmUntil)
+            {
+                beforeEach?.Invoke(benchmark);
+                body(benchmark);
+            }
+            long frames = 0;
+            long forwarded = 0;
+            long ticks = 0;
+            long allocated = 0;
+            long cpuNanoseconds = 0;
+            var budget = (long)(secondsPerCase * Stopwatch.Frequency);
+            while (ticks < budget)
+            {
+                beforeEach?.Invoke(benchmark);
+                var cpuBefore = ThreadCpuNanoseconds();
+                var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+                var start = Stopwatch.GetTimestamp();
+                forwarded += body(benchmark);
+                ticks += Stopwatch.GetTimestamp() - start;
+                allocated += GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+                cpuNanoseconds += ThreadCpuNanoseconds() - cpuBefore;
+                frames += EngineLab.Flows;
+            }
+            // CPU time too: on a shared two-core machine the wall clock also counts time the thread was not running.
+            var cpuSeconds = cpuNanoseconds / 1e9;
+            var seconds = (double)ticks / Stopwatch.Frequency;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{name,-26} wall {frames / seconds / 1e6,6:0.00} M/s {seconds * 1e9 / frames,6:0.0} ns  cpu {frames / cpuSeconds / 1e6,6:0.00} M/s {cpuSeconds * 1e9 / frames,6:0.0} ns  {(double)allocated / frames,5:0.###} B/frame  forwarded {forwarded}/{frames}"));
+            failed |= forwarded != frames;
+        }
+        return failed ? 1 : 0;
+    }
+
+    /// <summary>This thread's time on a CPU (Linux schedstat, ns); 0 where there is none, and then the cpu figures are meaningless.</summary>
+    private static long ThreadCpuNanoseconds()
+    {
+        try
+        {
+            var text = File.ReadAllText("/proc/thread-self/schedstat");
+            return long.Parse(text.AsSpan(0, text.IndexOf(' ', StringComparison.Ordinal)), CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+}
