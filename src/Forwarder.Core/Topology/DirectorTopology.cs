@@ -10,6 +10,9 @@ public sealed class DirectorTopology
 {
     private readonly Dictionary<uint, Neighbor> _neighbors = new();
 
+    // Looped over on the new-flow path: an array, so no enumerator is allocated.
+    private readonly DirectorInterface[] _interfaces;
+
     public DirectorTopology(IReadOnlyList<DirectorInterface> interfaces)
     {
         if (interfaces.Count == 0)
@@ -17,6 +20,7 @@ public sealed class DirectorTopology
             throw new ArgumentException("a director needs at least one interface", nameof(interfaces));
         }
         Interfaces = interfaces;
+        _interfaces = interfaces.ToArray();
         Public = interfaces.FirstOrDefault(i => i.Role == InterfaceRole.Public)
             ?? throw new ArgumentException("a director needs a public interface", nameof(interfaces));
         Private = interfaces.FirstOrDefault(i => i.Role == InterfaceRole.Private) ?? Public;
@@ -45,7 +49,7 @@ public sealed class DirectorTopology
     /// <summary>The interface whose subnet holds <paramref name="address"/>, or null when it is off-link.</summary>
     public DirectorInterface? FindOnLinkInterface(uint address)
     {
-        foreach (var candidate in Interfaces)
+        foreach (var candidate in _interfaces)
         {
             if (candidate.IsOnLink(new Ipv4Address(address)))
             {
@@ -58,31 +62,13 @@ public sealed class DirectorTopology
     /// <summary>True when <paramref name="address"/> is one of the director's own interface addresses.</summary>
     public bool IsOwnAddress(uint address)
     {
-        foreach (var candidate in Interfaces)
+        foreach (var candidate in _interfaces)
         {
             if (candidate.Address.Value == address)
             {
                 return true;
             }
         }
-        return false;
-    }
-
-    /// <summary>
-    /// The next hop toward <paramref name="address"/>: the host itself when it is on a link of ours,
-    /// else the default gateway; the route's interface and the hop's MAC when the hop is a known neighbour.
-    /// </summary>
-    public bool TryResolveNextHop(uint address, out Neighbor nextHop)
-    {
-        if (_neighbors.TryGetValue(address, out nextHop) && FindOnLinkInterface(address) is not null)
-        {
-            return true;
-        }
-        if (FindOnLinkInterface(address) is null && DefaultGateway is { } gateway && _neighbors.TryGetValue(gateway.Value, out nextHop))
-        {
-            return true;
-        }
-        nextHop = default;
         return false;
     }
 }

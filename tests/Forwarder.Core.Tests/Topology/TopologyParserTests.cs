@@ -1,4 +1,5 @@
 using Forwarder.Core.Frames;
+using Forwarder.Core.Neighbors;
 using Forwarder.Core.Topology;
 
 namespace Forwarder.Core.Tests.Topology;
@@ -54,17 +55,19 @@ public sealed class TopologyParserTests
     }
 
     [Test]
-    public void Parse_ValidText_ResolvesNextHops()
+    public void Parse_ValidText_RoutesOnLinkHostsDirectlyAndTheRestViaTheGateway()
     {
-        var topology = TopologyParser.Parse(Valid);
+        var neighbors = new NeighborTable(TopologyParser.Parse(Valid));
 
         Assert.Multiple(() =>
         {
-            Assert.That(topology.TryResolveNextHop(Ipv4Address.Parse("192.168.139.129").Value, out var onLink), Is.True);
-            Assert.That(onLink.Address, Is.EqualTo(Ipv4Address.Parse("192.168.139.129")));
-            Assert.That(topology.TryResolveNextHop(Ipv4Address.Parse("8.8.8.8").Value, out var remote), Is.True);
-            Assert.That(remote.Address, Is.EqualTo(Ipv4Address.Parse("192.168.1.254")));
-            Assert.That(topology.TryResolveNextHop(Ipv4Address.Parse("192.168.139.200").Value, out _), Is.False, "on-link but unknown");
+            Assert.That(neighbors.TryRoute(Ipv4Address.Parse("192.168.139.129").Value, out var onLink, out _), Is.True);
+            Assert.That(onLink, Is.EqualTo(Ipv4Address.Parse("192.168.139.129").Value));
+            Assert.That(neighbors.TryGetMac(onLink, out _), Is.True, "a static neighbour");
+            Assert.That(neighbors.TryRoute(Ipv4Address.Parse("8.8.8.8").Value, out var remote, out _), Is.True);
+            Assert.That(remote, Is.EqualTo(Ipv4Address.Parse("192.168.1.254").Value));
+            Assert.That(neighbors.TryRoute(Ipv4Address.Parse("192.168.139.200").Value, out var unknown, out _), Is.True);
+            Assert.That(neighbors.TryGetMac(unknown, out _), Is.False, "on-link but unknown: ARP must ask");
         });
     }
 
