@@ -3,7 +3,7 @@ using Forwarder.Commands;
 
 namespace Forwarder;
 
-/// <summary>The <c>forwarder</c> executable: <c>replay</c> now; the live director and <c>ipvsadm</c> join it.</summary>
+/// <summary>The <c>forwarder</c> executable: <c>replay</c> captures, <c>run</c> the live director.</summary>
 public static class Program
 {
     public static int Main(string[] args)
@@ -14,9 +14,10 @@ public static class Program
             settings.HelpWriter = Console.Error;
             settings.AllowMultiInstance = true;
         });
-        return parser.ParseArguments(args, typeof(ReplayOptions))
+        return parser.ParseArguments(args, typeof(ReplayOptions), typeof(RunOptions))
             .MapResult(
                 (ReplayOptions options) => ReplayCommand.Run(options, Console.Out, Console.Error),
+                (RunOptions options) => RunCommand.Run(options, Console.Out, Console.Error),
                 _ => 2);
     }
 }

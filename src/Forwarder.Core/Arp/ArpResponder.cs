@@ -16,12 +16,14 @@ public sealed class ArpResponder
     private readonly DirectorTopology _topology;
     private readonly ServiceTable _services;
     private readonly NeighborTable _neighbors;
+    private readonly EngineSettings _settings;
 
-    public ArpResponder(DirectorTopology topology, ServiceTable services, NeighborTable neighbors)
+    public ArpResponder(DirectorTopology topology, ServiceTable services, NeighborTable neighbors, EngineSettings settings)
     {
         _topology = topology;
         _services = services;
         _neighbors = neighbors;
+        _settings = settings;
     }
 
     public FrameOutcome Handle(ReadOnlySpan<byte> frame, int interfaceIndex, OutputBatch output)
@@ -31,13 +33,14 @@ public sealed class ArpResponder
             return FrameOutcome.DroppedMalformed;
         }
         var link = _topology.Interfaces[interfaceIndex];
-        var forUs = targetAddress == link.Address.Value || (link.Role == InterfaceRole.Public && _services.HasVirtualAddress(targetAddress));
+        var own = targetAddress == link.Address.Value;
+        var forUs = own || (link.Role == InterfaceRole.Public && _services.HasVirtualAddress(targetAddress));
         // As the kernel's arp_process: learn from what is addressed to us, and from any answer to a question we asked.
         if (senderAddress != 0 && link.IsOnLink(new Ipv4Address(senderAddress)) && (forUs || operation == FrameLayout.ArpReply))
         {
             _neighbors.Learn(senderAddress, senderMac, interfaceIndex, output);
         }
-        if (operation != FrameLayout.ArpRequest || !forUs)
+        if (operation != FrameLayout.ArpRequest || !forUs || (own && !_settings.AnswerForOwnAddresses && !_services.HasVirtualAddress(targetAddress)))
         {
             return operation == FrameLayout.ArpReply && forUs ? FrameOutcome.Answered : FrameOutcome.NotOurs;
         }

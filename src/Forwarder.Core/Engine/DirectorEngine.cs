@@ -32,15 +32,16 @@ public sealed class DirectorEngine
     private readonly MacAddress[] _interfaceMacs;
     private readonly InterfaceRole[] _interfaceRoles;
 
-    public DirectorEngine(DirectorTopology topology, ServiceTable services, ConnectionTable connections)
+    public DirectorEngine(DirectorTopology topology, ServiceTable services, ConnectionTable connections, EngineSettings? settings = null)
     {
+        settings ??= new EngineSettings();
         _topology = topology;
         _services = services;
         _connections = connections;
         _neighbors = new NeighborTable(topology);
         _transmitter = new FrameTransmitter(topology, _neighbors);
-        _arp = new ArpResponder(topology, services, _neighbors);
-        _icmp = new IcmpHandler(topology, services, connections, _transmitter);
+        _arp = new ArpResponder(topology, services, _neighbors, settings);
+        _icmp = new IcmpHandler(topology, services, connections, _transmitter, settings);
         _masquerader = new Masquerader(topology, services, _transmitter);
         _interfaceMacs = topology.Interfaces.Select(i => i.Mac).ToArray();
         _interfaceRoles = topology.Interfaces.Select(i => i.Role).ToArray();

@@ -20,9 +20,11 @@ public sealed class IcmpHandler
     private readonly ServiceTable _services;
     private readonly ConnectionTable _connections;
     private readonly FrameTransmitter _transmitter;
+    private readonly EngineSettings _settings;
 
-    public IcmpHandler(DirectorTopology topology, ServiceTable services, ConnectionTable connections, FrameTransmitter transmitter)
+    public IcmpHandler(DirectorTopology topology, ServiceTable services, ConnectionTable connections, FrameTransmitter transmitter, EngineSettings settings)
     {
+        _settings = settings;
         _topology = topology;
         _services = services;
         _connections = connections;
@@ -34,7 +36,8 @@ public sealed class IcmpHandler
     {
         var link = _topology.Interfaces[interfaceIndex];
         if (fields.IcmpType == IcmpLayout.EchoRequest &&
-            (_topology.IsOwnAddress(fields.Destination) || (link.Role == InterfaceRole.Public && _services.HasVirtualAddress(fields.Destination))))
+            ((link.Role == InterfaceRole.Public && _services.HasVirtualAddress(fields.Destination)) ||
+             (_settings.AnswerForOwnAddresses && _topology.IsOwnAddress(fields.Destination))))
         {
             return AnswerEcho(frame, fields, interfaceIndex);
         }

@@ -1,0 +1,92 @@
+using System.Runtime.InteropServices;
+using SharpPcap;
+using SharpPcap.LibPcap;
+
+namespace Forwarder.Capture.Live;
+
+/// <summary>
+/// One network interface the director captures from and injects into, through libpcap: promiscuous,
+/// immediate mode (no batching delay), inbound frames only — so the director never sees its own
+/// injected frames — and a kernel (BPF) filter so only frames it may have to handle reach user space.
+/// </summary>
+public sealed class LivePort : IDisposable
+{
+    private const int PcapDirectionIn = 1;
+    private readonly LibPcapLiveDevice _device;
+
+    public LivePort(string interfaceName, string filter, int readTimeoutMilliseconds = 50)
+    {
+        Name = interfaceName;
+        _device = LibPcapLiveDeviceList.New()[interfaceName]
+            ?? throw new InvalidOperationException($"{interfaceName}: no such interface for libpcap");
+        _device.Open(new DeviceConfiguration
+        {
+            Mode = DeviceModes.Promiscuous,
+            Immediate = true,
+            Snaplen = 65535,
+            ReadTimeout = readTimeoutMilliseconds,
+            BufferSize = 16 << 20,
+        });
+        if (SetDirection(_device.Handle.DangerousGetHandle(), PcapDirectionIn) != 0)
+        {
+            throw new InvalidOperationException($"{interfaceName}: libpcap cannot restrict capture to inbound frames");
+        }
+        _device.Filter = filter;
+    }
+
+    public string Name { get; }
+
+    public long Sent { get; private set; }
+
+    public long SendFailures { get; private set; }
+
+    /// <summary>
+    /// Copies the next captured frame into <paramref name="buffer"/> (its length and time in µs), or returns
+    /// false after the read timeout. Reads libpcap's own header and data pointers: nothing is allocated per frame.
+    /// </summary>
+    public bool TryReceive(byte[] buffer, out int length, out long timestamp)
+    {
+        length = 0;
+        timestamp = 0;
+        var header = IntPtr.Zero;
+        var data = IntPtr.Zero;
+        if (_device.GetNextPacketPointers(ref header, ref data) != 1)
+        {
+            return false;
+        }
+        // struct pcap_pkthdr on 64-bit Linux: struct timeval (two longs), then caplen and len (two uints).
+        var seconds = Marshal.ReadInt64(header, 0);
+        var microseconds = Marshal.ReadInt64(header, 8);
+        length = Math.Min(Marshal.ReadInt32(header, 16), buffer.Length);
+        Marshal.Copy(data, buffer, 0, length);
+        timestamp = (seconds * 1_000_000) + microseconds;
+        return true;
+    }
+
+    public void Send(ReadOnlySpan<byte> frame)
+    {
+        try
+        {
+            _device.SendPacket(frame, null!);
+            Sent++;
+        }
+        catch (PcapException)
+        {
+            SendFailures++;
+        }
+    }
+
+    /// <summary>What libpcap counted: frames it received and those the kernel dropped for want of buffer.</summary>
+    public (uint Received, uint Dropped, uint InterfaceDropped) Statistics()
+    {
+        var statistics = _device.Statistics;
+        return (statistics.ReceivedPackets, statistics.DroppedPackets, statistics.InterfaceDroppedPackets);
+    }
+
+    public void Dispose() => _device.Close();
+
+    // SharpPcap does not expose pcap_setdirection; libpcap itself is already loaded by SharpPcap.
+    [DllImport("libpcap.so.0.8", EntryPoint = "pcap_setdirection")]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int SetDirection(IntPtr handle, int direction);
+}

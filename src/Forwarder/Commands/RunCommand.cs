@@ -1,0 +1,82 @@
+using System.Runtime.InteropServices;
+using Forwarder.Capture.Live;
+using Forwarder.Core;
+using Forwarder.Core.Connections;
+using Forwarder.Core.Engine;
+using Forwarder.Core.Frames;
+using Forwarder.Core.Services;
+using Forwarder.Director;
+using Forwarder.Ipvsadm.Listing;
+using Forwarder.Ipvsadm.Rules;
+
+namespace Forwarder.Commands;
+
+/// <summary><c>forwarder run</c>: the live director in the foreground until SIGTERM or SIGINT.</summary>
+public static class RunCommand
+{
+    public static int Run(RunOptions options, TextWriter output, TextWriter errors)
+    {
+        try
+        {
+            var masquerade = options.Masquerade.Select(ParseNetwork).ToList();
+            var topology = SystemInterfaces.Read(options.PublicInterface, options.PrivateInterface, masquerade);
+            if (masquerade.Count == 0)
+            {
+                var link = topology.Private;
+                topology.MasqueradedNetworks.Add((new Ipv4Address(link.Address.Value & Ipv4Address.PrefixMask(link.PrefixLength)), link.PrefixLength));
+            }
+            var timeouts = new ConnectionTimeouts();
+            var services = new ServiceTable();
+            if (options.Rules is { } rulesPath && File.Exists(rulesPath))
+            {
+                CommandApplier.ApplyAll(RulesFile.Parse(File.ReadAllText(rulesPath)), services, timeouts);
+            }
+            var engine = new DirectorEngine(topology, services, new ConnectionTable(timeouts, options.MaxConnections),
+                new EngineSettings { AnswerForOwnAddresses = false });
+
+            using var publicPort = new LivePort(topology.Public.Name, CaptureFilter(topology.Public.Mac));
+            using var privatePort = new LivePort(topology.Private.Name, CaptureFilter(topology.Private.Mac));
+            var director = new LiveDirector(engine, [publicPort, privatePort]);
+
+            using var stop = new CancellationTokenSource();
+            using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stop.Cancel(); });
+            using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; stop.Cancel(); });
+            output.WriteLine($"forwarder: directing on {topology.Public.Name} (public {topology.Public.Address}) and {topology.Private.Name} (private {topology.Private.Address}), {services.Count} service(s)");
+            output.Flush();
+            director.Run(stop.Token);
+
+            if (options.SaveOnExit && options.Rules is { } savePath)
+            {
+                lock (director.EngineLock)
+                {
+                    File.WriteAllText(savePath, new ServiceListing().Save(services, new ListingOptions { Numeric = true }));
+                }
+                output.WriteLine($"forwarder: table saved to {savePath}");
+            }
+            output.WriteLine("forwarder: stopped");
+            return 0;
+        }
+        catch (Exception failure) when (failure is LineFormatException or InvalidOperationException or ArgumentException or IOException or SharpPcap.PcapException)
+        {
+            errors.WriteLine($"forwarder run: {failure.Message}");
+            return 1;
+        }
+    }
+
+    /// <summary>
+    /// The kernel filter: ARP, and IPv4 sent to this interface's MAC. Everything else on the segment (other
+    /// hosts' unicast, IPv6, ...) never leaves the kernel.
+    /// </summary>
+    private static string CaptureFilter(MacAddress mac) => $"arp or (ip and ether dst {mac})";
+
+    private static (Ipv4Address, int) ParseNetwork(string text)
+    {
+        var slash = text.IndexOf('/', StringComparison.Ordinal);
+        if (slash < 0 || !Ipv4Address.TryParse(text.AsSpan(0, slash), out var network) ||
+            !int.TryParse(text.AsSpan(slash + 1), System.Globalization.CultureInfo.InvariantCulture, out var prefix) || prefix is < 0 or > 32)
+        {
+            throw new ArgumentException($"--masquerade {text}: expected NETWORK/PREFIX");
+        }
+        return (network, prefix);
+    }
+}

@@ -1,0 +1,29 @@
+using CommandLine;
+
+namespace Forwarder.Commands;
+
+/// <summary>The live director's command line.</summary>
+[Verb("run", HelpText = "Run the director in the foreground on a public and a private interface.")]
+public sealed class RunOptions
+{
+    [Option("public", Default = "eth2", HelpText = "The interface facing the clients.")]
+    public string PublicInterface { get; set; } = "eth2";
+
+    [Option("private", Default = "eth1", HelpText = "The interface facing the real servers.")]
+    public string PrivateInterface { get; set; } = "eth1";
+
+    [Option("socket", HelpText = "The control socket ipvsadm talks to (default /run/forwarder/forwarder.sock, or $FORWARDER_SOCKET).")]
+    public string? Socket { get; set; }
+
+    [Option("rules", HelpText = "Rules in ipvsadm -S format to start with.")]
+    public string? Rules { get; set; }
+
+    [Option("save-on-exit", HelpText = "On SIGTERM/SIGINT, write the current table to the --rules file.")]
+    public bool SaveOnExit { get; set; }
+
+    [Option("masquerade", HelpText = "Networks to masquerade (NET/PREFIX, repeatable; default: the private interface's subnet).")]
+    public IEnumerable<string> Masquerade { get; set; } = [];
+
+    [Option("max-connections", Default = 1 << 20, HelpText = "The connection table's bound.")]
+    public int MaxConnections { get; set; } = 1 << 20;
+}

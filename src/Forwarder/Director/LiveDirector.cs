@@ -1,0 +1,65 @@
+using Forwarder.Capture.Live;
+using Forwarder.Core.Engine;
+
+namespace Forwarder.Director;
+
+/// <summary>
+/// The running director: one thread per interface reads frames from libpcap, hands them to the engine
+/// under one lock (the engine is single-threaded; control commands take the same lock, so each applies
+/// between two frames), and injects what the engine sends. Idle read timeouts tick the engine's clock.
+/// </summary>
+public sealed class LiveDirector
+{
+    private readonly DirectorEngine _engine;
+    private readonly LivePort[] _ports;
+    private readonly Action<long>? _onTick;
+
+    /// <param name="ports">Indexed like the topology's interfaces.</param>
+    /// <param name="onTick">Called under the engine lock on every idle tick, with the time (µs): rate sampling and such.</param>
+    public LiveDirector(DirectorEngine engine, LivePort[] ports, Action<long>? onTick = null)
+    {
+        _engine = engine;
+        _ports = ports;
+        _onTick = onTick;
+    }
+
+    /// <summary>Held while the engine processes a frame; control commands hold it too.</summary>
+    public object EngineLock { get; } = new();
+
+    public void Run(CancellationToken stop)
+    {
+        var pumps = _ports.Select((port, index) => new Thread(() => Pump(port, index, stop)) { IsBackground = true, Name = "pump " + port.Name }).ToList();
+        pumps.ForEach(p => p.Start());
+        pumps.ForEach(p => p.Join());
+    }
+
+    private void Pump(LivePort port, int interfaceIndex, CancellationToken stop)
+    {
+        var buffer = new byte[65536];
+        var output = new OutputBatch();
+        while (!stop.IsCancellationRequested)
+        {
+            if (port.TryReceive(buffer, out var length, out var timestamp))
+            {
+                lock (EngineLock)
+                {
+                    _engine.Process(buffer.AsSpan(0, length), interfaceIndex, timestamp, output);
+                }
+            }
+            else
+            {
+                var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000;
+                lock (EngineLock)
+                {
+                    _engine.AdvanceClock(now, output);
+                    _onTick?.Invoke(now);
+                }
+            }
+            for (var i = 0; i < output.Count; i++)
+            {
+                _ports[output.InterfaceAt(i)].Send(output.FrameAt(i));
+            }
+            output.Clear();
+        }
+    }
+}

@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# The seed guide's NAT lab in network namespaces on one machine, for Forwarder's user-space director.
+#
+#   client 192.168.1.106 ──veth── eth2 [director] eth1 ──veth── bridge (lan) ──┬── web1 192.168.139.254
+#                        192.168.1.113 (VIP .199)   192.168.139.142            ├── web2 192.168.139.253
+#                                                                              └── web3 192.168.139.252
+# Nothing is joined to the root namespace: every packet stays inside the lab.
+#
+# Usage: lab-netns.sh up | down | status | mode nat|dr | udp-echo
+#   up        namespaces, veths (offloads off), addresses, an HTTP server "webN:ADDRESS" on each web,
+#             iperf3 -s on web1; the webs route via the director (NAT)
+#   mode dr   the webs hold the VIP on lo (arp_ignore=1, arp_announce=2) and route via the client side
+#   mode nat  back to NAT routing
+#   udp-echo  a small UDP echo server on port 7 of each web (answers "webN:ADDRESS:<payload>")
+#   down      kill the lab's processes by PID, delete its namespaces
+# Run a command in a host:  ip netns exec ${LAB_PREFIX}client curl -s http://192.168.1.199/
+set -euo pipefail
+
+P=${LAB_PREFIX:-lvs-}
+STATE=${LAB_STATE:-/tmp/${P}lab}
+CLIENT_IP=192.168.1.106 PUB_IP=192.168.1.113 VIP=${LAB_VIP:-192.168.1.199} PRIV_IP=192.168.139.142
+WEBS=(web1:192.168.139.254 web2:192.168.139.253 web3:192.168.139.252)
+
+ns() { ip netns exec "$P$1" "${@:2}"; }
+exists() { ip netns list | awk '{print $1}' | grep -qx "$P$1"; }
+# libpcap must see whole, checksummed frames: no GRO/TSO/checksum offload on any veth of the lab.
+offload() { ns "$1" ethtool -K "$2" gro off gso off tso off tx off rx off >/dev/null 2>&1 || true; }
+
+link() { # link NS_A IF_A NS_B IF_B
+  local tmp="t$RANDOM$RANDOM"
+  ip link add "${tmp}a" type veth peer name "${tmp}b"
+  ip link set "${tmp}a" netns "$P$1"; ns "$1" ip link set "${tmp}a" name "$2"
+  ip link set "${tmp}b" netns "$P$3"; ns "$3" ip link set "${tmp}b" name "$4"
+  ns "$1" ip link set "$2" up; ns "$3" ip link set "$4" up
+  offload "$1" "$2"; offload "$3" "$4"
+}
+
+http_server() { # a tiny HTTP server answering "NAME:ADDRESS", one per web, its PID recorded
+  local name=$1 addr=$2
+  cat >"$STATE/$name/nginx.conf" <<CONF
+worker_processes 1;
+daemon on;
+pid $STATE/$name/nginx.pid;
+error_log $STATE/$name/error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $STATE/$name; proxy_temp_path $STATE/$name; fastcgi_temp_path $STATE/$name;
+  uwsgi_temp_path $STATE/$name; scgi_temp_path $STATE/$name;
+  server { listen $addr:80 reuseport backlog=4096; location / { return 200 "$name:$addr\n"; } }
+}
+CONF
+  ns "$name" nginx -c "$STATE/$name/nginx.conf"
+}
+
+up() {
+  exists director && { echo "lab already up (prefix $P)"; return 0; }
+  mkdir -p "$STATE"
+  for n in client director lan web1 web2 web3; do ip netns add "$P$n"; ns $n ip link set lo up; done
+  link client eth0 director eth2
+  link director eth1 lan d-eth1
+  ns lan ip link add br0 type bridge; ns lan ip link set br0 up; ns lan ip link set d-eth1 master br0
+  ns client ip addr add $CLIENT_IP/24 dev eth0
+  ns director ip addr add $PUB_IP/24 dev eth2
+  ns director ip addr add $PRIV_IP/24 dev eth1
+  for w in "${WEBS[@]}"; do
+    local name=${w%%:*} addr=${w#*:}
+    link "$name" eth0 lan "p-$name"; ns lan ip link set "p-$name" master br0
+    ns "$name" ip addr add "$addr/24" dev eth0
+    ns "$name" ip route add default via $PRIV_IP
+    mkdir -p "$STATE/$name"
+    http_server "$name" "$addr"
+  done
+  ns web1 iperf3 -s -B "${WEBS[0]#*:}" -D --pidfile "$STATE/web1/iperf3.pid" --logfile "$STATE/web1/iperf3.log"
+  echo "lab up (prefix $P): client $CLIENT_IP, director $PUB_IP/$PRIV_IP, VIP $VIP, webs ${WEBS[*]}"
+}
+
+mode() {
+  for w in "${WEBS[@]}"; do
+    local name=${w%%:*}
+    case "$1" in
+      dr)
+        ns "$name" ip addr replace "$VIP/32" dev lo
+        ns "$name" sysctl -qw net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2
+        ns "$name" sysctl -qw net.ipv4.conf.eth0.arp_ignore=1 net.ipv4.conf.eth0.arp_announce=2 ;;
+      nat)
+        ns "$name" ip addr del "$VIP/32" dev lo 2>/dev/null || true ;;
+    esac
+  done
+  # DR: the webs answer the client straight; in this lab the client side is reached through a second
+  # leg of the bridge, so the director never sees the replies.
+  if [ "$1" = dr ] && ! ns client ip link show eth1 >/dev/null 2>&1; then
+    link client eth1 lan c-eth1; ns lan ip link set c-eth1 master br0
+    ns client ip addr add 192.168.139.200/24 dev eth1
+    for w in "${WEBS[@]}"; do ns "${w%%:*}" ip route replace 192.168.1.0/24 via 192.168.139.200; done
+    ns client sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.eth1.rp_filter=0 net.ipv4.conf.eth0.rp_filter=0
+  fi
+  echo "lab mode $1"
+}
+
+udp_echo() {
+  for w in "${WEBS[@]}"; do
+    local name=${w%%:*} addr=${w#*:}
+    ns "$name" python3 -c "
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(('$addr', 7))
+while True:
+    data, peer = s.recvfrom(2048)
+    s.sendto(b'$name:$addr:' + data, peer)
+" >/dev/null 2>&1 &
+    echo $! >"$STATE/$name/udp-echo.pid"
+  done
+}
+
+down() {
+  for w in "${WEBS[@]}"; do
+    local name=${w%%:*}
+    for f in "$STATE/$name/nginx.pid" "$STATE/$name/iperf3.pid" "$STATE/$name/udp-echo.pid"; do
+      [ -s "$f" ] && kill "$(cat "$f")" 2>/dev/null || true
+    done
+  done
+  for n in client director lan web1 web2 web3; do
+    if exists $n; then
+      for pid in $(ip netns pids "$P$n" 2>/dev/null); do kill "$pid" 2>/dev/null || true; done
+      sleep 0.1
+      for pid in $(ip netns pids "$P$n" 2>/dev/null); do kill -9 "$pid" 2>/dev/null || true; done
+      ip netns del "$P$n"
+    fi
+  done
+  rm -rf "$STATE"
+  echo "lab down (prefix $P)"
+}
+
+status() { ip netns list | grep "^$P" || echo "no lab (prefix $P)"; }
+
+case "${1:-}" in
+  up) up ;; down) down ;; status) status ;; mode) mode "${2:?nat or dr}" ;; udp-echo) udp_echo ;;
+  *) sed -n '2,17p' "$0"; exit 2 ;;
+esac
