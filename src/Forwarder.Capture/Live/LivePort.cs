@@ -12,7 +12,10 @@ namespace Forwarder.Capture.Live;
 public sealed class LivePort : IDisposable
 {
     private const int PcapDirectionIn = 1;
+    private const short PollIn = 1;
     private readonly LibPcapLiveDevice _device;
+    private readonly PollDescriptor[] _poll = new PollDescriptor[1];
+    private readonly int _readTimeoutMilliseconds;
 
     public LivePort(string interfaceName, string filter, int readTimeoutMilliseconds = 50)
     {
@@ -32,6 +35,11 @@ public sealed class LivePort : IDisposable
             throw new InvalidOperationException($"{interfaceName}: libpcap cannot restrict capture to inbound frames");
         }
         _device.Filter = filter;
+        // In immediate mode libpcap's own read can block past its timeout, so the port reads without
+        // blocking and waits on the capture's descriptor itself: a stop request is seen within the timeout.
+        _device.NonBlockingMode = true;
+        _readTimeoutMilliseconds = readTimeoutMilliseconds;
+        _poll[0] = new PollDescriptor { Descriptor = SelectableDescriptor(_device.Handle.DangerousGetHandle()), Events = PollIn };
     }
 
     public string Name { get; }
@@ -52,7 +60,11 @@ public sealed class LivePort : IDisposable
         var data = IntPtr.Zero;
         if (_device.GetNextPacketPointers(ref header, ref data) != 1)
         {
-            return false;
+            _poll[0].ReturnedEvents = 0;
+            if (Poll(_poll, 1, _readTimeoutMilliseconds) <= 0 || _device.GetNextPacketPointers(ref header, ref data) != 1)
+            {
+                return false;
+            }
         }
         // struct pcap_pkthdr on 64-bit Linux: struct timeval (two longs), then caplen and len (two uints).
         var seconds = Marshal.ReadInt64(header, 0);
@@ -84,6 +96,22 @@ public sealed class LivePort : IDisposable
     }
 
     public void Dispose() => _device.Close();
+
+    [DllImport("libpcap.so.0.8", EntryPoint = "pcap_get_selectable_fd")]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int SelectableDescriptor(IntPtr handle);
+
+    [DllImport("libc", EntryPoint = "poll")]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int Poll([In, Out] PollDescriptor[] descriptors, ulong count, int timeoutMilliseconds);
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct PollDescriptor
+    {
+        public int Descriptor;
+        public short Events;
+        public short ReturnedEvents;
+    }
 
     // SharpPcap does not expose pcap_setdirection; libpcap itself is already loaded by SharpPcap.
     [DllImport("libpcap.so.0.8", EntryPoint = "pcap_setdirection")]
