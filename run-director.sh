@@ -1,12 +1,20 @@
 #!/usr/bin/env bash
 # Forwarder's one entry point.
 #
-#   ./run-director.sh seed                 replay the seed guide's NAT experiment (captures/seed-nat-rr):
-#                                          print tcpdump's view of what the director sent and ipvsadm -Ln
-#   ./run-director.sh test                 run every test; ends with "N passed, N failed[, N skipped]"
-#   ./run-director.sh replay ARGS...       forwarder replay --rules F --topology F --in IF=PCAP... --out DIR [--list]
+#   ./run-director.sh lab [--keep]          the seed's NAT lab in network namespaces on this machine: the
+#                                           director, three web servers, the client's loop, ipvsadm -Ln
+#   ./run-director.sh [run] [--public IF] [--private IF] [--socket PATH] [--rules FILE] [--save-on-exit]
+#                                           the live director in the foreground (defaults eth2, eth1),
+#                                           after preparing the host (reported); SIGTERM stops it
+#   ./run-director.sh stop                  stop a running director and undo the host preparation
+#   ./run-director.sh ipvsadm ARGS...       ipvsadm for the running director ($FORWARDER_SOCKET, --socket)
+#   ./run-director.sh seed                  replay the seed guide's NAT experiment (captures/seed-nat-rr)
+#   ./run-director.sh replay ARGS...        forwarder replay --rules F --topology F --in IF=PCAP... --out DIR
+#   ./run-director.sh test                  run every test; ends with "N passed, N failed, N skipped"
+#   ./run-director.sh race                  the kernel's NAT against ours on the lab (a benchmark, not a test)
 #
-# Each installs what it lacks (libpcap, tcpdump) with apt-get when run as root.
+# Each installs what it lacks (libpcap, tcpdump, and for the lab nginx, iperf3, ethtool, nftables, curl)
+# with apt-get when run as root.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -21,14 +29,25 @@ ensure_packages() {
   ldconfig -p 2>/dev/null | grep -q 'libpcap\.so\.0\.8' || missing+=(libpcap0.8)
   command -v tcpdump >/dev/null 2>&1 || missing+=(tcpdump)
   command -v ip >/dev/null 2>&1 || missing+=(iproute2)
+  command -v ethtool >/dev/null 2>&1 || missing+=(ethtool)
+  command -v nft >/dev/null 2>&1 || missing+=(nftables)
+  command -v nginx >/dev/null 2>&1 || missing+=(nginx-light)
+  command -v iperf3 >/dev/null 2>&1 || missing+=(iperf3)
+  command -v curl >/dev/null 2>&1 || missing+=(curl)
+  command -v python3 >/dev/null 2>&1 || missing+=(python3)
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" -ne 0 ]; then
     say "missing: ${missing[*]} — run as root, or install them with apt-get"
     exit 1
   fi
   say "installing ${missing[*]} ..."
+  # No package may start a service (nginx would listen in the root namespace): policy-rc.d says no.
+  local policy=/usr/sbin/policy-rc.d made_policy=0
+  if [ ! -e "$policy" ]; then printf '#!/bin/sh\nexit 101\n' >"$policy"; chmod +x "$policy"; made_policy=1; fi
   DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  [ "$made_policy" -eq 1 ] && rm -f "$policy"
+  return 0
 }
 
 ensure_dotnet() {
@@ -63,6 +82,144 @@ seed() {
   cat "$out/list.txt"
 }
 
+# ---- the live director -------------------------------------------------------------------------
+state_dir=${FORWARDER_STATE:-/run/forwarder}
+
+# The host's kernel must stay out of the way of a user-space director: no IP forwarding or ICMP
+# redirects (the director forwards), no RSTs from the kernel for masqueraded flows' replies (an
+# nftables drop of the masquerade port range on the public address: libpcap sees them first), and no
+# NIC offloads that would hand libpcap merged or checksum-less frames. Each change is reported and
+# saved, so that `stop` puts it back.
+prepare_host() {
+  local public=$1 private=$2 saved="$state_dir/host-state"
+  mkdir -p "$state_dir"
+  : >"$saved"
+  local key
+  for key in net.ipv4.ip_forward net.ipv4.conf.all.send_redirects net.ipv4.conf.default.send_redirects \
+             "net.ipv4.conf.$public.send_redirects" "net.ipv4.conf.$private.send_redirects"; do
+    echo "sysctl $key $(sysctl -n "$key")" >>"$saved"
+    sysctl -qw "$key=0"
+    say "host: $key = 0"
+  done
+  local address
+  address=$(ip -4 -o addr show dev "$public" | awk '{print $4}' | cut -d/ -f1 | head -1)
+  nft delete table ip forwarder 2>/dev/null || true
+  nft -f - <<NFT
+table ip forwarder {
+  chain input {
+    type filter hook input priority -300; policy accept;
+    iifname "$public" ip daddr $address tcp dport 32768-60999 drop
+    iifname "$public" ip daddr $address udp dport 32768-60999 drop
+  }
+}
+NFT
+  echo "nft forwarder" >>"$saved"
+  say "host: nftables table ip forwarder drops TCP/UDP to $address ports 32768-60999 (masquerade replies) before the kernel's stack"
+  local dev
+  for dev in "$public" "$private"; do
+    ethtool -K "$dev" gro off gso off tso off tx off rx off >/dev/null 2>&1 || true
+    echo "offload $dev" >>"$saved"
+    say "host: $dev offloads off (gro gso tso tx rx)"
+  done
+}
+
+restore_host() {
+  local saved="$state_dir/host-state" kind a b
+  [ -f "$saved" ] || { say "no host changes to undo"; return 0; }
+  while read -r kind a b; do
+    case "$kind" in
+      sysctl) sysctl -qw "$a=$b" && say "host: $a = $b (restored)" ;;
+      nft) nft delete table ip forwarder 2>/dev/null && say "host: nftables table ip forwarder removed" ;;
+      offload) ethtool -K "$a" gro on gso on tso on tx on rx on >/dev/null 2>&1; say "host: $a offloads back on" ;;
+    esac
+  done <"$saved"
+  rm -f "$saved"
+}
+
+run_director() {
+  local public=eth2 private=eth1 args=("$@") i
+  for ((i = 0; i < ${#args[@]}; i++)); do
+    case "${args[$i]}" in
+      --public) public=${args[$((i + 1))]} ;;
+      --private) private=${args[$((i + 1))]} ;;
+    esac
+  done
+  ensure_packages
+  build
+  [ "$(id -u)" -eq 0 ] || { say "the live director needs root (raw capture and injection)"; exit 1; }
+  prepare_host "$public" "$private"
+  echo $$ >"$state_dir/director.pid"
+  exec dotnet "$forwarder_dll" run "$@"
+}
+
+stop_director() {
+  local pidfile="$state_dir/director.pid" pid
+  if [ -s "$pidfile" ]; then
+    pid=$(cat "$pidfile")
+    if kill -TERM "$pid" 2>/dev/null; then
+      for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      say "director $pid stopped"
+    fi
+    rm -f "$pidfile"
+  fi
+  restore_host
+}
+
+ipvsadm_client() {
+  [ -f "$forwarder_dll" ] || build
+  exec dotnet "$forwarder_dll" ipvsadm "$@"
+}
+
+# ---- the lab ---------------------------------------------------------------------------------------
+lab() {
+  local keep=0
+  [ "${1:-}" = --keep ] && keep=1
+  ensure_packages
+  build
+  [ "$(id -u)" -eq 0 ] || { say "the lab needs root (network namespaces)"; exit 1; }
+  export LAB_PREFIX=${LAB_PREFIX:-lvs-}
+  local lab_state=/tmp/${LAB_PREFIX}lab
+  local script=src/lab/lab-netns.sh
+  "$script" down >/dev/null 2>&1 || true
+  "$script" up
+  local director_state="$lab_state/director"
+  mkdir -p "$director_state"
+  cat >"$director_state/rules" <<'RULES'
+-A -t 192.168.1.199:80 -s rr
+-a -t 192.168.1.199:80 -r 192.168.139.254:80 -m
+-a -t 192.168.1.199:80 -r 192.168.139.253:80 -m
+-a -t 192.168.1.199:80 -r 192.168.139.252:80 -m
+RULES
+  local socket="$director_state/forwarder.sock"
+  FORWARDER_STATE="$director_state" ip netns exec "${LAB_PREFIX}director" "$here/run-director.sh" run \
+    --socket "$socket" --rules "$director_state/rules" >"$director_state/director.log" 2>&1 &
+  local director=$!
+  echo "$director" >"$director_state/pid"
+  teardown() {
+    kill -TERM "$director" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$director" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$director" 2>/dev/null || true
+    "$here/$script" down >/dev/null
+  }
+  [ "$keep" -eq 1 ] || trap teardown EXIT
+  for _ in $(seq 100); do [ -S "$socket" ] && break; sleep 0.1; done
+  [ -S "$socket" ] || { cat "$director_state/director.log" >&2; say "the director did not start"; exit 1; }
+  echo "# director up (log $director_state/director.log); the seed's rules: rr over web1 .254, web2 .253, web3 .252"
+  echo "# the seed's client loop: GET http://192.168.1.199/ and the time, six times"
+  for _ in 1 2 3 4 5 6; do
+    ip netns exec "${LAB_PREFIX}client" curl -s -m 5 http://192.168.1.199/ || echo "(no answer)"
+    date
+    sleep 1
+  done
+  echo "# ipvsadm -Ln"
+  dotnet "$forwarder_dll" ipvsadm --socket "$socket" -Ln
+  echo "# ipvsadm -Lnc"
+  dotnet "$forwarder_dll" ipvsadm --socket "$socket" -Lnc
+  if [ "$keep" -eq 1 ]; then
+    echo "# lab kept: ./run-director.sh ipvsadm --socket $socket -Ln; LAB_PREFIX=$LAB_PREFIX src/lab/lab-netns.sh down to remove"
+  fi
+}
+
 run_tests() {
   ensure_packages
   ensure_dotnet
@@ -86,9 +243,15 @@ run_tests() {
   [ "$status" -eq 0 ] && [ "$failed" -eq 0 ]
 }
 
-case "${1:-}" in
+case "${1:-run}" in
+  lab) shift; lab "$@" ;;
+  run) [ $# -gt 0 ] && shift; run_director "$@" ;;
+  --*) run_director "$@" ;;
+  stop) stop_director ;;
+  ipvsadm) shift; ipvsadm_client "$@" ;;
   seed) seed ;;
   test) shift; run_tests "$@" ;;
   replay) shift; ensure_packages; build; forwarder replay "$@" ;;
-  *) sed -n '2,10p' "$0"; exit 2 ;;
+  race) shift; exec "$here/tests/race/race.sh" "$@" ;;
+  *) sed -n '2,21p' "$0"; exit 2 ;;
 esac
