@@ -32,9 +32,17 @@ public struct Connection
 
     public Destination? Destination;
 
+    /// <summary>The persistence template this connection was scheduled by, as its slot + 1 (0: none).</summary>
+    public int ControllingTemplate;
+
+    /// <summary>For a template: how many connections it controls; it outlives its timeout while any do.</summary>
+    public int ControlledCount;
+
     // Links of the timer wheel's slot list (slot indexes, -1 for none).
     internal int TimerNext;
     internal int TimerPrev;
 
     public readonly bool IsInUse => (Flags & ConnectionFlags.InUse) != 0;
+
+    public readonly bool IsTemplate => (Flags & ConnectionFlags.Template) != 0;
 }

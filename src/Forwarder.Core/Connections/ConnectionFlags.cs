@@ -17,4 +17,7 @@ public enum ConnectionFlags : byte
 
     /// <summary>A persistence template, not a flow.</summary>
     Template = 8,
+
+    /// <summary>Out of the lookup index (an invalidated template waiting for its connections to end).</summary>
+    Detached = 16,
 }

@@ -75,7 +75,14 @@ public sealed class ConnectionTable
     }
 
     /// <summary>The connection of a client-to-virtual-service packet, or -1. A connection past its expiry is expired now.</summary>
-    public int FindByClient(byte protocol, uint clientAddress, ushort clientPort, uint virtualAddress, ushort virtualPort, long now)
+    public int FindByClient(byte protocol, uint clientAddress, ushort clientPort, uint virtualAddress, ushort virtualPort, long now) =>
+        FindClientSide(protocol, clientAddress, clientPort, virtualAddress, virtualPort, now, template: false);
+
+    /// <summary>The persistence template of a (masked) client for a service, or -1: IPVS keys it by client address, port 0.</summary>
+    public int FindTemplate(byte protocol, uint maskedClient, uint virtualAddress, ushort virtualPort, long now) =>
+        FindClientSide(protocol, maskedClient, 0, virtualAddress, virtualPort, now, template: true);
+
+    private int FindClientSide(byte protocol, uint clientAddress, ushort clientPort, uint virtualAddress, ushort virtualPort, long now, bool template)
     {
         var hash = FlowHash.Compute(protocol, clientAddress, clientPort, virtualAddress, virtualPort, _seed);
         var index = _clientIndex;
@@ -88,7 +95,8 @@ public sealed class ConnectionTable
             }
             ref var entry = ref _entries[stored - 1];
             if (entry.ClientAddress == clientAddress && entry.VirtualAddress == virtualAddress &&
-                entry.ClientPort == clientPort && entry.VirtualPort == virtualPort && entry.Protocol == protocol)
+                entry.ClientPort == clientPort && entry.VirtualPort == virtualPort && entry.Protocol == protocol &&
+                entry.IsTemplate == template)
             {
                 return Live(stored - 1, now);
             }
@@ -135,7 +143,7 @@ public sealed class ConnectionTable
             entry.Flags |= ConnectionFlags.NoOutput;
         }
         entry.State = TcpState.None;
-        entry.ExpiresAt = now + _timeouts.TimeoutMicroseconds((IpProtocol)entry.Protocol, TcpState.None);
+        entry.ExpiresAt = now + TimeoutOf(in entry);
         Count++;
         if (entry.Destination is { } destination)
         {
@@ -147,6 +155,11 @@ public sealed class ConnectionTable
             {
                 destination.InactiveConnections++;
             }
+            destination.OnConnectionBound();
+        }
+        if (entry.ControllingTemplate != 0)
+        {
+            _entries[entry.ControllingTemplate - 1].ControlledCount++;
         }
         InsertIndex(_clientIndex, HashClientSide(in entry), slot);
         if (entry.Method == ForwardingMethod.Masquerade)
@@ -186,7 +199,7 @@ public sealed class ConnectionTable
                 entry.State = newState;
             }
         }
-        var expires = now + _timeouts.TimeoutMicroseconds((IpProtocol)entry.Protocol, entry.State);
+        var expires = now + TimeoutOf(in entry);
         var shortened = expires < entry.ExpiresAt;
         entry.ExpiresAt = expires;
         if (shortened)
@@ -206,7 +219,10 @@ public sealed class ConnectionTable
             return;
         }
         UnlinkTimer(slot);
-        RemoveIndex(_clientIndex, HashClientSide(in entry), slot);
+        if ((entry.Flags & ConnectionFlags.Detached) == 0)
+        {
+            RemoveIndex(_clientIndex, HashClientSide(in entry), slot);
+        }
         if (entry.Method == ForwardingMethod.Masquerade)
         {
             RemoveIndex(_serverIndex, HashServerSide(in entry), slot);
@@ -225,6 +241,11 @@ public sealed class ConnectionTable
             {
                 destination.ActiveConnections--;
             }
+            destination.OnConnectionUnbound();
+        }
+        if (entry.ControllingTemplate != 0 && _entries[entry.ControllingTemplate - 1] is { IsTemplate: true, ControlledCount: > 0 })
+        {
+            _entries[entry.ControllingTemplate - 1].ControlledCount--;
         }
         entry = default;
         entry.TimerNext = _freeHead;
@@ -251,7 +272,13 @@ public sealed class ConnectionTable
                 ref var entry = ref _entries[slot];
                 var next = entry.TimerNext;
                 entry.TimerPrev = NotLinked;
-                if (entry.ExpiresAt <= now)
+                if (entry.ExpiresAt <= now && entry.IsTemplate && entry.ControlledCount > 0)
+                {
+                    // As ip_vs_conn_expire: a template that still controls connections lives another timeout.
+                    entry.ExpiresAt = now + TimeoutOf(in entry);
+                    LinkTimer(slot);
+                }
+                else if (entry.ExpiresAt <= now)
                 {
                     ExpiredCount++;
                     Remove(slot);
@@ -270,13 +297,10 @@ public sealed class ConnectionTable
     public void ExpireExactly(long now)
     {
         ExpireUntil(now);
-        foreach (var slot in Slots().ToList())
+        // Connections first, so that templates they kept alive are free to go in the same pass.
+        foreach (var slot in Slots().Where(s => !_entries[s].IsTemplate).Concat(Slots().Where(s => _entries[s].IsTemplate)).ToList())
         {
-            if (_entries[slot].ExpiresAt <= now)
-            {
-                ExpiredCount++;
-                Remove(slot);
-            }
+            Live(slot, now);
         }
     }
 
@@ -284,13 +308,54 @@ public sealed class ConnectionTable
 
     private int Live(int slot, long now)
     {
-        if (_entries[slot].ExpiresAt > now)
+        ref var entry = ref _entries[slot];
+        if (entry.ExpiresAt > now)
         {
+            return slot;
+        }
+        if (entry.IsTemplate && entry.ControlledCount > 0)
+        {
+            entry.ExpiresAt = now + TimeoutOf(in entry);
+            UnlinkTimer(slot);
+            LinkTimer(slot);
             return slot;
         }
         ExpiredCount++;
         Remove(slot);
         return -1;
+    }
+
+    /// <summary>
+    /// How long an entry lives after its last use: a template, its service's persistence timeout; a flow,
+    /// its protocol's and state's timeout.
+    /// </summary>
+    private long TimeoutOf(in Connection entry) =>
+        entry.IsTemplate && entry.Destination?.Service.PersistenceTimeout is { } persistence
+            ? persistence * 1_000_000L
+            : _timeouts.TimeoutMicroseconds((IpProtocol)entry.Protocol, entry.State);
+
+    /// <summary>
+    /// Takes a template out of lookups while it still controls connections (its server left the service),
+    /// as the kernel invalidates one by giving it an impossible port: new flows get a new template.
+    /// </summary>
+    public void Detach(int slot)
+    {
+        ref var entry = ref _entries[slot];
+        if (!entry.IsInUse || (entry.Flags & ConnectionFlags.Detached) != 0)
+        {
+            return;
+        }
+        RemoveIndex(_clientIndex, HashClientSide(in entry), slot);
+        entry.Flags |= ConnectionFlags.Detached;
+    }
+
+    /// <summary>A template was used to schedule a new connection: as ip_vs_conn_put, its timer starts again.</summary>
+    public void RenewTemplate(int slot, long now)
+    {
+        ref var entry = ref _entries[slot];
+        entry.ExpiresAt = now + TimeoutOf(in entry);
+        UnlinkTimer(slot);
+        LinkTimer(slot);
     }
 
     private static void MoveActivity(ref Connection entry, TcpState newState)
@@ -379,7 +444,10 @@ public sealed class ConnectionTable
             {
                 continue;
             }
-            InsertIndex(_clientIndex, HashClientSide(in entry), slot);
+            if ((entry.Flags & ConnectionFlags.Detached) == 0)
+            {
+                InsertIndex(_clientIndex, HashClientSide(in entry), slot);
+            }
             if (entry.Method == ForwardingMethod.Masquerade)
             {
                 InsertIndex(_serverIndex, HashServerSide(in entry), slot);

@@ -152,8 +152,10 @@ public sealed class DirectorEngine
         {
             return ForwardToServer(slot, frame, fields);
         }
-        if (!_services.TryGet(new ServiceKey((IpProtocol)fields.Protocol, fields.Destination, fields.DestinationPort), out var service))
+        if (!_services.TryGet(new ServiceKey((IpProtocol)fields.Protocol, fields.Destination, fields.DestinationPort), out var service) &&
+            !(_services.TryGet(new ServiceKey((IpProtocol)fields.Protocol, fields.Destination, 0), out service) && service.PersistenceTimeout is not null))
         {
+            // Not a service (nor a persistent port-zero service, which IPVS lets take every port): maybe a masqueraded flow's reply.
             return _masquerader.FromOutside(frame, fields);
         }
         if (!fields.OpensFlow)
@@ -283,8 +285,17 @@ public sealed class DirectorEngine
     private FrameOutcome OpenConnection(VirtualService service, in PacketFields fields, out int slot)
     {
         slot = -1;
-        var flow = new FlowInfo(fields.Protocol, fields.Source, fields.SourcePort, fields.Destination, fields.DestinationPort, Now);
-        var destination = service.Scheduler.Schedule(service, flow);
+        var template = 0;
+        Destination? destination;
+        if (service.PersistenceTimeout is not null)
+        {
+            destination = SchedulePersistent(service, fields, out template);
+        }
+        else
+        {
+            var flow = new FlowInfo(fields.Protocol, fields.Source, fields.SourcePort, fields.Destination, fields.DestinationPort, Now);
+            destination = service.Scheduler.Schedule(service, flow);
+        }
         if (destination is null)
         {
             return FrameOutcome.DroppedNoDestination;
@@ -307,6 +318,7 @@ public sealed class DirectorEngine
             Destination = destination,
             ServerMac = serverMac,
             ServerInterface = (byte)serverInterface,
+            ControllingTemplate = template,
         };
         if (destination.Method == ForwardingMethod.Masquerade)
         {
@@ -326,6 +338,62 @@ public sealed class DirectorEngine
         destination.Counters.Connections++;
         service.Counters.Connections++;
         return FrameOutcome.Forwarded;
+    }
+
+    /// <summary>
+    /// As ip_vs_sched_persist: a client (its address under the service's mask) keeps the real server its
+    /// template names while the template lives and that server is still in the service; otherwise the
+    /// scheduler picks one and a new template records it. Returns the template's slot + 1 in
+    /// <paramref name="template"/> (0 when no template could be stored).
+    /// </summary>
+    private Destination? SchedulePersistent(VirtualService service, in PacketFields fields, out int template)
+    {
+        template = 0;
+        var maskedClient = fields.Source & service.PersistenceMask.Value;
+        var virtualPort = service.Port;
+        var slot = _connections.FindTemplate(fields.Protocol, maskedClient, service.Address.Value, virtualPort, Now);
+        if (slot >= 0)
+        {
+            ref var existing = ref _connections[slot];
+            if (existing.Destination is { IsAvailable: true } pinned)
+            {
+                _connections.RenewTemplate(slot, Now);
+                template = slot + 1;
+                return pinned;
+            }
+            // The pinned server has left the service: the template no longer holds (ip_vs_check_template).
+            if (existing.ControlledCount == 0)
+            {
+                _connections.Remove(slot);
+            }
+            else
+            {
+                _connections.Detach(slot);
+            }
+        }
+        var flow = new FlowInfo(fields.Protocol, fields.Source, fields.SourcePort, fields.Destination, fields.DestinationPort, Now);
+        var destination = service.Scheduler.Schedule(service, flow);
+        if (destination is null)
+        {
+            return null;
+        }
+        var record = new Connection
+        {
+            Protocol = fields.Protocol,
+            ClientAddress = maskedClient,
+            ClientPort = 0,
+            VirtualAddress = service.Address.Value,
+            VirtualPort = virtualPort,
+            DestinationAddress = destination.Address.Value,
+            DestinationPort = virtualPort == 0 ? (ushort)0 : destination.Port,
+            // Templates carry no traffic; the method only keeps them out of the reply-side index.
+            Method = ForwardingMethod.DirectRoute,
+            Destination = destination,
+            Flags = ConnectionFlags.Template,
+        };
+        var stored = _connections.Add(record, Now);
+        template = stored + 1;
+        return destination;
     }
 
     private static void CountIn(Destination? destination, int bytes)

@@ -52,6 +52,45 @@ public sealed class Destination
 
     public TrafficCounters Counters { get; } = new();
 
+    /// <summary>
+    /// A connection was bound here (the counts already include it): as the kernel's ip_vs_bind_dest, reaching
+    /// the upper threshold marks the destination overloaded, so schedulers pass it by.
+    /// </summary>
+    public void OnConnectionBound()
+    {
+        if (UpperThreshold != 0 && ActiveConnections + InactiveConnections >= UpperThreshold)
+        {
+            IsOverloaded = true;
+        }
+    }
+
+    /// <summary>
+    /// A connection left (the counts already exclude it): as ip_vs_unbind_dest, the mark clears below the
+    /// lower threshold, or without one below three quarters of the upper, or at once without either.
+    /// </summary>
+    public void OnConnectionUnbound()
+    {
+        var total = (long)ActiveConnections + InactiveConnections;
+        if (LowerThreshold != 0)
+        {
+            if (total < LowerThreshold)
+            {
+                IsOverloaded = false;
+            }
+        }
+        else if (UpperThreshold != 0)
+        {
+            if (total * 4 < (long)UpperThreshold * 3)
+            {
+                IsOverloaded = false;
+            }
+        }
+        else
+        {
+            IsOverloaded = false;
+        }
+    }
+
     /// <summary>As <c>ip_vs_dest_conn_overhead</c>: an active connection weighs 256 inactive ones.</summary>
     public long Overhead => ((long)ActiveConnections << 8) + InactiveConnections;
 

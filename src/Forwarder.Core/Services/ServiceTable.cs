@@ -142,6 +142,11 @@ public sealed class ServiceTable
 
     private static void ApplySettings(Destination destination, DestinationSpec spec)
     {
+        // As __ip_vs_update_dest: removing the upper threshold, or raising it, lifts an overload mark.
+        if (spec.UpperThreshold == 0 || spec.UpperThreshold > destination.UpperThreshold)
+        {
+            destination.IsOverloaded = false;
+        }
         destination.Method = spec.Method;
         destination.Weight = spec.Weight;
         destination.UpperThreshold = spec.UpperThreshold;
