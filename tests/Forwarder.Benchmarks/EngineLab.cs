@@ -85,7 +85,7 @@ public sealed class EngineLab
     public long Now { get; set; } = 1_700_000_000_000_000;
 
     /// <summary>A fresh engine with an empty table that may hold far more than <see cref="Flows"/> connections.</summary>
-    public static EngineLab Create()
+    public static EngineLab Create(int maximumConnections = ConnectionTable.DefaultMaximum)
     {
         var topology = TopologyParser.Parse(TopologyText);
         var services = new ServiceTable();
@@ -95,7 +95,7 @@ public sealed class EngineLab
         {
             services.AddDestination(key, new DestinationSpec(server, VirtualPort, ForwardingMethod.Masquerade));
         }
-        var connections = new ConnectionTable(new ConnectionTimeouts(), maximum: ConnectionTable.DefaultMaximum);
+        var connections = new ConnectionTable(new ConnectionTimeouts(), maximum: maximumConnections);
         return new EngineLab(topology, services, connections);
     }
 

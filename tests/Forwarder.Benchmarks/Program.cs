@@ -5,11 +5,20 @@ namespace Forwarder.Benchmarks;
 /// <summary>
 /// dotnet run -c Release --project tests/Forwarder.Benchmarks -- --filter '*' [--job short]
 /// dotnet run -c Release --project tests/Forwarder.Benchmarks -- loop [seconds] [case]   (a Stopwatch loop, for profiling)
+/// dotnet run -c Release --project tests/Forwarder.Benchmarks -- memory | flood           (bytes per connection; a SYN flood)
 /// </summary>
 internal static class Program
 {
     private static int Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == "memory")
+        {
+            return MemoryAndFloodHarness.Memory();
+        }
+        if (args.Length > 0 && args[0] == "flood")
+        {
+            return MemoryAndFloodHarness.Flood();
+        }
         if (args.Length > 0 && args[0] == "loop")
         {
             return LoopHarness.Run(

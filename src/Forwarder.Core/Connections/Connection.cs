@@ -21,14 +21,16 @@ public struct Connection
     public ConnectionFlags Flags;
     public ForwardingMethod Method;
 
+    /// <summary>The interfaces toward the real server and toward the client (bytes, packed beside the flags).</summary>
+    public byte ServerInterface;
+    public byte ClientInterface;
+
     /// <summary>Engine time (µs) after which the connection is gone unless a packet renews it.</summary>
     public long ExpiresAt;
 
     /// <summary>Next hop toward the real server, and toward the client for NAT replies.</summary>
     public MacAddress ServerMac;
     public MacAddress ClientMac;
-    public byte ServerInterface;
-    public byte ClientInterface;
 
     public Destination? Destination;
 
