@@ -42,18 +42,24 @@ internal sealed class EngineRig
     public static readonly ServiceKey TcpKey = new(IpProtocol.Tcp, Ipv4Address.Parse(Vip).Value, 80);
     public static readonly ServiceKey UdpKey = new(IpProtocol.Udp, Ipv4Address.Parse(Vip).Value, 53);
 
-    public EngineRig()
+    /// <param name="method">How the three real servers are reached (-m, -g, -i).</param>
+    /// <param name="extraTopology">Lines appended to <see cref="TopologyText"/> (e.g. <c>masquerade 192.168.139.0/24</c>).</param>
+    /// <param name="privateMtu">The private link's MTU (tunnelling tests).</param>
+    /// <param name="maximumConnections">The connection table's bound.</param>
+    public EngineRig(ForwardingMethod method = ForwardingMethod.Masquerade, string extraTopology = "", int privateMtu = 1500,
+        int maximumConnections = ConnectionTable.DefaultMaximum)
     {
         Services = new ServiceTable();
         Services.AddService(new ServiceSpec(TcpKey, "rr"));
         Services.AddService(new ServiceSpec(UdpKey, "rr"));
         foreach (var octet in new[] { 129, 130, 131 })
         {
-            Services.AddDestination(TcpKey, new DestinationSpec(Ipv4Address.Parse($"192.168.139.{octet}"), 80, ForwardingMethod.Masquerade));
-            Services.AddDestination(UdpKey, new DestinationSpec(Ipv4Address.Parse($"192.168.139.{octet}"), 53, ForwardingMethod.Masquerade));
+            Services.AddDestination(TcpKey, new DestinationSpec(Ipv4Address.Parse($"192.168.139.{octet}"), 80, method));
+            Services.AddDestination(UdpKey, new DestinationSpec(Ipv4Address.Parse($"192.168.139.{octet}"), 53, method));
         }
-        Connections = new ConnectionTable(new ConnectionTimeouts());
-        Engine = new DirectorEngine(TopologyParser.Parse(TopologyText), Services, Connections);
+        Connections = new ConnectionTable(new ConnectionTimeouts(), maximumConnections);
+        var topology = TopologyText.Replace("192.168.139.1/24 private", $"192.168.139.1/24 private mtu {privateMtu}", StringComparison.Ordinal);
+        Engine = new DirectorEngine(TopologyParser.Parse(topology + "\n" + extraTopology + "\n"), Services, Connections);
     }
 
     public ServiceTable Services { get; }
