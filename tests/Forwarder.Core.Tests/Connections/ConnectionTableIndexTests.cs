@@ -185,25 +185,103 @@ public sealed class ConnectionTableIndexTests
     }
 
     [Test]
-    public void Add_BeyondMaximum_ReturnsMinusOneUntilASlotIsFreed()
+    public void Add_BeyondMaximumOfUdpFlows_ReturnsMinusOneUntilASlotIsFreed()
     {
+        // UDP flows are worth keeping: nothing may be evicted for the new one, so the table refuses it.
         var table = new ConnectionTable(new ConnectionTimeouts(), maximum: 2000);
         for (var i = 0; i < 2000; i++)
         {
-            Assert.That(table.Add(Flow(i), Start), Is.GreaterThanOrEqualTo(0), $"flow {i}");
+            Assert.That(table.Add(Flow(i, protocol: 17), Start), Is.GreaterThanOrEqualTo(0), $"flow {i}");
         }
 
-        var refused = table.Add(Flow(2000), Start);
-        table.Remove(table.FindClient(Flow(7), Start));
-        var afterFree = table.Add(Flow(2001), Start);
+        var refused = table.Add(Flow(2000, protocol: 17), Start);
+        table.Remove(table.FindClient(Flow(7, protocol: 17), Start));
+        var afterFree = table.Add(Flow(2001, protocol: 17), Start);
 
         Assert.Multiple(() =>
         {
             Assert.That(refused, Is.EqualTo(-1));
-            Assert.That(table.FindClient(Flow(2000), Start), Is.EqualTo(-1));
+            Assert.That(table.FindClient(Flow(2000, protocol: 17), Start), Is.EqualTo(-1));
             Assert.That(afterFree, Is.GreaterThanOrEqualTo(0));
+            Assert.That(table.FindClient(Flow(2001, protocol: 17), Start), Is.EqualTo(afterFree));
             Assert.That(table.Count, Is.EqualTo(2000));
+            Assert.That(table.RefusedFull, Is.EqualTo(1));
+            Assert.That(table.EvictedEmbryonic, Is.Zero);
         });
+    }
+
+    [TestCase(1)]
+    [TestCase(3)]
+    [TestCase(100)]
+    public void Add_BeyondASmallMaximumOfUdpFlows_ReturnsMinusOne(int maximum)
+    {
+        var table = new ConnectionTable(new ConnectionTimeouts(), maximum);
+        for (var i = 0; i < maximum; i++)
+        {
+            Assert.That(table.Add(Flow(i, protocol: 17), Start), Is.GreaterThanOrEqualTo(0));
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(table.Add(Flow(maximum, protocol: 17), Start), Is.EqualTo(-1));
+            Assert.That(table.Count, Is.EqualTo(maximum));
+            Assert.That(table.RefusedFull, Is.EqualTo(1));
+        });
+    }
+
+    [TestCase(1)]
+    [TestCase(3)]
+    [TestCase(100)]
+    public void Add_BeyondASmallMaximumOfEstablishedTcp_ReturnsMinusOne(int maximum)
+    {
+        var table = new ConnectionTable(new ConnectionTimeouts(), maximum);
+        for (var i = 0; i < maximum; i++)
+        {
+            var slot = table.Add(Flow(i), Start);
+            Assert.That(slot, Is.GreaterThanOrEqualTo(0));
+            Establish(table, slot);
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(table.Add(Flow(maximum), Start), Is.EqualTo(-1));
+            Assert.That(table.Count, Is.EqualTo(maximum));
+            Assert.That(table.RefusedFull, Is.EqualTo(1));
+            Assert.That(table.EvictedEmbryonic, Is.Zero);
+            Assert.That(table.FindClient(Flow(0), Start), Is.GreaterThanOrEqualTo(0), "no established flow is pushed out");
+        });
+    }
+
+    [TestCase(1)]
+    [TestCase(3)]
+    [TestCase(100)]
+    public void Add_BeyondASmallMaximumOfHalfOpenTcp_EvictsOneAndAdmitsTheNewFlow(int maximum)
+    {
+        var table = new ConnectionTable(new ConnectionTimeouts(), maximum);
+        for (var i = 0; i < maximum; i++)
+        {
+            Assert.That(table.Add(Flow(i), Start), Is.GreaterThanOrEqualTo(0));
+        }
+
+        var slot = table.Add(Flow(maximum), Start);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(slot, Is.GreaterThanOrEqualTo(0));
+            Assert.That(table.FindClient(Flow(maximum), Start), Is.EqualTo(slot));
+            Assert.That(table.Count, Is.EqualTo(maximum));
+            Assert.That(table.EvictedEmbryonic, Is.EqualTo(1));
+            Assert.That(table.RefusedFull, Is.Zero);
+            Assert.That(Enumerable.Range(0, maximum).Count(i => table.FindClient(Flow(i), Start) >= 0), Is.EqualTo(maximum - 1));
+        });
+    }
+
+    /// <summary>Client SYN then client ACK: NONE → SYN_RECV → ESTABLISHED by IPVS's INPUT table.</summary>
+    private static void Establish(ConnectionTable table, int slot)
+    {
+        table.Touch(slot, PacketDirection.Input, 0x02, Start);
+        table.Touch(slot, PacketDirection.Input, 0x10, Start);
+        Assert.That(table[slot].State, Is.EqualTo(TcpState.Established));
     }
 
     [Test]

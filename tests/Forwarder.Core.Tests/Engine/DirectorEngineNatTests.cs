@@ -216,18 +216,34 @@ public sealed class DirectorEngineNatTests
     }
 
     [Test]
-    public void ReplyWithTtlOne_IsDroppedTtlExceeded()
+    public void ReplyWithTtlOne_IsDroppedAndTheServerGetsTimeExceededFromThePrivateAddress()
     {
         var rig = new EngineRig();
         rig.Feed(rig.ClientSyn(), Public);
+        var reply = ServerSegment(131, Client, 40000, syn: true, ack: true, ttl: 1);
 
-        var outcome = rig.Feed(ServerSegment(131, Client, 40000, syn: true, ack: true, ttl: 1), Private);
+        var outcome = rig.Feed(reply, Private);
 
+        Assert.That(outcome, Is.EqualTo(FrameOutcome.DroppedTtlExceeded));
+        Assert.That(rig.Output.Count, Is.EqualTo(1), "only the ICMP error goes out");
+        var sent = rig.Sent();
+        var ethernet = Frame.ParseEthernet(sent);
+        var ip = Frame.ParseIpv4(sent);
+        var icmp = IcmpFrame.Parse(sent);
         Assert.Multiple(() =>
         {
-            Assert.That(outcome, Is.EqualTo(FrameOutcome.DroppedTtlExceeded));
-            Assert.That(rig.Output.Count, Is.Zero);
+            Assert.That(rig.Output.InterfaceAt(0), Is.EqualTo(Private));
+            Assert.That(ethernet.DestinationHardwareAddress, Is.EqualTo(Frame.ToPhysical(ServerMac(131))));
+            Assert.That(ethernet.SourceHardwareAddress, Is.EqualTo(Frame.ToPhysical(PrivateMac)));
+            Assert.That(ip.Protocol, Is.EqualTo(PacketDotNet.ProtocolType.Icmp));
+            Assert.That(ip.SourceAddress, Is.EqualTo(IPAddress.Parse("192.168.139.1")), "RFC 792: from the router's address on the sender's link");
+            Assert.That(ip.DestinationAddress, Is.EqualTo(IPAddress.Parse("192.168.139.131")));
+            Assert.That(sent[14 + 20], Is.EqualTo(11), "type: time exceeded");
+            Assert.That(sent[14 + 21], Is.EqualTo(0), "code 0: TTL exceeded in transit");
+            Assert.That(IcmpFrame.QuotedOf(sent), Is.EqualTo(reply.AsSpan(14).ToArray()), "RFC 792/1812: the offending datagram, unchanged, as it arrived");
+            Assert.That(icmp.ValidIcmpChecksum, Is.True);
         });
+        Checksums.AssertAllValid(rig.Output);
     }
 
     [Test]

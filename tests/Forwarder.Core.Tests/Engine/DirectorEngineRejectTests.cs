@@ -36,34 +36,66 @@ public sealed class DirectorEngineRejectTests
     }
 
     [Test]
-    public void ArpRequest_ProducesNoForwardedFrame()
+    public void ArpRequestForTheVip_IsAnsweredWithAnArpReplyAndOpensNoConnection()
     {
         var rig = new EngineRig();
 
         var outcome = rig.Feed(Frame.ArpRequest(ClientMac, Client, Vip), Public);
 
+        Assert.That(outcome, Is.EqualTo(FrameOutcome.Answered));
+        Assert.That(rig.Output.Count, Is.EqualTo(1));
+        var arp = ArpFrame.Parse(rig.Output.FrameAt(0));
         Assert.Multiple(() =>
         {
-            Assert.That(outcome, Is.Not.EqualTo(FrameOutcome.Forwarded));
-            Assert.That(rig.Engine.Counters.FramesOut, Is.Zero);
+            Assert.That(rig.Output.InterfaceAt(0), Is.EqualTo(Public));
+            Assert.That(arp.Operation, Is.EqualTo(PacketDotNet.ArpOperation.Response));
+            Assert.That(arp.SenderHardwareAddress, Is.EqualTo(Frame.ToPhysical(PublicMac)));
+            Assert.That(arp.SenderProtocolAddress, Is.EqualTo(System.Net.IPAddress.Parse(Vip)));
+            Assert.That(arp.TargetHardwareAddress, Is.EqualTo(Frame.ToPhysical(ClientMac)));
+            Assert.That(arp.TargetProtocolAddress, Is.EqualTo(System.Net.IPAddress.Parse(Client)));
+            Assert.That(rig.Engine.Counters[FrameOutcome.Forwarded], Is.Zero);
             Assert.That(rig.Connections.Count, Is.Zero);
         });
     }
 
     [Test]
-    public void Ipv6_IsNotOurs()
+    public void Ipv6_IsNotOursIpv6()
     {
         var rig = new EngineRig();
 
-        AssertNotOurs(rig, Frame.Ipv6Tcp(ClientMac, PublicMac), Public);
+        var outcome = rig.Feed(Frame.Ipv6Tcp(ClientMac, PublicMac), Public);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome, Is.EqualTo(FrameOutcome.NotOursIpv6));
+            Assert.That(rig.Output.Count, Is.Zero);
+            Assert.That(rig.Connections.Count, Is.Zero);
+            Assert.That(rig.Engine.Counters[FrameOutcome.NotOursIpv6], Is.EqualTo(1));
+            Assert.That(rig.Engine.Counters.Dropped, Is.Zero);
+        });
     }
 
     [Test]
-    public void IcmpEchoToTheVip_IsNotOursAndNotForwarded()
+    public void IcmpEchoToTheVip_IsAnsweredWithAnEchoReplyAndNotForwarded()
     {
         var rig = new EngineRig();
 
-        AssertNotOurs(rig, Frame.IcmpEcho(ClientMac, PublicMac, Client, Vip), Public);
+        var outcome = rig.Feed(Frame.IcmpEcho(ClientMac, PublicMac, Client, Vip), Public);
+
+        Assert.That(outcome, Is.EqualTo(FrameOutcome.Answered));
+        Assert.That(rig.Output.Count, Is.EqualTo(1));
+        var sent = rig.Sent();
+        var ip = Frame.ParseIpv4(sent);
+        Assert.Multiple(() =>
+        {
+            Assert.That(rig.Output.InterfaceAt(0), Is.EqualTo(Public));
+            Assert.That(ip.SourceAddress, Is.EqualTo(System.Net.IPAddress.Parse(Vip)));
+            Assert.That(ip.DestinationAddress, Is.EqualTo(System.Net.IPAddress.Parse(Client)));
+            Assert.That(sent[14 + 20], Is.EqualTo(0), "type 0: echo reply");
+            Assert.That(rig.Engine.Counters[FrameOutcome.Forwarded], Is.Zero);
+            Assert.That(rig.Connections.Count, Is.Zero);
+        });
+        Checksums.AssertAllValid(rig.Output);
     }
 
     [Test]
@@ -78,24 +110,6 @@ public sealed class DirectorEngineRejectTests
             Assert.That(outcome, Is.EqualTo(FrameOutcome.DroppedVlanTagged));
             Assert.That(rig.Output.Count, Is.Zero);
             Assert.That(rig.Engine.Counters[FrameOutcome.DroppedVlanTagged], Is.EqualTo(1));
-        });
-    }
-
-    [TestCase(true, (ushort)0)]
-    [TestCase(false, (ushort)3)]
-    [TestCase(true, (ushort)185)]
-    public void Fragment_IsNeverForwardedNorOpensAConnection(bool moreFragments, ushort offsetUnits)
-    {
-        var rig = new EngineRig();
-        var fragment = FrameEdit.AsFragment(rig.ClientSyn(), moreFragments, offsetUnits);
-
-        var outcome = rig.Feed(fragment, Public);
-
-        Assert.Multiple(() =>
-        {
-            Assert.That(outcome, Is.Not.EqualTo(FrameOutcome.Forwarded));
-            Assert.That(rig.Output.Count, Is.Zero);
-            Assert.That(rig.Connections.Count, Is.Zero);
         });
     }
 
@@ -240,7 +254,8 @@ public sealed class DirectorEngineRejectTests
             Assert.That(rig.Engine.Counters.FramesOut, Is.EqualTo(1));
             Assert.That(rig.Engine.Counters[FrameOutcome.DroppedMalformed], Is.EqualTo(1));
             Assert.That(rig.Engine.Counters[FrameOutcome.DroppedBadIpChecksum], Is.EqualTo(1));
-            Assert.That(rig.Engine.Counters[FrameOutcome.NotOurs], Is.EqualTo(1));
+            Assert.That(rig.Engine.Counters[FrameOutcome.NotOursIpv6], Is.EqualTo(1));
+            Assert.That(rig.Engine.Counters[FrameOutcome.NotOurs], Is.Zero);
             Assert.That(rig.Engine.Counters[FrameOutcome.Forwarded], Is.EqualTo(1));
             Assert.That(rig.Engine.Counters.Dropped, Is.EqualTo(2));
         });

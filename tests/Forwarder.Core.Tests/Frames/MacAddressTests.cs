@@ -26,6 +26,9 @@ public sealed class MacAddressTests
     [TestCase("000c29aabbcc")]
     [TestCase("00.0c.29.aa.bb.cc")]
     [TestCase("0x0:0c:29:aa:bb:cc")]
+    [TestCase("00:0c:29:aa:bb: c")]
+    [TestCase("0 :0c:29:aa:bb:cc")]
+    [TestCase("00:0c:29:aa:bb:c ")]
     public void TryParse_Invalid_ReturnsFalse(string text)
     {
         Assert.That(MacAddress.TryParse(text, out _), Is.False);

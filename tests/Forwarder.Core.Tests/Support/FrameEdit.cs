@@ -46,4 +46,15 @@ internal static class FrameEdit
         frame.AsSpan(12).CopyTo(result.AsSpan(16));
         return result;
     }
+
+    /// <summary>Sets the TOS byte and the don't-fragment bit, and fixes the IP checksum.</summary>
+    public static byte[] WithTosAndDontFragment(byte[] frame, byte tos, bool dontFragment)
+    {
+        var result = (byte[])frame.Clone();
+        result[15] = tos;
+        var flags = BinaryPrimitives.ReadUInt16BigEndian(result.AsSpan(20));
+        BinaryPrimitives.WriteUInt16BigEndian(result.AsSpan(20), (ushort)(dontFragment ? flags | 0x4000 : flags & ~0x4000));
+        FixIpChecksum(result);
+        return result;
+    }
 }

@@ -185,6 +185,14 @@ public sealed class TopologyParserTests
         AssertLineError(Wrap("route 10.0.0.0/8 via 192.168.1.254"), 3, "route default via");
     }
 
+    [Test]
+    public void Parse_GatewayOffEverySubnet_NamesTheRouteLine()
+    {
+        const string text = "interface eth2 00:0c:29:12:34:56 192.168.1.113/24 public\nroute default via 10.9.9.9\n# more\n# lines\n";
+
+        AssertLineError(text, 2, "10.9.9.9");
+    }
+
     private static string Wrap(string line) =>
         "# line 1\ninterface eth2 00:0c:29:12:34:56 192.168.1.113/24 public\n" + line + "\n# trailing\n\n";
 
