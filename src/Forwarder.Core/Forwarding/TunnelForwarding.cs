@@ -6,7 +6,7 @@ namespace Forwarder.Core.Forwarding;
 /// <summary>
 /// IP-in-IP tunnelling (-i), as <c>ip_vs_tunnel_xmit</c>: the client's IPv4 packet, untouched, inside a new
 /// IPv4 header (protocol 4) from the director's address on the outgoing link to the real server. The outer
-/// header copies the inner TOS and DF bit and takes the default TTL. A result above the link MTU is split
+/// header copies the inner TOS, DF bit and TTL (as ip_vs_prepare_tunneled_skb). A result above the link MTU is split
 /// into outer fragments unless DF forbids it, in which case the client is told the MTU to use.
 /// </summary>
 public static class TunnelForwarding
@@ -51,7 +51,7 @@ public static class TunnelForwarding
         }
         Ipv4HeaderWriter.WriteEthernet(frame, MacAddress.Zero, MacAddress.Zero);
         Ipv4HeaderWriter.WriteHeader(frame[FrameLayout.EthernetHeaderLength..], inner[FrameLayout.Ipv4Tos], OuterHeaderLength + payload.Length,
-            identification, flags, Ipv4HeaderWriter.DefaultTtl, FrameLayout.ProtocolIpInIp, source, destination);
+            identification, flags, inner[FrameLayout.Ipv4Ttl], FrameLayout.ProtocolIpInIp, source, destination);
         payload.CopyTo(frame[(FrameLayout.EthernetHeaderLength + OuterHeaderLength)..]);
     }
 

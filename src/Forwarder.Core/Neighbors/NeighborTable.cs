@@ -130,7 +130,7 @@ public sealed class NeighborTable
         }
     }
 
-    /// <summary>Repeats unanswered requests once a second; after the third, drops what waited.</summary>
+    /// <summary>Repeats unanswered requests once a second; three seconds after the first, drops what waited.</summary>
     public void Tick(long now, OutputBatch output)
     {
         if (_pending.Count == 0)
@@ -140,15 +140,12 @@ public sealed class NeighborTable
         List<uint>? givenUp = null;
         foreach (var (address, pending) in _pending)
         {
-            if (now - pending.LastRequest < RetryMicroseconds)
-            {
-                continue;
-            }
-            if (pending.Requests >= Attempts)
+            // Measured from the first request, so a clock that jumps (an idle capture) gives up on time too.
+            if (now - pending.FirstRequest >= Attempts * RetryMicroseconds)
             {
                 (givenUp ??= new List<uint>()).Add(address);
             }
-            else
+            else if (now - pending.LastRequest >= RetryMicroseconds)
             {
                 SendRequest(address, pending, now, output);
             }
@@ -164,7 +161,10 @@ public sealed class NeighborTable
 
     private void SendRequest(uint address, PendingResolution pending, long now, OutputBatch output)
     {
-        pending.Requests++;
+        if (pending.Requests++ == 0)
+        {
+            pending.FirstRequest = now;
+        }
         pending.LastRequest = now;
         var link = _topology.Interfaces[pending.InterfaceIndex];
         var request = output.Add(link.Index, ArpFrames.FrameLength);
@@ -183,6 +183,8 @@ public sealed class NeighborTable
         public List<byte[]> Frames { get; } = new();
 
         public int Requests { get; set; }
+
+        public long FirstRequest { get; set; }
 
         public long LastRequest { get; set; }
     }

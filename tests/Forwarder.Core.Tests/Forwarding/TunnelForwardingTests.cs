@@ -43,7 +43,7 @@ public sealed class TunnelForwardingTests
             Assert.That(sent[15], Is.EqualTo(0x28), "TOS copied from the inner header");
             Assert.That(BinaryPrimitives.ReadUInt16BigEndian(sent.AsSpan(16)), Is.EqualTo(20 + inner.Length), "total length");
             Assert.That(BinaryPrimitives.ReadUInt16BigEndian(sent.AsSpan(20)), Is.EqualTo(dontFragment ? 0x4000 : 0), "DF copied, no fragment");
-            Assert.That(sent[22], Is.EqualTo(64), "TTL: the director's default");
+            Assert.That(sent[22], Is.EqualTo(50), "TTL copied from the inner header, as ip_vs_prepare_tunneled_skb");
             Assert.That(sent[23], Is.EqualTo(4), "protocol 4: IP in IP");
             Assert.That(new IPAddress(sent.AsSpan(26, 4)), Is.EqualTo(IPAddress.Parse("192.168.139.1")));
             Assert.That(new IPAddress(sent.AsSpan(30, 4)), Is.EqualTo(IPAddress.Parse("192.168.139.131")));
