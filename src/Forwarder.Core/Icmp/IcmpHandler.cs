@@ -98,7 +98,8 @@ public sealed class IcmpHandler
         {
             return FrameOutcome.DroppedOutputFull;
         }
-        frame[..FrameLayout.EthernetHeaderLength].CopyTo(reply);
+        // The Ethernet header and the fixed part of the request's IP header (the reply keeps its TOS).
+        frame[..(FrameLayout.EthernetHeaderLength + FrameLayout.Ipv4MinimumHeaderLength)].CopyTo(reply);
         var icmpLength = fields.TotalLength - fields.IpHeaderLength;
         frame.Slice(fields.TransportOffset, icmpLength).CopyTo(reply[(FrameLayout.EthernetHeaderLength + FrameLayout.Ipv4MinimumHeaderLength)..]);
         var replyFields = fields;

@@ -1,0 +1,169 @@
+using System.Diagnostics;
+
+namespace Forwarder.Lab.Tests;
+
+/// <summary>
+/// The seed's lab in network namespaces of this test's own (a unique prefix), built with src/lab/lab-netns.sh
+/// and always torn down: every process is killed by PID, every namespace deleted. Nothing joins the root
+/// namespace, so no test traffic leaves the lab.
+/// </summary>
+public sealed class Lab : IDisposable
+{
+    public const string Vip = "192.168.1.199";
+
+    private readonly string _script;
+    private readonly Dictionary<string, string> _environment;
+    private Process? _director;
+
+    private Lab(string prefix)
+    {
+        Prefix = prefix;
+        State = Path.Combine(Path.GetTempPath(), prefix + "lab");
+        _script = Path.Combine(Repository.Root, "src", "lab", "lab-netns.sh");
+        _environment = new Dictionary<string, string> { ["LAB_PREFIX"] = prefix, ["LAB_STATE"] = State };
+        DirectorState = Path.Combine(State, "director");
+        Socket = Path.Combine(DirectorState, "forwarder.sock");
+    }
+
+    public string Prefix { get; }
+
+    public string State { get; }
+
+    public string DirectorState { get; }
+
+    public string Socket { get; }
+
+    public string Rules => Path.Combine(DirectorState, "rules");
+
+    /// <summary>Whether this machine can hold the lab: root and network namespaces.</summary>
+    public static string? WhyNot()
+    {
+        if (Environment.UserName != "root" && Shell.Run("id", ["-u"]).Output.Trim() != "0")
+        {
+            return "the lab needs root (network namespaces)";
+        }
+        foreach (var tool in new[] { "ip", "nginx", "curl", "python3", "ethtool", "nft" })
+        {
+            if (Shell.Run("sh", ["-c", $"command -v {tool}"]).ExitCode != 0)
+            {
+                return $"{tool} is not installed (./run-director.sh test installs it)";
+            }
+        }
+        return null;
+    }
+
+    public static Lab Up(string name)
+    {
+        var lab = new Lab($"f{Environment.ProcessId % 10000}{name}-");
+        try
+        {
+            lab.Script("down");
+            lab.Script("up");
+            Directory.CreateDirectory(lab.DirectorState);
+        }
+        catch
+        {
+            lab.Dispose();
+            throw;
+        }
+        return lab;
+    }
+
+    public void Script(params string[] arguments)
+    {
+        var result = Shell.Run(_script, arguments, TimeSpan.FromSeconds(60), environment: _environment);
+        if (result.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"lab-netns.sh {string.Join(' ', arguments)}: {result.Error}{result.Output}");
+        }
+    }
+
+    /// <summary>Runs a command inside one of the lab's hosts.</summary>
+    public Shell.Result In(string host, params string[] command) =>
+        Shell.Run("ip", new[] { "netns", "exec", Prefix + host }.Concat(command), TimeSpan.FromSeconds(60));
+
+    /// <summary>An HTTP GET from the client, its body (or "" on failure).</summary>
+    public string Get(string url = "http://" + Vip + "/") =>
+        In("client", "curl", "-s", "-m", "5", url).Output.Trim();
+
+    /// <summary>Starts the director (run-director.sh run, with this build's forwarder) in the director's namespace.</summary>
+    public void StartDirector(string rules, params string[] extra)
+    {
+        File.WriteAllText(Rules, rules);
+        var start = new ProcessStartInfo("ip") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { "netns", "exec", Prefix + "director", Path.Combine(Repository.Root, "run-director.sh"), "run",
+                     "--socket", Socket, "--rules", Rules }.Concat(extra))
+        {
+            start.ArgumentList.Add(argument);
+        }
+        start.Environment["FORWARDER_DLL"] = Repository.ForwarderDll;
+        start.Environment["FORWARDER_STATE"] = DirectorState;
+        if (File.Exists(Socket))
+        {
+            File.Delete(Socket);
+        }
+        _director = Process.Start(start) ?? throw new InvalidOperationException("the director did not start");
+        _director.OutputDataReceived += (_, e) => Log(e.Data);
+        _director.ErrorDataReceived += (_, e) => Log(e.Data);
+        _director.BeginOutputReadLine();
+        _director.BeginErrorReadLine();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!File.Exists(Socket) && DateTime.UtcNow < deadline && !_director.HasExited)
+        {
+            Thread.Sleep(100);
+        }
+        if (!File.Exists(Socket))
+        {
+            throw new InvalidOperationException("the director did not open its control socket: " + DirectorLog);
+        }
+    }
+
+    public string DirectorLog { get; private set; } = string.Empty;
+
+    /// <summary>Stops the director: SIGTERM (it saves and restores the host), SIGKILL if it lingers.</summary>
+    public void StopDirector(bool kill = false)
+    {
+        if (_director is null)
+        {
+            return;
+        }
+        if (!_director.HasExited)
+        {
+            Shell.Run("kill", [kill ? "-KILL" : "-TERM", _director.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            if (!_director.WaitForExit(10_000))
+            {
+                _director.Kill(entireProcessTree: true);
+                _director.WaitForExit(5_000);
+            }
+        }
+        _director.Dispose();
+        _director = null;
+    }
+
+    /// <summary>ipvsadm against the lab's director, through this build's forwarder.</summary>
+    public Shell.Result Ipvsadm(params string[] arguments) =>
+        Shell.Run("dotnet", new[] { Repository.ForwarderDll, "ipvsadm", "--socket", Socket }.Concat(arguments), TimeSpan.FromSeconds(30));
+
+    public void Dispose()
+    {
+        try
+        {
+            StopDirector();
+        }
+        finally
+        {
+            Shell.Run(_script, ["down"], TimeSpan.FromSeconds(60), environment: _environment);
+        }
+    }
+
+    private void Log(string? line)
+    {
+        if (line is not null)
+        {
+            lock (this)
+            {
+                DirectorLog += line + "\n";
+            }
+        }
+    }
+}
