@@ -6,6 +6,7 @@ public static class ScenarioCatalog
     public static IReadOnlyList<ICaptureScenario> All { get; } =
     [
         new SeedNatRoundRobinScenario(),
+        new DirectRoutingWeightedRoundRobinScenario(),
     ];
 
     public static ICaptureScenario Find(string name) =>
