@@ -7,6 +7,10 @@ public static class ScenarioCatalog
     [
         new SeedNatRoundRobinScenario(),
         new DirectRoutingWeightedRoundRobinScenario(),
+        new SchedulerWeightedRoundRobinScenario(),
+        new SchedulerWeightedLeastConnectionScenario(),
+        new SchedulerLocalityScenario(),
+        new SchedulerSourceHashingScenario(),
     ];
 
     public static ICaptureScenario Find(string name) =>
