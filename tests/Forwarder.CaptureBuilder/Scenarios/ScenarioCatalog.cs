@@ -11,6 +11,7 @@ public static class ScenarioCatalog
         new SchedulerWeightedLeastConnectionScenario(),
         new SchedulerLocalityScenario(),
         new SchedulerSourceHashingScenario(),
+        new TunnelRoundRobinScenario(),
     ];
 
     public static ICaptureScenario Find(string name) =>
