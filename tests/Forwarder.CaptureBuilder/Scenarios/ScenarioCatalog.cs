@@ -12,6 +12,7 @@ public static class ScenarioCatalog
         new SchedulerLocalityScenario(),
         new SchedulerSourceHashingScenario(),
         new TunnelRoundRobinScenario(),
+        new SynFloodScenario(),
     ];
 
     public static ICaptureScenario Find(string name) =>
