@@ -13,6 +13,7 @@ public static class ScenarioCatalog
         new SchedulerSourceHashingScenario(),
         new TunnelRoundRobinScenario(),
         new SynFloodScenario(),
+        new MasqueradeScenario(),
     ];
 
     public static ICaptureScenario Find(string name) =>
