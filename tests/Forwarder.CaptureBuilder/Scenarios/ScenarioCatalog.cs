@@ -14,6 +14,7 @@ public static class ScenarioCatalog
         new TunnelRoundRobinScenario(),
         new SynFloodScenario(),
         new MasqueradeScenario(),
+        new IcmpErrorsScenario(),
     ];
 
     public static ICaptureScenario Find(string name) =>
