@@ -33,9 +33,18 @@ public sealed class IcmpErrorsScenario : ICaptureScenario
         var reply = server[1].Bytes;
         var asReceived = TcpFrameFactory.Build(new TcpSegmentSpec
         {
-            SourceMac = VirtualService.Mac, DestinationMac = Client.Mac, SourceAddress = VirtualService.Address, DestinationAddress = Client.Address,
-            SourcePort = 80, DestinationPort = 51729, Sequence = 1384177409, Acknowledgment = 2841949031 + 144,
-            Flags = TcpControlBits.Psh | TcpControlBits.Ack, Window = 229, IpId = IpIdOf(reply), TimeToLive = 63,
+            SourceMac = VirtualService.Mac,
+            DestinationMac = Client.Mac,
+            SourceAddress = VirtualService.Address,
+            DestinationAddress = Client.Address,
+            SourcePort = 80,
+            DestinationPort = 51729,
+            Sequence = 1384177409,
+            Acknowledgment = 2841949031 + 144,
+            Flags = TcpControlBits.Psh | TcpControlBits.Ack,
+            Window = 229,
+            IpId = IpIdOf(reply),
+            TimeToLive = 63,
             Payload = reply.AsMemory(54),
         });
         var quotedReply = IcmpFrameFactory.IpPacketOf(asReceived, Quote);
@@ -48,9 +57,18 @@ public sealed class IcmpErrorsScenario : ICaptureScenario
         var request = client[2].Bytes;
         var delivered = TcpFrameFactory.Build(new TcpSegmentSpec
         {
-            SourceMac = NatFetches.DirectorPrivateMac, DestinationMac = NatFetches.Web252.Mac, SourceAddress = Client.Address, DestinationAddress = NatFetches.Web252.Address,
-            SourcePort = 51729, DestinationPort = 80, Sequence = 2841949031, Acknowledgment = 1384177409,
-            Flags = TcpControlBits.Psh | TcpControlBits.Ack, Window = 256, IpId = IpIdOf(request), TimeToLive = 128,
+            SourceMac = NatFetches.DirectorPrivateMac,
+            DestinationMac = NatFetches.Web252.Mac,
+            SourceAddress = Client.Address,
+            DestinationAddress = NatFetches.Web252.Address,
+            SourcePort = 51729,
+            DestinationPort = 80,
+            Sequence = 2841949031,
+            Acknowledgment = 1384177409,
+            Flags = TcpControlBits.Psh | TcpControlBits.Ack,
+            Window = 256,
+            IpId = IpIdOf(request),
+            TimeToLive = 128,
             Payload = request.AsMemory(54),
         });
         server.Add(new TimedFrame(ScenarioClock.At(0.03), IcmpFrameFactory.Error(IcmpFrameFactory.DestinationUnreachable, IcmpFrameFactory.PortUnreachable, 0,
