@@ -1,4 +1,5 @@
 using Forwarder.Commands;
+using Forwarder.Core.Connections;
 
 namespace Forwarder.Replay.Tests;
 
@@ -23,7 +24,8 @@ public sealed class ReplayRun : IDisposable
 
     public string OutputCapture(string interfaceName) => Path.Combine(OutputDirectory, interfaceName + ".pcap");
 
-    public static ReplayRun Start(string rules, string topology, IEnumerable<(string Interface, string Capture)> inputs, bool list = false, bool listConnections = false)
+    public static ReplayRun Start(string rules, string topology, IEnumerable<(string Interface, string Capture)> inputs, bool list = false, bool listConnections = false,
+        bool counters = false, int? maxConnections = null)
     {
         var output = Directory.CreateTempSubdirectory("forwarder-replay-").FullName;
         var options = new ReplayOptions
@@ -34,6 +36,8 @@ public sealed class ReplayRun : IDisposable
             Output = output,
             List = list,
             ListConnections = listConnections,
+            Counters = counters,
+            MaxConnections = maxConnections ?? ConnectionTable.DefaultMaximum,
         };
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();

@@ -9,13 +9,14 @@ namespace Forwarder.Commands;
 /// <summary>Builds an engine from a topology and a rules file: the same wiring for replay and the live director.</summary>
 public static class DirectorSetup
 {
-    public static DirectorEngine Build(DirectorTopology topology, string rulesText)
+    /// <param name="maxConnections">The connection table's bound.</param>
+    public static DirectorEngine Build(DirectorTopology topology, string rulesText, int maxConnections = ConnectionTable.DefaultMaximum)
     {
         var rules = RulesFile.Parse(rulesText);
         var timeouts = new ConnectionTimeouts();
         var services = new ServiceTable();
         CommandApplier.ApplyAll(rules, services, timeouts);
-        var connections = new ConnectionTable(timeouts);
+        var connections = new ConnectionTable(timeouts, maxConnections);
         return new DirectorEngine(topology, services, connections);
     }
 }

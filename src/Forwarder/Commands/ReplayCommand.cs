@@ -12,8 +12,12 @@ public static class ReplayCommand
     {
         try
         {
+            if (options.MaxConnections < 1)
+            {
+                throw new ArgumentException($"--max-connections must be at least 1, got {options.MaxConnections}");
+            }
             var topology = Load(options.Topology, TopologyParser.Parse);
-            var engine = Load(options.Rules, rules => DirectorSetup.Build(topology, rules));
+            var engine = Load(options.Rules, rules => DirectorSetup.Build(topology, rules, options.MaxConnections));
             var inputs = options.Inputs.Select(ReplayInput.Parse).ToList();
             CaptureReplay.Run(engine, inputs, options.Output);
             if (options.List)
@@ -31,6 +35,8 @@ public static class ReplayCommand
                     output.WriteLine($"{outcome} {count}");
                 }
                 output.WriteLine($"FramesOut {engine.Counters.FramesOut}");
+                output.WriteLine($"EvictedEmbryonic {engine.Connections.EvictedEmbryonic}");
+                output.WriteLine($"RefusedFull {engine.Connections.RefusedFull}");
             }
             return 0;
         }

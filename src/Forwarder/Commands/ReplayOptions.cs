@@ -1,4 +1,5 @@
 using CommandLine;
+using Forwarder.Core.Connections;
 
 namespace Forwarder.Commands;
 
@@ -26,4 +27,7 @@ public sealed class ReplayOptions
 
     [Option("counters", HelpText = "Print the engine's frame counters at the end.")]
     public bool Counters { get; set; }
+
+    [Option("max-connections", Default = ConnectionTable.DefaultMaximum, HelpText = "Bound of the connection table (a full table sheds half-open connections first).")]
+    public int MaxConnections { get; set; } = ConnectionTable.DefaultMaximum;
 }

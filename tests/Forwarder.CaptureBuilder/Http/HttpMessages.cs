@@ -12,16 +12,19 @@ public static class HttpMessages
     /// The request python-requests 2.13 sends for <c>requests.get("http://HOST/")</c>: 144 bytes
     /// for a host like 192.168.1.199, which is exactly the seed's request length.
     /// </summary>
-    public static byte[] PythonRequestsGet(string host, int expectedLength) =>
-        Exact(
+    public static byte[] PythonRequestsGet(string host, int expectedLength) => Exact(PythonRequestsGetText(host), expectedLength);
+
+    /// <summary>The same request, whatever its length (generated scenarios need no trace to match).</summary>
+    public static byte[] PythonRequestsGet(string host) => Encoding.ASCII.GetBytes(PythonRequestsGetText(host));
+
+    private static string PythonRequestsGetText(string host) =>
             "GET / HTTP/1.1\r\n" +
             $"Host: {host}\r\n" +
             "User-Agent: python-requests/2.13.0\r\n" +
             "Accept-Encoding: gzip, deflate\r\n" +
             "Accept: */*\r\n" +
             "Connection: keep-alive\r\n" +
-            "\r\n",
-            expectedLength);
+            "\r\n";
 
     /// <summary>
     /// Apache serving a small static page over a kept-alive connection: the server does not

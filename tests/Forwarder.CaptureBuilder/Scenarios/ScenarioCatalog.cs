@@ -6,6 +6,15 @@ public static class ScenarioCatalog
     public static IReadOnlyList<ICaptureScenario> All { get; } =
     [
         new SeedNatRoundRobinScenario(),
+        new DirectRoutingWeightedRoundRobinScenario(),
+        new SchedulerWeightedRoundRobinScenario(),
+        new SchedulerWeightedLeastConnectionScenario(),
+        new SchedulerLocalityScenario(),
+        new SchedulerSourceHashingScenario(),
+        new TunnelRoundRobinScenario(),
+        new SynFloodScenario(),
+        new MasqueradeScenario(),
+        new IcmpErrorsScenario(),
     ];
 
     public static ICaptureScenario Find(string name) =>

@@ -11,16 +11,19 @@ public sealed class GoldenScenarioTests
     {
         var scenario = ScenarioManifest.Load(name);
         using var run = ReplayRun.Start(Path.Combine(scenario.Directory, "rules"), Path.Combine(scenario.Directory, "topology"),
-            scenario.Inputs, list: scenario.ExpectedList is not null, listConnections: scenario.ExpectedConnectionList is not null);
+            scenario.Inputs, list: scenario.ExpectedList is not null, listConnections: scenario.ExpectedConnectionList is not null,
+            counters: scenario.ExpectedCounters is not null, maxConnections: scenario.MaxConnections);
         Assert.That(run.ExitCode, Is.Zero, run.StandardError);
 
-        foreach (var (outputInterface, expected, filter) in scenario.TcpdumpChecks)
+        foreach (var check in scenario.TcpdumpChecks)
         {
-            var lines = Tcpdump.Read(run.OutputCapture(outputInterface), filter);
-            Assert.That(lines, Is.EqualTo(File.ReadAllLines(expected)), $"tcpdump of {outputInterface} with '{filter}'");
+            var lines = Tcpdump.Read(run.OutputCapture(check.Interface), check.Filter, [.. check.Options]);
+            Assert.That(lines, Is.EqualTo(File.ReadAllLines(check.Expected)),
+                $"tcpdump {string.Join(' ', check.Options)} of {check.Interface} with '{check.Filter}'");
         }
         var printed = run.StandardOutput;
-        foreach (var expected in new[] { scenario.ExpectedList, scenario.ExpectedConnectionList }.OfType<string>())
+        // The replay prints the table, then the connections, then the counters.
+        foreach (var expected in new[] { scenario.ExpectedList, scenario.ExpectedConnectionList, scenario.ExpectedCounters }.OfType<string>())
         {
             var text = File.ReadAllText(expected);
             Assert.That(printed, Does.StartWith(text), $"listing {Path.GetFileName(expected)}");
@@ -32,8 +35,8 @@ public sealed class GoldenScenarioTests
     public void Scenario_ReplayedTwice_GivesByteIdenticalCaptures(string name)
     {
         var scenario = ScenarioManifest.Load(name);
-        using var first = ReplayRun.Start(Path.Combine(scenario.Directory, "rules"), Path.Combine(scenario.Directory, "topology"), scenario.Inputs);
-        using var second = ReplayRun.Start(Path.Combine(scenario.Directory, "rules"), Path.Combine(scenario.Directory, "topology"), scenario.Inputs);
+        using var first = ReplayRun.Start(Path.Combine(scenario.Directory, "rules"), Path.Combine(scenario.Directory, "topology"), scenario.Inputs, maxConnections: scenario.MaxConnections);
+        using var second = ReplayRun.Start(Path.Combine(scenario.Directory, "rules"), Path.Combine(scenario.Directory, "topology"), scenario.Inputs, maxConnections: scenario.MaxConnections);
         var files = Directory.GetFiles(first.OutputDirectory).Select(Path.GetFileName).Order().ToList();
         Assert.That(files, Is.Not.Empty);
         Assert.That(Directory.GetFiles(second.OutputDirectory).Select(Path.GetFileName).Order(), Is.EqualTo(files));

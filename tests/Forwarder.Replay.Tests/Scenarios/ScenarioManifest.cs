@@ -1,16 +1,19 @@
 namespace Forwarder.Replay.Tests.Scenarios;
 
 /// <summary>
-/// A golden scenario's <c>scenario</c> file: its inputs (<c>in IF CAPTURE</c>) and what its output must
-/// show (<c>tcpdump IF EXPECTED FILTER...</c>, <c>list EXPECTED</c>, <c>list-conn EXPECTED</c>).
+/// A golden scenario's <c>scenario</c> file: its inputs (<c>in IF CAPTURE</c>), the replay's table bound
+/// (<c>max-connections N</c>) and what its output must show (<c>tcpdump IF EXPECTED [-OPTION...] FILTER...</c>,
+/// <c>list EXPECTED</c>, <c>list-conn EXPECTED</c>, <c>counters EXPECTED</c>).
 /// </summary>
 public sealed record ScenarioManifest(
     string Name,
     string Directory,
     IReadOnlyList<(string Interface, string Capture)> Inputs,
-    IReadOnlyList<(string Interface, string Expected, string Filter)> TcpdumpChecks,
+    IReadOnlyList<TcpdumpCheck> TcpdumpChecks,
     string? ExpectedList,
-    string? ExpectedConnectionList)
+    string? ExpectedConnectionList,
+    string? ExpectedCounters,
+    int? MaxConnections)
 {
     public static IEnumerable<string> All() =>
         System.IO.Directory.GetDirectories(RepositoryPaths.Captures)
@@ -23,8 +26,9 @@ public sealed record ScenarioManifest(
     {
         var directory = RepositoryPaths.Scenario(name);
         var inputs = new List<(string, string)>();
-        var checks = new List<(string, string, string)>();
-        string? list = null, listConnections = null;
+        var checks = new List<TcpdumpCheck>();
+        string? list = null, listConnections = null, counters = null;
+        int? maxConnections = null;
         foreach (var line in File.ReadAllLines(Path.Combine(directory, "scenario")))
         {
             var words = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
@@ -38,7 +42,9 @@ public sealed record ScenarioManifest(
                     inputs.Add((words[1], Path.Combine(directory, words[2])));
                     break;
                 case "tcpdump":
-                    checks.Add((words[1], Path.Combine(directory, words[2]), string.Join(' ', words.Skip(3))));
+                    // Words starting with '-' right after the expected file are tcpdump options (-e, -v), the rest the filter.
+                    var options = words.Skip(3).TakeWhile(w => w.StartsWith('-')).ToList();
+                    checks.Add(new TcpdumpCheck(words[1], Path.Combine(directory, words[2]), options, string.Join(' ', words.Skip(3 + options.Count))));
                     break;
                 case "list":
                     list = Path.Combine(directory, words[1]);
@@ -46,10 +52,16 @@ public sealed record ScenarioManifest(
                 case "list-conn":
                     listConnections = Path.Combine(directory, words[1]);
                     break;
+                case "counters":
+                    counters = Path.Combine(directory, words[1]);
+                    break;
+                case "max-connections":
+                    maxConnections = int.Parse(words[1], System.Globalization.CultureInfo.InvariantCulture);
+                    break;
                 default:
                     throw new FormatException($"{name}/scenario: unknown line '{line}'");
             }
         }
-        return new ScenarioManifest(name, directory, inputs, checks, list, listConnections);
+        return new ScenarioManifest(name, directory, inputs, checks, list, listConnections, counters, maxConnections);
     }
 }
