@@ -1,13 +1,23 @@
 using CommandLine;
 using Forwarder.Commands;
+using Forwarder.Ipvsadm.Control;
 
 namespace Forwarder;
 
-/// <summary>The <c>forwarder</c> executable: <c>replay</c> now; the live director and <c>ipvsadm</c> join it.</summary>
+/// <summary>The <c>forwarder</c> executable: <c>replay</c>, and <c>ipvsadm</c> for a running director.</summary>
 public static class Program
 {
     public static int Main(string[] args)
     {
+        // ipvsadm's arguments are its own grammar, so they bypass the verb parser untouched.
+        if (args.Length > 0 && args[0] == "ipvsadm")
+        {
+            using var output = Console.OpenStandardOutput();
+            using var errors = Console.OpenStandardError();
+            return IpvsadmClientCommand.Run(args[1..], () => Console.In.ReadToEnd(), output, errors,
+                Environment.GetEnvironmentVariable(ControlSocketPath.EnvironmentVariable));
+        }
+
         using var parser = new Parser(settings =>
         {
             settings.CaseSensitive = true;
