@@ -280,7 +280,10 @@ public sealed class IpvsadmParser
             .WithNotParsed(errors => failure = Describe(errors.First()));
         if (bound is null)
         {
-            throw new IpvsadmUsageException(failure ?? TryHelp, failure is not null && failure.StartsWith("multiple", StringComparison.Ordinal) ? 2 : 255);
+            // fail(2, ...) for ipvsadm's own checks; popt's errors and tryhelp_exit end with -1.
+            var ownCheck = failure is not null &&
+                (failure.StartsWith("multiple", StringComparison.Ordinal) || failure.StartsWith("--set", StringComparison.Ordinal));
+            throw new IpvsadmUsageException(failure ?? TryHelp, ownCheck ? 2 : 255);
         }
         if (bound.Extra.FirstOrDefault() is { } extra)
         {
