@@ -1,13 +1,23 @@
 using CommandLine;
 using Forwarder.Commands;
+using Forwarder.Ipvsadm.Control;
 
 namespace Forwarder;
 
-/// <summary>The <c>forwarder</c> executable: <c>replay</c> captures, <c>run</c> the live director.</summary>
+/// <summary>The <c>forwarder</c> executable: <c>replay</c> captures, <c>run</c> the live director, <c>ipvsadm</c> for it.</summary>
 public static class Program
 {
     public static int Main(string[] args)
     {
+        // ipvsadm's arguments are its own grammar, so they bypass the verb parser untouched.
+        if (args.Length > 0 && args[0] == "ipvsadm")
+        {
+            using var output = Console.OpenStandardOutput();
+            using var errors = Console.OpenStandardError();
+            return IpvsadmClientCommand.Run(args[1..], () => Console.In.ReadToEnd(), output, errors,
+                Environment.GetEnvironmentVariable(ControlSocketPath.EnvironmentVariable));
+        }
+
         using var parser = new Parser(settings =>
         {
             settings.CaseSensitive = true;

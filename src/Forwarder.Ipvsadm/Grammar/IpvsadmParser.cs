@@ -39,6 +39,17 @@ public sealed class IpvsadmParser
         ["-v"] = IpvsadmCommandKind.Version, ["--version"] = IpvsadmCommandKind.Version,
     };
 
+    private static readonly HashSet<char> CommandLetters = ['A', 'E', 'D', 'C', 'R', 'S', 'a', 'e', 'd', 'L', 'l', 'Z', 'h', 'v'];
+
+    // -p takes its value only when one follows, so it never wants one at the end.
+    private static readonly HashSet<char> ShortOptionsWithValue = ['t', 'u', 'f', 's', 'M', 'r', 'w', 'x', 'y', 'b'];
+
+    private static readonly HashSet<string> LongOptionsWithValue =
+    [
+        "--tcp-service", "--udp-service", "--fwmark-service", "--scheduler", "--netmask", "--real-server",
+        "--weight", "--u-threshold", "--l-threshold", "--pe", "--sched-flags",
+    ];
+
     private readonly ServiceNames _serviceNames;
     private readonly HostNames _hostNames;
 
@@ -61,6 +72,7 @@ public sealed class IpvsadmParser
             throw new IpvsadmUsageException(TryHelp, 255);
         }
 
+        CheckAsPopt(args);
         var arguments = BindOptions(FillOptionalPersistence(args));
         var kind = SingleCommand(arguments);
         if (kind is IpvsadmCommandKind.Help or IpvsadmCommandKind.Version)
@@ -182,6 +194,61 @@ public sealed class IpvsadmParser
         return _serviceNames.TryGetPort(portText, protocol, out var named) ? (address, named, true) : null;
     }
 
+    /// <summary>
+    /// Two refusals popt makes that CommandLineParser does not. parse_options takes the command from the first
+    /// option only, so a command option later on reaches its option switch and fails as
+    /// "invalid option `TOKEN'" (exit 2); and an option that takes a value but ends the line is popt's
+    /// "TOKEN: missing argument" (exit 255).
+    /// </summary>
+    private static void CheckAsPopt(IReadOnlyList<string> args)
+    {
+        for (var i = 0; i < args.Count; i++)
+        {
+            var token = args[i];
+            var (holdsCommand, endsWantingValue) = Scan(token, firstArgument: i == 0);
+            if (holdsCommand)
+            {
+                throw new IpvsadmUsageException($"invalid option `{token}'");
+            }
+            if (endsWantingValue)
+            {
+                if (i == args.Count - 1)
+                {
+                    throw new IpvsadmUsageException($"{token}: missing argument", 255);
+                }
+                // The next word is this option's value, whatever it looks like.
+                i++;
+            }
+        }
+    }
+
+    /// <summary>Whether a word names a command (beyond the first one) and whether it ends with an option still wanting its value.</summary>
+    private static (bool HoldsCommand, bool EndsWantingValue) Scan(string token, bool firstArgument)
+    {
+        if (token.StartsWith("--", StringComparison.Ordinal))
+        {
+            var name = token.Contains('=', StringComparison.Ordinal) ? null : token;
+            return (!firstArgument && CommandOptions.ContainsKey(token), name is not null && LongOptionsWithValue.Contains(name));
+        }
+        if (token.Length < 2 || token[0] != '-')
+        {
+            return (false, false);
+        }
+        // A short bundle such as -Ln: letters up to the first that takes a value, which takes the rest or the next word.
+        for (var at = firstArgument ? 2 : 1; at < token.Length; at++)
+        {
+            if (CommandLetters.Contains(token[at]))
+            {
+                return (true, false);
+            }
+            if (ShortOptionsWithValue.Contains(token[at]))
+            {
+                return (false, at == token.Length - 1);
+            }
+        }
+        return (false, false);
+    }
+
     private static IReadOnlyList<string> FillOptionalPersistence(IReadOnlyList<string> args)
     {
         var filled = new List<string>(args.Count + 1);
@@ -213,7 +280,10 @@ public sealed class IpvsadmParser
             .WithNotParsed(errors => failure = Describe(errors.First()));
         if (bound is null)
         {
-            throw new IpvsadmUsageException(failure ?? TryHelp, failure is not null && failure.StartsWith("multiple", StringComparison.Ordinal) ? 2 : 255);
+            // fail(2, ...) for ipvsadm's own checks; popt's errors and tryhelp_exit end with -1.
+            var ownCheck = failure is not null &&
+                (failure.StartsWith("multiple", StringComparison.Ordinal) || failure.StartsWith("--set", StringComparison.Ordinal));
+            throw new IpvsadmUsageException(failure ?? TryHelp, ownCheck ? 2 : 255);
         }
         if (bound.Extra.FirstOrDefault() is { } extra)
         {

@@ -42,11 +42,17 @@ public sealed class ServiceRateEstimators : IRateSource
     {
         foreach (var service in table.Services)
         {
-            Reset(service.Counters, now);
-            foreach (var destination in service.Destinations)
-            {
-                Reset(destination.Counters, now);
-            }
+            Reset(service, now);
+        }
+    }
+
+    /// <summary>As ipvsadm -Z -t|-u: the estimators of one service and its destinations restart from zero.</summary>
+    public void Reset(VirtualService service, long now)
+    {
+        Reset(service.Counters, now);
+        foreach (var destination in service.Destinations)
+        {
+            Reset(destination.Counters, now);
         }
     }
 

@@ -8,6 +8,9 @@ namespace Forwarder.Ipvsadm.Rules;
 /// <summary>Carries out the table-editing ipvsadm commands on a <see cref="ServiceTable"/>, as the kernel's ip_vs_ctl would.</summary>
 public static class CommandApplier
 {
+    /// <summary>strerror(ERANGE), which ipvsadm prints when the kernel refuses thresholds.</summary>
+    public const string ThresholdsOutOfRange = "Numerical result out of range";
+
     /// <summary>Applies one command; a refusal throws <see cref="IpvsException"/> with libipvs's words and leaves the table unchanged.</summary>
     public static void Apply(IpvsadmCommand command, ServiceTable table, ConnectionTimeouts timeouts)
     {
@@ -26,9 +29,11 @@ public static class CommandApplier
                 table.Clear();
                 break;
             case IpvsadmCommandKind.AddServer:
+                CheckThresholds(command, table);
                 table.AddDestination(command.Service!.Value, command.Destination!);
                 break;
             case IpvsadmCommandKind.EditServer:
+                CheckThresholds(command, table);
                 table.EditDestination(command.Service!.Value, command.Destination!);
                 break;
             case IpvsadmCommandKind.DeleteServer:
@@ -59,6 +64,22 @@ public static class CommandApplier
             {
                 throw new LineFormatException(rule.LineNumber, refused.Message);
             }
+        }
+    }
+
+    /// <summary>
+    /// As ip_vs_add_dest and ip_vs_edit_dest: once the service is found, a lower threshold above the upper one
+    /// is refused with ERANGE, before the destination itself is looked up.
+    /// </summary>
+    private static void CheckThresholds(IpvsadmCommand command, ServiceTable table)
+    {
+        if (!table.TryGet(command.Service!.Value, out _))
+        {
+            throw new IpvsException(IpvsError.ServiceNotDefined);
+        }
+        if (command.Destination!.LowerThreshold > command.Destination.UpperThreshold)
+        {
+            throw new IpvsException(IpvsError.BadArgument, ThresholdsOutOfRange);
         }
     }
 

@@ -1,0 +1,179 @@
+using System.Collections.Concurrent;
+using System.Net.Sockets;
+using Forwarder.Ipvsadm.Execution;
+
+namespace Forwarder.Ipvsadm.Control;
+
+/// <summary>
+/// The director's end of the control socket: a Unix-domain stream socket (mode 0600) on which each connection
+/// carries one ipvsadm request and gets one response (<see cref="ControlFraming"/>). Requests from anyone but
+/// root or the director's own user are refused. Each accepted request goes to the handler, which decides on
+/// which thread it runs: a director passes <see cref="EngineCommandQueue.SubmitAsync"/> so it runs on the engine's.
+/// </summary>
+public sealed class ControlServer : IDisposable
+{
+    private static readonly TimeSpan RequestReadTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly Func<IpvsadmInvocation, CancellationToken, Task<IpvsadmResult>> _handler;
+    private readonly Func<PeerCredentials, bool> _authorize;
+    private readonly uint _ownUserId;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly ConcurrentDictionary<Task, bool> _connections = new();
+    private Socket? _listener;
+    private Task? _acceptLoop;
+
+    /// <param name="socketPath">Where to listen (<see cref="ControlSocketPath.Default"/> for the director).</param>
+    /// <param name="handler">Runs one request; called on a pool thread, once per connection.</param>
+    /// <param name="authorize">Who may send commands; by default root and the user the server runs as.</param>
+    public ControlServer(string socketPath, Func<IpvsadmInvocation, CancellationToken, Task<IpvsadmResult>> handler,
+        Func<PeerCredentials, bool>? authorize = null)
+    {
+        SocketPath = socketPath;
+        _handler = handler;
+        _ownUserId = PeerCredentials.OfThisProcess().UserId;
+        _authorize = authorize ?? (peer => peer.UserId == 0 || peer.UserId == _ownUserId);
+    }
+
+    public string SocketPath { get; }
+
+    /// <summary>
+    /// Creates the socket's directory, replaces a stale socket file (one nobody listens on), binds, restricts
+    /// the file to its owner and starts accepting. Throws <see cref="IOException"/> when another director
+    /// already listens there or the path is taken by something that is not a socket.
+    /// </summary>
+    public void Start()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            throw new PlatformNotSupportedException("the control socket needs Linux (SO_PEERCRED)");
+        }
+        if (_listener is not null)
+        {
+            throw new InvalidOperationException("the control server is already started");
+        }
+        var directory = Path.GetDirectoryName(Path.GetFullPath(SocketPath));
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+        RemoveStaleSocket();
+
+        var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            listener.Bind(new UnixDomainSocketEndPoint(SocketPath));
+            // Before listen(), so no connection can arrive while the file is still open to others.
+            File.SetUnixFileMode(SocketPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            listener.Listen(backlog: 16);
+        }
+        catch
+        {
+            listener.Dispose();
+            throw;
+        }
+        _listener = listener;
+        _acceptLoop = Task.Run(() => AcceptLoopAsync(listener, _stopping.Token));
+    }
+
+    /// <summary>Stops accepting, waits briefly for requests in flight, and removes the socket file.</summary>
+    public void Dispose()
+    {
+        if (_stopping.IsCancellationRequested)
+        {
+            return;
+        }
+        _stopping.Cancel();
+        if (_listener is { } listener)
+        {
+            listener.Dispose();
+            try
+            {
+                Task.WaitAll([_acceptLoop!, .. _connections.Keys], TimeSpan.FromSeconds(2));
+            }
+            catch (AggregateException)
+            {
+                // Connections end with the listener; how each ended is no longer anyone's concern.
+            }
+            File.Delete(SocketPath);
+        }
+        _stopping.Dispose();
+    }
+
+    private void RemoveStaleSocket()
+    {
+        var existing = new FileInfo(SocketPath);
+        if (Directory.Exists(SocketPath) || (existing.Exists && existing.Length > 0))
+        {
+            throw new IOException($"{SocketPath} exists and is not a control socket; not replacing it");
+        }
+        if (!existing.Exists)
+        {
+            return;
+        }
+        using (var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
+        {
+            try
+            {
+                probe.Connect(new UnixDomainSocketEndPoint(SocketPath));
+                throw new IOException($"a director is already listening at {SocketPath}");
+            }
+            catch (SocketException)
+            {
+                // Nobody answers: the file was left behind by a director that is gone.
+            }
+        }
+        File.Delete(SocketPath);
+    }
+
+    private async Task AcceptLoopAsync(Socket listener, CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            Socket client;
+            try
+            {
+                client = await listener.AcceptAsync(stopping).ConfigureAwait(false);
+            }
+            catch (Exception ended) when (ended is OperationCanceledException or ObjectDisposedException or SocketException)
+            {
+                return;
+            }
+            var connection = ServeAsync(client, stopping);
+            _connections.TryAdd(connection, true);
+            _ = connection.ContinueWith(done => _connections.TryRemove(done, out _), TaskScheduler.Default);
+        }
+    }
+
+    private async Task ServeAsync(Socket client, CancellationToken stopping)
+    {
+        using (client)
+        {
+            var stream = new NetworkStream(client, ownsSocket: false);
+            await using (stream.ConfigureAwait(false))
+            {
+                try
+                {
+                    var peer = PeerCredentials.Of(client);
+                    IpvsadmInvocation request;
+                    using (var reading = CancellationTokenSource.CreateLinkedTokenSource(stopping))
+                    {
+                        reading.CancelAfter(RequestReadTimeout);
+                        request = await ControlFraming.ReadRequestAsync(stream, reading.Token).ConfigureAwait(false);
+                    }
+                    var result = _authorize(peer)
+                        ? await _handler(request, stopping).ConfigureAwait(false)
+                        : Refusal(peer);
+                    await ControlFraming.WriteResponseAsync(stream, result, stopping).ConfigureAwait(false);
+                }
+                catch (Exception dropped) when (dropped is IOException or SocketException or ControlProtocolException or OperationCanceledException)
+                {
+                    // A client that went away or spoke garbage gets nothing; the director carries on.
+                }
+            }
+        }
+    }
+
+    /// <summary>As ipvsadm run by a user who may not touch IPVS, which cannot initialise and fails with status 2.</summary>
+    private IpvsadmResult Refusal(PeerCredentials peer) => IpvsadmResult.Failure(IpvsadmExitCodes.Usage,
+        $"ipvsadm: permission denied: the director at {SocketPath} takes commands only from root and uid {_ownUserId}, not uid {peer.UserId}\n");
+}

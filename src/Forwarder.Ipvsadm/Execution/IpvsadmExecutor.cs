@@ -1,0 +1,239 @@
+using System.Globalization;
+using System.Text;
+using Forwarder.Core.Services;
+using Forwarder.Ipvsadm.Grammar;
+using Forwarder.Ipvsadm.Listing;
+using Forwarder.Ipvsadm.Rules;
+
+namespace Forwarder.Ipvsadm.Execution;
+
+/// <summary>
+/// Runs one ipvsadm command line against a director's state and answers as ipvsadm 1.26 would: the same
+/// stdout, stderr and exit status (<c>process_options</c> in ipvsadm.c). A refused command changes nothing.
+/// Not thread-safe: call it on the engine's thread, between frames, so a command is atomic to the data plane.
+/// </summary>
+public sealed class IpvsadmExecutor
+{
+    private static readonly HashSet<IpvsadmCommandKind> RuleCommands =
+    [
+        IpvsadmCommandKind.AddService, IpvsadmCommandKind.EditService, IpvsadmCommandKind.DeleteService,
+        IpvsadmCommandKind.Clear, IpvsadmCommandKind.AddServer, IpvsadmCommandKind.EditServer,
+        IpvsadmCommandKind.DeleteServer, IpvsadmCommandKind.SetTimeouts, IpvsadmCommandKind.Zero,
+    ];
+
+    private readonly DirectorState _state;
+    private readonly IpvsadmParser _parser;
+    private readonly ServiceListing _services;
+    private readonly ConnectionListing _connections;
+
+    /// <param name="state">The director's tables, clock and estimators.</param>
+    /// <param name="names">Host and port names for listings and -S without -n; the system's files by default.</param>
+    /// <param name="parser">How addresses and port names in arguments are read; the system's files by default.</param>
+    public IpvsadmExecutor(DirectorState state, INameResolver? names = null, IpvsadmParser? parser = null)
+    {
+        _state = state;
+        names ??= ServicesFileNameResolver.FromSystem();
+        _parser = parser ?? new IpvsadmParser();
+        _services = new ServiceListing(names, state.Rates, state.IsLocalAddress);
+        _connections = new ConnectionListing(names);
+    }
+
+    public IpvsadmResult Execute(IpvsadmInvocation invocation) => Execute(invocation.Arguments, invocation.StandardInput);
+
+    public IpvsadmResult Execute(IReadOnlyList<string> arguments, string standardInput = "")
+    {
+        var output = new StringBuilder();
+        var errors = new StringBuilder();
+        var exitCode = Run(arguments, standardInput, output, errors);
+        return new IpvsadmResult(exitCode, output.ToString(), errors.ToString());
+    }
+
+    private int Run(IReadOnlyList<string> arguments, string standardInput, StringBuilder output, StringBuilder errors)
+    {
+        IpvsadmCommand command;
+        try
+        {
+            command = _parser.Parse(arguments);
+        }
+        catch (IpvsadmUsageException refused)
+        {
+            // fail(), tryhelp_exit() and popt's errors all print one line to stderr.
+            errors.Append(refused.Message).Append('\n');
+            return refused.ExitCode;
+        }
+
+        switch (command.Kind)
+        {
+            case IpvsadmCommandKind.Help:
+                output.Append(IpvsadmTexts.Usage);
+                return IpvsadmExitCodes.Success;
+            case IpvsadmCommandKind.Version:
+                output.Append(IpvsadmTexts.Version);
+                return IpvsadmExitCodes.Success;
+            case IpvsadmCommandKind.List:
+                return List(command, output, errors);
+            case IpvsadmCommandKind.Save:
+                output.Append(_services.Save(_state.Services, OptionsOf(command.Listing)));
+                return IpvsadmExitCodes.Success;
+            case IpvsadmCommandKind.Restore:
+                return Restore(standardInput, errors);
+            default:
+                return Apply(command, errors);
+        }
+    }
+
+    /// <summary>As process_options' CMD_LIST: connections, else one service, else timeouts, else daemons, else all.</summary>
+    private int List(IpvsadmCommand command, StringBuilder output, StringBuilder errors)
+    {
+        var now = _state.Clock();
+        // Expiry runs on the engine's timer; bring it up to now so the counts are the kernel's at this moment.
+        _state.Connections.ExpireUntil(now);
+        var flags = command.Listing;
+        var options = OptionsOf(flags) with { ConnectionTableSize = _state.ConnectionTableSize };
+        if (options.Detail == ListingDetail.Rate)
+        {
+            _state.Rates.Sample(_state.Services, now);
+        }
+
+        if (flags.HasFlag(ListingFlags.Connections))
+        {
+            output.Append(_connections.List(_state.Connections, now, options));
+        }
+        else if (command.Service is { } key)
+        {
+            if (!_state.Services.TryGet(key, out var service))
+            {
+                errors.Append(LibipvsMessages.NoSuchService).Append('\n');
+                return IpvsadmExitCodes.ListingFailed;
+            }
+            output.Append(_services.ListService(service, options));
+        }
+        else if (flags.HasFlag(ListingFlags.Timeout))
+        {
+            output.Append(TimeoutListing.List(_state.Timeouts));
+        }
+        else if (flags.HasFlag(ListingFlags.Daemon))
+        {
+            // No connection sync daemon runs here: ipvsadm prints a line only for a running one.
+        }
+        else
+        {
+            output.Append(_services.ListAll(_state.Services, options));
+        }
+        return IpvsadmExitCodes.Success;
+    }
+
+    private int Apply(IpvsadmCommand command, StringBuilder errors)
+    {
+        try
+        {
+            CommandApplier.Apply(command, _state.Services, _state.Timeouts);
+        }
+        catch (IpvsException refused)
+        {
+            // As process_options: the libipvs call returned -1; ipvsadm prints ipvs_strerror(errno) and returns -1.
+            errors.Append(LibipvsMessages.For(command.Kind, refused)).Append('\n');
+            return IpvsadmExitCodes.Refused;
+        }
+        if (command.Kind == IpvsadmCommandKind.Zero)
+        {
+            ResetEstimators(command.Service);
+        }
+        return IpvsadmExitCodes.Success;
+    }
+
+    /// <summary>
+    /// -R, atomically (ipvsadm itself applies line by line and keeps what went in before a bad line): every line
+    /// is parsed, then the whole input is tried on a copy of the table; only when all of it applies there is it
+    /// applied to the real table. A refused line is reported with ipvsadm's words and its exit status.
+    /// </summary>
+    private int Restore(string standardInput, StringBuilder errors)
+    {
+        var commands = new List<(int LineNumber, IpvsadmCommand Command)>();
+        foreach (var (lineNumber, words) in RestoreInput.Lines(standardInput))
+        {
+            IpvsadmCommand command;
+            try
+            {
+                command = _parser.Parse(words);
+            }
+            catch (IpvsadmUsageException refused)
+            {
+                return RefuseRestore(errors, lineNumber, refused.Message, refused.ExitCode);
+            }
+            if (command.Kind == IpvsadmCommandKind.Restore)
+            {
+                // As restore_table: a -R read from stdin would loop, so ipvsadm answers with tryhelp_exit(-1).
+                return RefuseRestore(errors, lineNumber, IpvsadmParser.TryHelp, IpvsadmExitCodes.Refused);
+            }
+            if (!RuleCommands.Contains(command.Kind))
+            {
+                var text = string.Format(CultureInfo.InvariantCulture, IpvsadmTexts.RestoreNotARule, words[0]);
+                return RefuseRestore(errors, lineNumber, text, IpvsadmExitCodes.Usage);
+            }
+            commands.Add((lineNumber, command));
+        }
+
+        var scratch = ScratchTables.CopyOf(_state.Services);
+        var scratchTimeouts = ScratchTables.CopyOf(_state.Timeouts);
+        foreach (var (lineNumber, command) in commands)
+        {
+            try
+            {
+                CommandApplier.Apply(command, scratch, scratchTimeouts);
+            }
+            catch (IpvsException refused)
+            {
+                return RefuseRestore(errors, lineNumber, LibipvsMessages.For(command.Kind, refused), IpvsadmExitCodes.Refused);
+            }
+        }
+
+        // The copy took every line, and the real table is in the same state, so it takes them too.
+        foreach (var (_, command) in commands)
+        {
+            CommandApplier.Apply(command, _state.Services, _state.Timeouts);
+            if (command.Kind == IpvsadmCommandKind.Zero)
+            {
+                ResetEstimators(command.Service);
+            }
+        }
+        return IpvsadmExitCodes.Success;
+    }
+
+    private static int RefuseRestore(StringBuilder errors, int lineNumber, string message, int exitCode)
+    {
+        errors.Append(message).Append('\n');
+        errors.AppendFormat(CultureInfo.InvariantCulture, IpvsadmTexts.RestoreRefusedLine, lineNumber);
+        return exitCode;
+    }
+
+    /// <summary>As the kernel's zeroing: the estimators of the zeroed counters start again from nothing.</summary>
+    private void ResetEstimators(ServiceKey? key)
+    {
+        var now = _state.Clock();
+        if (key is { } one)
+        {
+            if (_state.Services.TryGet(one, out var service))
+            {
+                _state.Rates.Reset(service, now);
+            }
+        }
+        else
+        {
+            _state.Rates.Reset(_state.Services, now);
+        }
+    }
+
+    /// <summary>The grammar's flags as the listings take them; the view follows ipvsadm's precedence (print_title).</summary>
+    public static ListingOptions OptionsOf(ListingFlags flags) => new()
+    {
+        Numeric = flags.HasFlag(ListingFlags.Numeric),
+        NoSort = flags.HasFlag(ListingFlags.NoSort),
+        Exact = flags.HasFlag(ListingFlags.Exact),
+        Detail = flags.HasFlag(ListingFlags.Stats) ? ListingDetail.Stats
+            : flags.HasFlag(ListingFlags.Rate) ? ListingDetail.Rate
+            : flags.HasFlag(ListingFlags.Thresholds) ? ListingDetail.Thresholds
+            : flags.HasFlag(ListingFlags.PersistentConnections) ? ListingDetail.PersistentConnections
+            : ListingDetail.Standard,
+    };
+}

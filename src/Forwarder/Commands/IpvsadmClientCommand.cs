@@ -1,0 +1,57 @@
+using System.Text;
+using Forwarder.Ipvsadm.Control;
+using Forwarder.Ipvsadm.Execution;
+
+namespace Forwarder.Commands;
+
+/// <summary>
+/// <c>forwarder ipvsadm [--socket PATH] ARGS...</c>: ipvsadm for the running director. The arguments go to
+/// the director untouched; its answer is printed byte for byte and its status becomes ours. The socket is
+/// --socket, else FORWARDER_SOCKET, else /run/forwarder/forwarder.sock. Stdin is read only for -R.
+/// </summary>
+public static class IpvsadmClientCommand
+{
+    private const string SocketOption = "--socket";
+
+    public static int Run(IReadOnlyList<string> args, Func<string> readStandardInput, Stream output, Stream errors, string? socketFromEnvironment)
+    {
+        string? socketPath = null;
+        var rest = args;
+        if (args.Count > 0 && args[0] == SocketOption)
+        {
+            if (args.Count < 2)
+            {
+                Write(errors, "forwarder ipvsadm: --socket needs the path of the director's control socket\n");
+                return IpvsadmExitCodes.Usage;
+            }
+            socketPath = args[1];
+            rest = args.Skip(2).ToArray();
+        }
+        else if (args.Count > 0 && args[0].StartsWith(SocketOption + "=", StringComparison.Ordinal))
+        {
+            socketPath = args[0][(SocketOption.Length + 1)..];
+            rest = args.Skip(1).ToArray();
+        }
+
+        var standardInput = ReadsStandardInput(rest) ? readStandardInput() : string.Empty;
+        var client = new ControlClient(ControlSocketPath.Resolve(socketPath, socketFromEnvironment));
+        var result = client.Send(new IpvsadmInvocation(rest, standardInput));
+        Write(output, result.StandardOutput);
+        Write(errors, result.StandardError);
+        return result.ExitCode;
+    }
+
+    /// <summary>Only -R (--restore, or a short bundle holding R) reads stdin; any other command must not wait on it.</summary>
+    private static bool ReadsStandardInput(IReadOnlyList<string> args) =>
+        args.Any(arg => arg == "--restore" || (arg.Length > 1 && arg[0] == '-' && arg[1] != '-' && arg.Contains('R', StringComparison.Ordinal)));
+
+    private static void Write(Stream stream, string text)
+    {
+        if (text.Length == 0)
+        {
+            return;
+        }
+        stream.Write(Encoding.UTF8.GetBytes(text));
+        stream.Flush();
+    }
+}
