@@ -6,6 +6,8 @@ using Forwarder.Core.Engine;
 using Forwarder.Core.Frames;
 using Forwarder.Core.Services;
 using Forwarder.Director;
+using Forwarder.Ipvsadm.Control;
+using Forwarder.Ipvsadm.Execution;
 using Forwarder.Ipvsadm.Listing;
 using Forwarder.Ipvsadm.Rules;
 
@@ -36,14 +38,22 @@ public static class RunCommand
 
             using var publicPort = new LivePort(topology.Public.Name, CaptureFilter(topology.Public.Mac));
             using var privatePort = new LivePort(topology.Private.Name, CaptureFilter(topology.Private.Mac));
-            var director = new LiveDirector(engine, [publicPort, privatePort]);
+            var rates = new ServiceRateEstimators();
+            var executor = new IpvsadmExecutor(DirectorState.FromEngine(engine, rates));
+            var commands = new EngineCommandQueue();
+            var director = new LiveDirector(engine, [publicPort, privatePort], commands, executor, now => rates.Sample(services, now));
+            var socket = ControlSocketPath.Resolve(options.Socket, Environment.GetEnvironmentVariable(ControlSocketPath.EnvironmentVariable));
+            using var control = new ControlServer(socket, commands.SubmitAsync);
+            control.Start();
 
             using var stop = new CancellationTokenSource();
             using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stop.Cancel(); });
             using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; stop.Cancel(); });
-            output.WriteLine($"forwarder: directing on {topology.Public.Name} (public {topology.Public.Address}) and {topology.Private.Name} (private {topology.Private.Address}), {services.Count} service(s)");
+            output.WriteLine($"forwarder: directing on {topology.Public.Name} (public {topology.Public.Address}) and {topology.Private.Name} (private {topology.Private.Address}), {services.Count} service(s); ipvsadm at {socket}");
             output.Flush();
             director.Run(stop.Token);
+            control.Dispose();
+            commands.Close();
 
             if (options.SaveOnExit && options.Rules is { } savePath)
             {

@@ -1,25 +1,32 @@
 using Forwarder.Capture.Live;
 using Forwarder.Core.Engine;
+using Forwarder.Ipvsadm.Control;
+using Forwarder.Ipvsadm.Execution;
 
 namespace Forwarder.Director;
 
 /// <summary>
 /// The running director: one thread per interface reads frames from libpcap, hands them to the engine
-/// under one lock (the engine is single-threaded; control commands take the same lock, so each applies
-/// between two frames), and injects what the engine sends. Idle read timeouts tick the engine's clock.
+/// under one lock (the engine is single-threaded), and injects what the engine sends. Queued ipvsadm
+/// commands run under the same lock between two frames, so each applies whole. Idle read timeouts tick
+/// the engine's clock (expiries, ARP retries, rate estimation).
 /// </summary>
 public sealed class LiveDirector
 {
     private readonly DirectorEngine _engine;
     private readonly LivePort[] _ports;
+    private readonly EngineCommandQueue _commands;
+    private readonly IpvsadmExecutor _executor;
     private readonly Action<long>? _onTick;
 
     /// <param name="ports">Indexed like the topology's interfaces.</param>
     /// <param name="onTick">Called under the engine lock on every idle tick, with the time (µs): rate sampling and such.</param>
-    public LiveDirector(DirectorEngine engine, LivePort[] ports, Action<long>? onTick = null)
+    public LiveDirector(DirectorEngine engine, LivePort[] ports, EngineCommandQueue commands, IpvsadmExecutor executor, Action<long>? onTick = null)
     {
         _engine = engine;
         _ports = ports;
+        _commands = commands;
+        _executor = executor;
         _onTick = onTick;
     }
 
@@ -53,6 +60,13 @@ public sealed class LiveDirector
                 {
                     _engine.AdvanceClock(now, output);
                     _onTick?.Invoke(now);
+                }
+            }
+            if (_commands.HasPending)
+            {
+                lock (EngineLock)
+                {
+                    _commands.RunPending(_executor.Execute);
                 }
             }
             for (var i = 0; i < output.Count; i++)
