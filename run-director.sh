@@ -195,13 +195,14 @@ RULES
   local socket="$director_state/forwarder.sock"
   FORWARDER_STATE="$director_state" ip netns exec "${LAB_PREFIX}director" "$here/run-director.sh" run \
     --socket "$socket" --rules "$director_state/rules" >"$director_state/director.log" 2>&1 &
-  local director=$!
-  echo "$director" >"$director_state/pid"
+  lab_director=$!
+  lab_script=$script
+  echo "$lab_director" >"$director_state/pid"
   teardown() {
-    kill -TERM "$director" 2>/dev/null || true
-    for _ in $(seq 50); do kill -0 "$director" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$director" 2>/dev/null || true
-    "$here/$script" down >/dev/null
+    kill -TERM "$lab_director" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$lab_director" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$lab_director" 2>/dev/null || true
+    "$here/$lab_script" down >/dev/null
   }
   [ "$keep" -eq 1 ] || trap teardown EXIT
   for _ in $(seq 100); do [ -S "$socket" ] && break; sleep 0.1; done
