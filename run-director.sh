@@ -26,7 +26,7 @@ say() { printf '%s\n' "$*" >&2; }
 # Debian packages the director and its tests use, installed once when missing.
 ensure_packages() {
   local missing=()
-  ldconfig -p 2>/dev/null | grep -q 'libpcap\.so\.0\.8' || missing+=(libpcap0.8)
+  ldconfig -p 2>/dev/null | grep 'libpcap\.so\.0\.8' >/dev/null || missing+=(libpcap0.8)
   command -v tcpdump >/dev/null 2>&1 || missing+=(tcpdump)
   command -v ip >/dev/null 2>&1 || missing+=(iproute2)
   command -v ethtool >/dev/null 2>&1 || missing+=(ethtool)
