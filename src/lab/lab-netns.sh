@@ -47,7 +47,7 @@ http {
   access_log off;
   client_body_temp_path $STATE/$name; proxy_temp_path $STATE/$name; fastcgi_temp_path $STATE/$name;
   uwsgi_temp_path $STATE/$name; scgi_temp_path $STATE/$name;
-  server { listen $addr:80 reuseport backlog=4096; location / { return 200 "$name:$addr\n"; } }
+  server { listen 80 reuseport backlog=4096; location / { return 200 "$name:$addr\n"; } }
 }
 CONF
   ns "$name" nginx -c "$STATE/$name/nginx.conf"

@@ -163,6 +163,10 @@ public sealed class DirectorEngine
             return FrameOutcome.DroppedNoConnection;
         }
         var opened = OpenConnection(service, fields, out slot);
+        if (opened == FrameOutcome.DroppedNoDestination)
+        {
+            _icmp.SendPortUnreachable(frame, fields);
+        }
         return opened == FrameOutcome.Forwarded ? ForwardToServer(slot, frame, fields) : opened;
     }
 

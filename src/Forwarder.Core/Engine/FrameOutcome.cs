@@ -32,7 +32,7 @@ public enum FrameOutcome
     /// <summary>A TCP segment other than a SYN for a virtual service, with no connection (as IPVS).</summary>
     DroppedNoConnection,
 
-    /// <summary>A new flow for a service with no usable real server.</summary>
+    /// <summary>A new flow for a service with no usable real server (the client is sent ICMP port unreachable, as ip_vs_leave).</summary>
     DroppedNoDestination,
 
     /// <summary>A new flow refused because the connection table is full.</summary>

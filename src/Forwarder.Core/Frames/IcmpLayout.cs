@@ -17,6 +17,7 @@ public static class IcmpLayout
     public const byte TimeExceeded = 11;
     public const byte ParameterProblem = 12;
 
+    public const byte PortUnreachable = 3;
     public const byte FragmentationNeeded = 4;
 
     /// <summary>As Linux's icmp_send: an error quotes as much of the offending datagram as keeps it within 576 bytes.</summary>

@@ -65,6 +65,14 @@ public sealed class IcmpHandler
         SendError(IcmpLayout.DestinationUnreachable, IcmpLayout.FragmentationNeeded, (uint)nextHopMtu, offendingIp, destination, source);
     }
 
+    /// <summary>
+    /// As ip_vs_leave when a service has no usable real server: the client is told "port unreachable" (for
+    /// TCP as for UDP, since no socket exists to reset), from the virtual address it tried.
+    /// </summary>
+    public void SendPortUnreachable(ReadOnlySpan<byte> frame, in PacketFields fields) =>
+        SendError(IcmpLayout.DestinationUnreachable, IcmpLayout.PortUnreachable, 0,
+            frame.Slice(FrameLayout.EthernetHeaderLength, fields.TotalLength), fields.Destination, fields.Source);
+
     /// <summary>As a router does when a forwarded packet's TTL runs out: tell its sender, from our address on its link.</summary>
     public void SendTimeExceeded(ReadOnlySpan<byte> frame, in PacketFields fields)
     {

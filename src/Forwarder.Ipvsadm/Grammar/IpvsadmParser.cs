@@ -1,6 +1,7 @@
 using System.Globalization;
 using CommandLine;
 using Forwarder.Core.Frames;
+using Forwarder.Core.Scheduling;
 using Forwarder.Core.Services;
 using Forwarder.Ipvsadm.Naming;
 
@@ -148,7 +149,12 @@ public sealed class IpvsadmParser
                 throw new IpvsadmUsageException("One-Packet Scheduling is only for UDP virtual services");
             }
             // ipvsadm's default scheduler, for -E as well as -A.
-            settings = new ServiceSpec(key, arguments.Scheduler ?? "wlc", persistence, mask, arguments.SchedulerFlags ?? string.Empty);
+            var scheduler = arguments.Scheduler ?? "wlc";
+            if (arguments.SchedulerFlags is { } flags && !SchedulerFlagSet.TryParse(flags, scheduler, out _, out var flagError))
+            {
+                throw new IpvsadmUsageException(flagError);
+            }
+            settings = new ServiceSpec(key, scheduler, persistence, mask, arguments.SchedulerFlags ?? string.Empty);
         }
 
         if (kind == IpvsadmCommandKind.List &&

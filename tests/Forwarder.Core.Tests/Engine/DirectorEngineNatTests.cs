@@ -197,22 +197,35 @@ public sealed class DirectorEngineNatTests
     }
 
     [Test]
-    public void SynWhenEveryServerIsQuiescent_IsDroppedNoDestination()
+    public void SynWhenEveryServerIsQuiescent_IsDroppedNoDestination_AndTheClientGetsPortUnreachable()
     {
         var rig = new EngineRig();
         foreach (var octet in new[] { 129, 130, 131 })
         {
             rig.TcpServer(octet).Weight = 0;
         }
+        var syn = rig.ClientSyn();
 
-        var outcome = rig.Feed(rig.ClientSyn(), Public);
+        var outcome = rig.Feed(syn, Public);
 
         Assert.Multiple(() =>
         {
             Assert.That(outcome, Is.EqualTo(FrameOutcome.DroppedNoDestination));
-            Assert.That(rig.Output.Count, Is.Zero);
             Assert.That(rig.Connections.Count, Is.Zero);
+            // As ip_vs_leave: ICMP port unreachable from the VIP, quoting the SYN, out the public side.
+            Assert.That(rig.Output.Count, Is.EqualTo(1));
+            Assert.That(rig.Output.InterfaceAt(0), Is.EqualTo(Public));
         });
+        var ip = Frame.ParseIpv4(rig.Output.FrameAt(0));
+        var icmp = ip.Extract<PacketDotNet.IcmpV4Packet>();
+        Assert.Multiple(() =>
+        {
+            Assert.That(ip.SourceAddress.ToString(), Is.EqualTo(Vip));
+            Assert.That(ip.DestinationAddress.ToString(), Is.EqualTo(Client));
+            Assert.That((int)icmp.TypeCode, Is.EqualTo((3 << 8) | 3), "destination unreachable, port unreachable");
+            Assert.That(rig.Output.FrameAt(0)[(14 + 20 + 8)..].ToArray(), Is.EqualTo(syn[14..]), "the SYN quoted whole");
+        });
+        Checksums.AssertAllValid(rig.Output);
     }
 
     [Test]
