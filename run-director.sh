@@ -93,9 +93,10 @@ state_dir=${FORWARDER_STATE:-/run/forwarder}
 # NIC offloads that would hand libpcap merged or checksum-less frames. Each change is reported and
 # saved, so that `stop` puts it back.
 prepare_host() {
-  local public=$1 private=$2 saved="$state_dir/host-state"
+  local public=$1 private=$2 socket=${3:-} saved="$state_dir/host-state"
   mkdir -p "$state_dir"
-  : >"$saved"
+  # Every change below is to this network namespace: `stop` must undo them in the same one.
+  echo "netns $(readlink /proc/self/ns/net)" >"$saved"
   local key
   for key in net.ipv4.ip_forward net.ipv4.conf.all.send_redirects net.ipv4.conf.default.send_redirects \
              "net.ipv4.conf.$public.send_redirects" "net.ipv4.conf.$private.send_redirects"; do
@@ -117,6 +118,16 @@ table ip forwarder {
 NFT
   echo "nft forwarder" >>"$saved"
   say "host: nftables table ip forwarder drops TCP/UDP to $address ports 32768-60999 (masquerade replies) before the kernel's stack"
+  # Where the system has no ipvsadm, one that talks to this director (not in a lab: its state is its own).
+  if [ "$state_dir" = /run/forwarder ] && ! command -v ipvsadm >/dev/null 2>&1; then
+    local socket_args=""
+    [ -n "$socket" ] && socket_args="--socket $(printf '%q' "$socket")"
+    printf '#!/bin/sh\n# installed by %s: ipvsadm for the running Forwarder director\nexec %q ipvsadm %s "$@"\n' \
+      "$here/run-director.sh" "$here/run-director.sh" "$socket_args" >/usr/local/sbin/ipvsadm
+    chmod 755 /usr/local/sbin/ipvsadm
+    echo "wrapper /usr/local/sbin/ipvsadm" >>"$saved"
+    say "host: installed /usr/local/sbin/ipvsadm (the system has none): it drives this director"
+  fi
   local dev
   for dev in "$public" "$private"; do
     ethtool -K "$dev" gro off gso off tso off tx off rx off >/dev/null 2>&1 || true
@@ -128,28 +139,36 @@ NFT
 restore_host() {
   local saved="$state_dir/host-state" kind a b
   [ -f "$saved" ] || { say "no host changes to undo"; return 0; }
+  local here_ns
+  here_ns=$(readlink /proc/self/ns/net)
+  if ! grep -qx "netns $here_ns" "$saved"; then
+    say "the director's host changes were made in another network namespace ($(sed -n 's/^netns //p' "$saved")); run stop there"
+    return 1
+  fi
   while read -r kind a b; do
     case "$kind" in
       sysctl) sysctl -qw "$a=$b" && say "host: $a = $b (restored)" ;;
       nft) nft delete table ip forwarder 2>/dev/null && say "host: nftables table ip forwarder removed" ;;
       offload) ethtool -K "$a" gro on gso on tso on tx on rx on >/dev/null 2>&1; say "host: $a offloads back on" ;;
+      wrapper) rm -f "$a" && say "host: $a removed" ;;
     esac
   done <"$saved"
   rm -f "$saved"
 }
 
 run_director() {
-  local public=eth2 private=eth1 args=("$@") i
+  local public=eth2 private=eth1 socket="" args=("$@") i
   for ((i = 0; i < ${#args[@]}; i++)); do
     case "${args[$i]}" in
       --public) public=${args[$((i + 1))]} ;;
       --private) private=${args[$((i + 1))]} ;;
+      --socket) socket=${args[$((i + 1))]} ;;
     esac
   done
   ensure_packages
   build
   [ "$(id -u)" -eq 0 ] || { say "the live director needs root (raw capture and injection)"; exit 1; }
-  prepare_host "$public" "$private"
+  prepare_host "$public" "$private" "$socket"
   echo $$ >"$state_dir/director.pid"
   exec dotnet "$forwarder_dll" run "$@"
 }

@@ -41,7 +41,17 @@ public static class RunCommand
             var rates = new ServiceRateEstimators();
             var executor = new IpvsadmExecutor(DirectorState.FromEngine(engine, rates));
             var commands = new EngineCommandQueue();
-            var director = new LiveDirector(engine, [publicPort, privatePort], commands, executor, now => rates.Sample(services, now));
+            var nextCounters = 0L;
+            void OnTick(long now)
+            {
+                rates.Sample(services, now);
+                if (options.CountersFile is { } countersFile && now >= nextCounters)
+                {
+                    nextCounters = now + 1_000_000;
+                    File.WriteAllText(countersFile, CountersReport.Format(engine, [publicPort, privatePort]));
+                }
+            }
+            var director = new LiveDirector(engine, [publicPort, privatePort], commands, executor, OnTick);
             var socket = ControlSocketPath.Resolve(options.Socket, Environment.GetEnvironmentVariable(ControlSocketPath.EnvironmentVariable));
             using var control = new ControlServer(socket, commands.SubmitAsync);
             control.Start();
@@ -63,6 +73,7 @@ public static class RunCommand
                 }
                 output.WriteLine($"forwarder: table saved to {savePath}");
             }
+            output.Write(director.Counters());
             output.WriteLine("forwarder: stopped");
             return 0;
         }

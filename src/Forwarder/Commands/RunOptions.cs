@@ -24,6 +24,9 @@ public sealed class RunOptions
     [Option("masquerade", HelpText = "Networks to masquerade (NET/PREFIX, repeatable; default: the private interface's subnet).")]
     public IEnumerable<string> Masquerade { get; set; } = [];
 
+    [Option("counters-file", HelpText = "Write the director's counters (frames by outcome, libpcap's drops) to this file every second.")]
+    public string? CountersFile { get; set; }
+
     [Option("max-connections", Default = 1 << 20, HelpText = "The connection table's bound.")]
     public int MaxConnections { get; set; } = 1 << 20;
 }

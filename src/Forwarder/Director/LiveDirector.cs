@@ -33,6 +33,15 @@ public sealed class LiveDirector
     /// <summary>Held while the engine processes a frame; control commands hold it too.</summary>
     public object EngineLock { get; } = new();
 
+    /// <summary>The counters as text, taken under the engine lock.</summary>
+    public string Counters()
+    {
+        lock (EngineLock)
+        {
+            return CountersReport.Format(_engine, _ports);
+        }
+    }
+
     public void Run(CancellationToken stop)
     {
         var pumps = _ports.Select((port, index) => new Thread(() => Pump(port, index, stop)) { IsBackground = true, Name = "pump " + port.Name }).ToList();

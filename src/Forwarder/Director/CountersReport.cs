@@ -1,0 +1,44 @@
+using System.Globalization;
+using System.Text;
+using Forwarder.Capture.Live;
+using Forwarder.Core.Engine;
+
+namespace Forwarder.Director;
+
+/// <summary>
+/// The live director's counters as text: frames seen, forwarded and dropped by reason (the engine's),
+/// what each interface sent, and libpcap's own counts of frames received and dropped for want of buffer.
+/// </summary>
+public static class CountersReport
+{
+    public static string Format(DirectorEngine engine, IReadOnlyList<LivePort> ports)
+    {
+        var text = new StringBuilder();
+        var counters = engine.Counters;
+        Line(text, "frames-in", counters.FramesIn);
+        Line(text, "frames-out", counters.FramesOut);
+        Line(text, "dropped", counters.Dropped);
+        foreach (var (outcome, count) in counters.NonZero())
+        {
+            Line(text, "outcome " + outcome, count);
+        }
+        Line(text, "connections", engine.Connections.Count);
+        Line(text, "connections-evicted-embryonic", engine.Connections.EvictedEmbryonic);
+        Line(text, "connections-refused-full", engine.Connections.RefusedFull);
+        Line(text, "arp-requests", engine.Neighbors.RequestsSent);
+        Line(text, "arp-unresolved-drops", engine.Neighbors.UnresolvedDrops);
+        foreach (var port in ports)
+        {
+            var (received, dropped, interfaceDropped) = port.Statistics();
+            Line(text, $"{port.Name} sent", port.Sent);
+            Line(text, $"{port.Name} send-failures", port.SendFailures);
+            Line(text, $"{port.Name} pcap-received", received);
+            Line(text, $"{port.Name} pcap-dropped", dropped);
+            Line(text, $"{port.Name} interface-dropped", interfaceDropped);
+        }
+        return text.ToString();
+    }
+
+    private static void Line(StringBuilder text, string name, long value) =>
+        text.Append(CultureInfo.InvariantCulture, $"{name} {value}\n");
+}
