@@ -37,6 +37,10 @@ public sealed class PoptErrorTests
 
     [TestCase("-a -t 10.0.0.1:80 -r 192.168.0.5 -w 1 -w 2", "weight")]
     [TestCase("-A -t 10.0.0.1:80 -s rr -s wlc", "scheduler")]
+    [TestCase("-A -t 10.0.0.1:80 -t 10.0.0.2:80", "service-address")]
+    [TestCase("-A -u 10.0.0.1:53 --udp-service 10.0.0.2:53", "service-address")]
+    [TestCase("-a -t 10.0.0.1:80 -r 192.168.0.5 -m -m", "forwarding-method")]
+    [TestCase("-a -t 10.0.0.1:80 -r 192.168.0.5 -g --gatewaying", "forwarding-method")]
     public void RepeatedOption_IsMultipleWithIpvsadmsName(string line, string option)
     {
         var refusal = GrammarRig.Refusal(line);
