@@ -302,10 +302,18 @@ public sealed class IpvsadmParser
     {
         UnknownOptionError unknown => $"{Dashed(unknown.Token)}: unknown option",
         MissingValueOptionError missing => $"{Dashed(missing.NameInfo.ShortName, missing.NameInfo.LongName)}: missing argument",
-        RepeatedOptionError repeated => $"multiple '{repeated.NameInfo.LongName}' options specified",
+        RepeatedOptionError repeated => $"multiple '{OptionGroupName(repeated.NameInfo.LongName)}' options specified",
         SequenceOutOfRangeError => "--set option requires 3 timeout values",
         BadFormatConversionError bad => $"{Dashed(bad.NameInfo.ShortName, bad.NameInfo.LongName)}: bad argument",
         _ => TryHelp,
+    };
+
+    /// <summary>set_option names the option group, as optnames does: -t/-u/-f are one, and so are -m/-g/-i.</summary>
+    private static string OptionGroupName(string longName) => longName switch
+    {
+        "tcp-service" or "udp-service" or "fwmark-service" => OptionRules.NameOf(IpvsadmOption.ServiceAddress),
+        "masquerading" or "gatewaying" or "ipip" => OptionRules.NameOf(IpvsadmOption.ForwardingMethod),
+        _ => longName,
     };
 
     private static string Dashed(string token) => token.Length == 1 ? "-" + token : "--" + token;

@@ -1,0 +1,42 @@
+using Forwarder.Core.Services;
+
+namespace Forwarder.Ipvsadm.Tests.Grammar;
+
+/// <summary>
+/// -r without a port takes the service's port; for -a/-e with direct routing or tunnelling the
+/// destination port is forced to the service's, whatever -r said. Only masquerading may change the port.
+/// </summary>
+public sealed class RealServerPortTests
+{
+    [TestCase("-a -t 10.0.0.1:80 -r 192.168.0.5 -m", 80)]
+    [TestCase("-a -t 10.0.0.1:80 -r 192.168.0.5:8080 -m", 8080)]
+    [TestCase("-a -t 10.0.0.1:80 -r 192.168.0.5:8080 -g", 80)]
+    [TestCase("-a -t 10.0.0.1:80 -r 192.168.0.5:8080 -i", 80)]
+    [TestCase("-a -t 10.0.0.1:80 -r 192.168.0.5:8080", 80)]
+    [TestCase("-e -t 10.0.0.1:443 -r 192.168.0.5:8443 -w 2", 443)]
+    [TestCase("-e -t 10.0.0.1:443 -r 192.168.0.5:8443 -m -w 2", 8443)]
+    [TestCase("-d -t 10.0.0.1:80 -r 192.168.0.5", 80)]
+    public void DestinationPort_FollowsIpvsadm(string line, int expected)
+    {
+        Assert.That(GrammarRig.Parse(line).Destination!.Port, Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void MasqueradedPortByName_IsLookedUpForTheServiceProtocol()
+    {
+        var destination = GrammarRig.Parse("-a -u 10.0.0.1:53 -r 192.168.0.5:domain -m").Destination!;
+
+        Assert.That(destination.Port, Is.EqualTo(53));
+        Assert.That(destination.Method, Is.EqualTo(ForwardingMethod.Masquerade));
+    }
+
+    [TestCase("-a -t 10.0.0.1:80 -r 192.168.0.5 -m -g")]
+    [TestCase("-a -t 10.0.0.1:80 -r 192.168.0.5 -i -m")]
+    public void TwoForwardingMethods_AreRefused(string line)
+    {
+        var refusal = GrammarRig.Refusal(line);
+
+        Assert.That(refusal.Message, Is.EqualTo("multiple 'forwarding-method' options specified"));
+        Assert.That(refusal.ExitCode, Is.EqualTo(2));
+    }
+}
