@@ -106,6 +106,11 @@ public sealed class IpvsadmParser
                 ?? throw new IpvsadmUsageException("illegal virtual server persistent mask specified");
         }
 
+        // As ipvsadm, which checks each value as it reads it: a bad number is refused even where the
+        // option itself would be refused for its command.
+        var weight = ParseNumber(arguments.Weight, 0, 65535, "illegal weight specified", 1);
+        var upperThreshold = ParseNumber(arguments.UpperThreshold, 0, int.MaxValue, "illegal u_threshold specified", 0);
+        var lowerThreshold = ParseNumber(arguments.LowerThreshold, 0, int.MaxValue, "illegal l_threshold specified", 0);
         DestinationSpec? destination = null;
         if (arguments.RealServer is { } serverText)
         {
@@ -119,10 +124,7 @@ public sealed class IpvsadmParser
             {
                 port = service?.Port ?? port;
             }
-            destination = new DestinationSpec(address, port, method,
-                ParseNumber(arguments.Weight, 0, 65535, "illegal weight specified", 1),
-                ParseNumber(arguments.UpperThreshold, 0, int.MaxValue, "illegal u_threshold specified", 0),
-                ParseNumber(arguments.LowerThreshold, 0, int.MaxValue, "illegal l_threshold specified", 0));
+            destination = new DestinationSpec(address, port, method, weight, upperThreshold, lowerThreshold);
         }
 
         (int, int, int)? timeouts = null;

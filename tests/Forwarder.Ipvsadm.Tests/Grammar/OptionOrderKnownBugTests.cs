@@ -11,16 +11,6 @@ namespace Forwarder.Ipvsadm.Tests.Grammar;
 public sealed class OptionOrderKnownBugTests
 {
     /// <summary>
-    /// parse_options checks -w's value when it reaches it, before generic_opt_check: "illegal weight specified".
-    /// Ours only reads -w when -r is given, so the table check speaks first.
-    /// </summary>
-    [Test]
-    public void BadWeightOnAddService_IsIllegalWeightBeforeTheTableCheck()
-    {
-        Assert.That(GrammarRig.Refusal("-A -t 10.0.0.1:80 -w 70000").Message, Is.EqualTo("illegal weight specified"));
-    }
-
-    /// <summary>
     /// ipvsadm copies the service's port into a port-less -r when it reads -r; with -r before -t that port is
     /// still 0, so a masquerading destination gets port 0. Ours always takes the service's port.
     /// </summary>
