@@ -28,9 +28,15 @@ internal static class MemoryAndFloodHarness
         {
             var connection = new Connection
             {
-                Protocol = (byte)IpProtocol.Udp, ClientAddress = 0x0A00_0000u + (uint)(i >> 8), ClientPort = (ushort)(1024 + (i & 0xFF)),
-                VirtualAddress = key.Address, VirtualPort = 53, DestinationAddress = server.Address.Value, DestinationPort = 53,
-                Method = ForwardingMethod.Masquerade, Destination = server,
+                Protocol = (byte)IpProtocol.Udp,
+                ClientAddress = 0x0A00_0000u + (uint)(i >> 8),
+                ClientPort = (ushort)(1024 + (i & 0xFF)),
+                VirtualAddress = key.Address,
+                VirtualPort = 53,
+                DestinationAddress = server.Address.Value,
+                DestinationPort = 53,
+                Method = ForwardingMethod.Masquerade,
+                Destination = server,
             };
             if (table.Add(connection, 1_700_000_000_000_000) < 0)
             {

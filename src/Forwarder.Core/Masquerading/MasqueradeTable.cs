@@ -56,8 +56,13 @@ public sealed class MasqueradeTable
         slot = _free.Count > 0 ? _free.Pop() : NextSlot();
         _entries[slot] = new MasqueradeEntry
         {
-            Protocol = protocol, InsideAddress = inside, InsidePort = insidePort, RemoteAddress = remote,
-            RemotePort = remotePort, PublicPort = publicPort, InUse = true,
+            Protocol = protocol,
+            InsideAddress = inside,
+            InsidePort = insidePort,
+            RemoteAddress = remote,
+            RemotePort = remotePort,
+            PublicPort = publicPort,
+            InUse = true,
         };
         _byInside.Add((protocol, inside, insidePort, remote, remotePort), slot);
         _byRemote.Add((protocol, remote, remotePort, publicPort), slot);

@@ -21,8 +21,14 @@ public sealed class ThresholdTests
     private static int Add(ConnectionTable table, Destination server, ushort port) =>
         table.Add(new Connection
         {
-            Protocol = (byte)IpProtocol.Udp, ClientAddress = 0x0A000202, ClientPort = port, VirtualAddress = Key.Address,
-            VirtualPort = 80, DestinationAddress = server.Address.Value, DestinationPort = 80, Method = ForwardingMethod.Masquerade,
+            Protocol = (byte)IpProtocol.Udp,
+            ClientAddress = 0x0A000202,
+            ClientPort = port,
+            VirtualAddress = Key.Address,
+            VirtualPort = 80,
+            DestinationAddress = server.Address.Value,
+            DestinationPort = 80,
+            Method = ForwardingMethod.Masquerade,
             Destination = server,
         }, Start);
 
