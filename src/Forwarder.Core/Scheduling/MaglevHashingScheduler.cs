@@ -22,7 +22,7 @@ namespace Forwarder.Core.Scheduling;
 /// (weight 0) keeps its slots and its flows find it unusable, instead of reshuffling everyone else.
 /// </para>
 /// </summary>
-public sealed class MaglevHashingScheduler : IScheduler
+public sealed class MaglevHashingScheduler : IScheduler, ISourceHashTable
 {
     public const int TableSize = 251;
 
@@ -81,41 +81,13 @@ public sealed class MaglevHashingScheduler : IScheduler
     /// <summary>The server a lookup slot holds (for tests and listings).</summary>
     public Destination? SlotServer(int slot) => _lookup[slot];
 
-    public Destination? Schedule(VirtualService service, in FlowInfo flow)
-    {
-        var flags = SchedulerFlagSet.Of(service.SchedulerFlags);
-        var port = flags.HashesPort ? SourceHashingScheduler.PortOf(flow) : (ushort)0;
-        var first = SlotOf(flow.SourceAddress, port);
-        var destination = _lookup[first];
-        if (!flags.Fallback)
-        {
-            return destination is null || IsUnusable(destination) ? null : destination;
-        }
-        if (destination is null)
-        {
-            return null;
-        }
-        if (!IsUnusable(destination))
-        {
-            return destination;
-        }
-        for (uint offset = 0; offset < TableSize; offset++)
-        {
-            var rolled = (offset + (uint)first) % TableSize;
-            destination = _lookup[SlotOf(flow.SourceAddress, port, rolled)];
-            if (destination is null)
-            {
-                break;
-            }
-            if (!IsUnusable(destination))
-            {
-                return destination;
-            }
-        }
-        return null;
-    }
+    public Destination? Schedule(VirtualService service, in FlowInfo flow) => SourceHashChoice.Choose(this, flow, service.SchedulerFlags);
 
-    private static bool IsUnusable(Destination destination) => destination.Weight <= 0 || destination.IsOverloaded;
+    int ISourceHashTable.Size => TableSize;
+
+    Destination? ISourceHashTable.ServerAt(uint address, ushort port, uint offset) => _lookup[SlotOf(address, port, offset)];
+
+    int ISourceHashTable.SlotOf(uint address, ushort port) => SlotOf(address, port);
 
     private int LastWeight(Destination destination) => _lastWeights.TryGetValue(destination, out var weight) ? weight : destination.Weight;
 

@@ -11,7 +11,7 @@ namespace Forwarder.Core.Scheduling;
 /// not be overloaded; otherwise, under sh-fallback, the kernel tries offsets 0..255 added to the first
 /// bucket number, which puts its n-th try at bucket <c>2 * first + n</c>, and stops at an empty bucket.
 /// </summary>
-public sealed class SourceHashingScheduler : IScheduler
+public sealed class SourceHashingScheduler : IScheduler, ISourceHashTable
 {
     public const int TableBits = 8;
     public const int TableSize = 1 << TableBits;
@@ -35,45 +35,13 @@ public sealed class SourceHashingScheduler : IScheduler
     /// <summary>The server a bucket holds (for tests and listings).</summary>
     public Destination? BucketServer(int bucket) => _buckets[bucket];
 
-    public Destination? Schedule(VirtualService service, in FlowInfo flow)
-    {
-        var flags = SchedulerFlagSet.Of(service.SchedulerFlags);
-        var port = flags.HashesPort ? PortOf(flow) : (ushort)0;
-        var first = BucketOf(flow.SourceAddress, port);
-        var destination = _buckets[first];
-        if (!flags.Fallback)
-        {
-            return destination is null || IsUnusable(destination) ? null : destination;
-        }
-        if (destination is null)
-        {
-            return null;
-        }
-        if (!IsUnusable(destination))
-        {
-            return destination;
-        }
-        for (uint offset = 0; offset < TableSize; offset++)
-        {
-            var rolled = (offset + (uint)first) % TableSize;
-            destination = _buckets[BucketOf(flow.SourceAddress, port, rolled)];
-            if (destination is null)
-            {
-                break;
-            }
-            if (!IsUnusable(destination))
-            {
-                return destination;
-            }
-        }
-        return null;
-    }
+    public Destination? Schedule(VirtualService service, in FlowInfo flow) => SourceHashChoice.Choose(this, flow, service.SchedulerFlags);
 
-    /// <summary>As the kernel: only TCP, UDP and SCTP have a port to mix in; other protocols hash with 0.</summary>
-    internal static ushort PortOf(in FlowInfo flow) =>
-        flow.Protocol is 6 or 17 or 132 ? flow.SourcePort : (ushort)0;
+    int ISourceHashTable.Size => TableSize;
 
-    private static bool IsUnusable(Destination destination) => destination.Weight <= 0 || destination.IsOverloaded;
+    Destination? ISourceHashTable.ServerAt(uint address, ushort port, uint offset) => _buckets[BucketOf(address, port, offset)];
+
+    int ISourceHashTable.SlotOf(uint address, ushort port) => BucketOf(address, port);
 
     private void Reassign(VirtualService service)
     {
