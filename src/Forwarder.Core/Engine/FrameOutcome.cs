@@ -55,7 +55,4 @@ public enum FrameOutcome
 
     /// <summary>The caller's output buffer had no room left.</summary>
     DroppedOutputFull,
-
-    /// <summary>A connection whose forwarding method this build cannot send.</summary>
-    DroppedUnsupportedMethod,
 }

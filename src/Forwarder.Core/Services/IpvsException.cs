@@ -31,7 +31,7 @@ public sealed class IpvsException : Exception
 
     public IpvsError Error { get; }
 
-    /// <summary>The text libipvs's <c>ipvs_strerror</c> gives for each case.</summary>
+    /// <summary>The text libipvs's <c>ipvs_strerror</c> (ipvsadm 1.26) gives for each case.</summary>
     public static string Describe(IpvsError error) => error switch
     {
         IpvsError.ServiceExists => "Service already exists",
@@ -39,7 +39,7 @@ public sealed class IpvsException : Exception
         IpvsError.ServiceNotDefined => "Service not defined",
         IpvsError.DestinationExists => "Destination already exists",
         IpvsError.NoSuchDestination => "No such destination",
-        IpvsError.SchedulerNotFound => "Scheduler not found",
+        IpvsError.SchedulerNotFound => "Scheduler or persistence engine not found",
         _ => "Invalid argument",
     };
 }

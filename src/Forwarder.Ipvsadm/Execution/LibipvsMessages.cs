@@ -4,17 +4,14 @@ using Forwarder.Ipvsadm.Grammar;
 namespace Forwarder.Ipvsadm.Execution;
 
 /// <summary>
-/// libipvs 1.26's <c>ipvs_strerror</c>: the words for a kernel refusal depend on which call was refused. Its
-/// table differs from older libipvs in one case: an unknown scheduler on -A or -E (ENOENT) reads
-/// "Scheduler or persistence engine not found".
+/// libipvs 1.26's <c>ipvs_strerror</c>: the words for a kernel refusal depend on which call was refused
+/// (an unknown scheduler on -A or -E, ENOENT, reads "Scheduler or persistence engine not found").
 /// </summary>
 internal static class LibipvsMessages
 {
     public static string For(IpvsadmCommandKind command, IpvsException refusal) => (command, refusal.Error) switch
     {
         (IpvsadmCommandKind.AddService, IpvsError.ServiceExists) => "Service already exists",
-        (IpvsadmCommandKind.AddService or IpvsadmCommandKind.EditService, IpvsError.SchedulerNotFound) =>
-            "Scheduler or persistence engine not found",
         (IpvsadmCommandKind.EditService or IpvsadmCommandKind.DeleteService or IpvsadmCommandKind.Zero, IpvsError.NoSuchService) =>
             "No such service",
         (IpvsadmCommandKind.AddServer or IpvsadmCommandKind.EditServer or IpvsadmCommandKind.DeleteServer, IpvsError.ServiceNotDefined) =>

@@ -74,7 +74,7 @@ public sealed class ReplayErrorTests
         File.WriteAllLines(rules, ["-A -t 192.168.1.199:80 -s nosuch"]);
         using var run = Replay(rules: rules);
         Assert.That(run.ExitCode, Is.Not.Zero);
-        Assert.That(run.StandardError, Does.Contain("line 1: Scheduler not found"));
+        Assert.That(run.StandardError, Does.Contain("line 1: Scheduler or persistence engine not found"));
     }
 
     [Test]
