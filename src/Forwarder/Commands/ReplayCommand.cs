@@ -45,6 +45,11 @@ public static class ReplayCommand
             errors.WriteLine($"forwarder replay: {failure.Message}");
             return 1;
         }
+        catch (Exception failure) when (failure is DllNotFoundException || failure.InnerException is DllNotFoundException)
+        {
+            errors.WriteLine("forwarder replay: libpcap (libpcap.so.0.8) is not installed: apt-get install libpcap0.8");
+            return 1;
+        }
     }
 
     private static T Load<T>(string path, Func<string, T> parse)

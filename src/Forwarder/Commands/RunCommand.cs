@@ -82,6 +82,11 @@ public static class RunCommand
             errors.WriteLine($"forwarder run: {failure.Message}");
             return 1;
         }
+        catch (Exception failure) when (failure is DllNotFoundException || failure.InnerException is DllNotFoundException)
+        {
+            errors.WriteLine("forwarder run: libpcap (libpcap.so.0.8) is not installed: apt-get install libpcap0.8");
+            return 1;
+        }
     }
 
     /// <summary>
