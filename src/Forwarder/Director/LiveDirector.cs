@@ -18,9 +18,11 @@ public sealed class LiveDirector
     private readonly EngineCommandQueue _commands;
     private readonly IpvsadmExecutor _executor;
     private readonly Action<long>? _onTick;
+    private const long TickMicroseconds = 100_000;
+    private long _nextTick;
 
     /// <param name="ports">Indexed like the topology's interfaces.</param>
-    /// <param name="onTick">Called under the engine lock on every idle tick, with the time (µs): rate sampling and such.</param>
+    /// <param name="onTick">Called under the engine lock every tenth of a second, with the time (µs): rate sampling and such.</param>
     public LiveDirector(DirectorEngine engine, LivePort[] ports, EngineCommandQueue commands, IpvsadmExecutor executor, Action<long>? onTick = null)
     {
         _engine = engine;
@@ -49,6 +51,17 @@ public sealed class LiveDirector
         pumps.ForEach(p => p.Join());
     }
 
+    /// <summary>Every tenth of a second of engine time, busy or idle, the tick work runs (rates, the counters file).</summary>
+    private void Tick(long now)
+    {
+        if (now < _nextTick)
+        {
+            return;
+        }
+        _nextTick = now + TickMicroseconds;
+        _onTick?.Invoke(now);
+    }
+
     private void Pump(LivePort port, int interfaceIndex, CancellationToken stop)
     {
         var buffer = new byte[65536];
@@ -60,6 +73,7 @@ public sealed class LiveDirector
                 lock (EngineLock)
                 {
                     _engine.Process(buffer.AsSpan(0, length), interfaceIndex, timestamp, output);
+                    Tick(timestamp);
                 }
             }
             else
@@ -68,7 +82,7 @@ public sealed class LiveDirector
                 lock (EngineLock)
                 {
                     _engine.AdvanceClock(now, output);
-                    _onTick?.Invoke(now);
+                    Tick(now);
                 }
             }
             if (_commands.HasPending)
