@@ -29,7 +29,6 @@ public sealed class DirectorEngine
     private readonly ArpResponder _arp;
     private readonly IcmpHandler _icmp;
     private readonly Masquerader _masquerader;
-    private readonly MacAddress[] _interfaceMacs;
     private readonly InterfaceRole[] _interfaceRoles;
 
     public DirectorEngine(DirectorTopology topology, ServiceTable services, ConnectionTable connections, EngineSettings? settings = null)
@@ -43,7 +42,6 @@ public sealed class DirectorEngine
         _arp = new ArpResponder(topology, services, _neighbors, settings);
         _icmp = new IcmpHandler(topology, services, connections, _transmitter, settings);
         _masquerader = new Masquerader(topology, services, _transmitter);
-        _interfaceMacs = topology.Interfaces.Select(i => i.Mac).ToArray();
         _interfaceRoles = topology.Interfaces.Select(i => i.Role).ToArray();
     }
 
@@ -107,7 +105,7 @@ public sealed class DirectorEngine
                 return FrameOutcome.NotOurs;
         }
         // Frames for other hosts on the segment are the kernel's PACKET_OTHERHOST: never ours to route.
-        if (MacAddress.Read(frame) != _interfaceMacs[interfaceIndex])
+        if (MacAddress.Read(frame) != _transmitter.MacOf(interfaceIndex))
         {
             return FrameOutcome.NotOurs;
         }
@@ -196,11 +194,11 @@ public sealed class DirectorEngine
             frame.CopyTo(sent);
             if (connection.Method == ForwardingMethod.Masquerade)
             {
-                NatForwarding.ToServer(sent, fields, connection, _interfaceMacs[outInterface]);
+                NatForwarding.ToServer(sent, fields, connection, _transmitter.MacOf(outInterface));
             }
             else
             {
-                DirectRouteForwarding.ToServer(sent, connection, _interfaceMacs[outInterface]);
+                DirectRouteForwarding.ToServer(sent, connection, _transmitter.MacOf(outInterface));
             }
             outcome = connection.ServerMac == MacAddress.Zero ? SendToServer(ref connection, sent) : FrameOutcome.Forwarded;
         }
@@ -254,7 +252,7 @@ public sealed class DirectorEngine
             return FrameOutcome.DroppedOutputFull;
         }
         frame.CopyTo(sent);
-        NatForwarding.ToClient(sent, fields, connection, _interfaceMacs[outInterface]);
+        NatForwarding.ToClient(sent, fields, connection, _transmitter.MacOf(outInterface));
         var outcome = connection.ClientMac == MacAddress.Zero ? SendToClient(ref connection, sent) : FrameOutcome.Forwarded;
         if (outcome is FrameOutcome.Forwarded or FrameOutcome.Queued)
         {
