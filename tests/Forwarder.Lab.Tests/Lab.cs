@@ -49,6 +49,13 @@ public sealed class Lab : IDisposable
                 return $"{tool} is not installed (./run-director.sh test installs it)";
             }
         }
+        // Root alone is not enough in every container: the lab needs to create network namespaces.
+        var probe = $"fprobe{Environment.ProcessId}";
+        if (Shell.Run("ip", ["netns", "add", probe]).ExitCode != 0)
+        {
+            return "this machine does not allow creating network namespaces";
+        }
+        Shell.Run("ip", ["netns", "del", probe]);
         return null;
     }
 
