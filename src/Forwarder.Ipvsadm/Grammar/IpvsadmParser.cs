@@ -271,11 +271,19 @@ public sealed class IpvsadmParser
         return (false, false);
     }
 
+    /// <summary>Shapes the words for CommandLineParser where popt reads them differently: -p's optional value, repeated --sort.</summary>
     private static IReadOnlyList<string> FillOptionalPersistence(IReadOnlyList<string> args)
     {
         var filled = new List<string>(args.Count + 1);
+        var sortSeen = false;
         for (var i = 0; i < args.Count; i++)
         {
+            // --sort is a no-op that ipvsadm never records, so repeating it is no error: keep only the first.
+            if (args[i] == "--sort" && sortSeen)
+            {
+                continue;
+            }
+            sortSeen |= args[i] == "--sort";
             filled.Add(args[i]);
             if (args[i] is "-p" or "--persistent" && (i + 1 == args.Count || args[i + 1].StartsWith('-')))
             {

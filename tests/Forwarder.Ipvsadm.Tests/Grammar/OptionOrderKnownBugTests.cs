@@ -22,11 +22,4 @@ public sealed class OptionOrderKnownBugTests
         Assert.That(destination.Method, Is.EqualTo(ForwardingMethod.Masquerade));
         Assert.That(destination.Port, Is.Zero);
     }
-
-    /// <summary>--sort is a no-op in ipvsadm and is not passed to set_option, so giving it twice is fine.</summary>
-    [Test]
-    public void RepeatedSort_IsAccepted()
-    {
-        Assert.That(() => GrammarRig.Parse("-L --sort --sort"), Throws.Nothing);
-    }
 }

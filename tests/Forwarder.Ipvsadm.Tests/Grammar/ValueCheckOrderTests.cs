@@ -14,4 +14,11 @@ public sealed class ValueCheckOrderTests
     {
         Assert.That(GrammarRig.Refusal("-A -t 10.0.0.1:80 -w 3").Message, Is.EqualTo("Illegal 'weight' option with the 'add-service' command"));
     }
+
+    /// <summary>--sort is a no-op in ipvsadm and is not passed to set_option, so giving it twice is fine.</summary>
+    [Test]
+    public void RepeatedSort_IsAccepted()
+    {
+        Assert.That(GrammarRig.Parse("-L --sort --sort").Kind, Is.EqualTo(Forwarder.Ipvsadm.Grammar.IpvsadmCommandKind.List));
+    }
 }
