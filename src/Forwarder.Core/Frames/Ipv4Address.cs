@@ -38,6 +38,19 @@ public readonly record struct Ipv4Address(uint Value) : IComparable<Ipv4Address>
         return true;
     }
 
+    /// <summary>Parses <c>ADDRESS/PREFIX</c> (a network, or an interface's address and its prefix length).</summary>
+    public static bool TryParseNetwork(ReadOnlySpan<char> text, out Ipv4Address address, out int prefixLength)
+    {
+        prefixLength = 0;
+        var slash = text.IndexOf('/');
+        if (slash < 0 || !TryParse(text[..slash], out address))
+        {
+            address = Any;
+            return false;
+        }
+        return int.TryParse(text[(slash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out prefixLength) && prefixLength <= 32;
+    }
+
     public static Ipv4Address Parse(string text) =>
         TryParse(text, out var address) ? address : throw new FormatException($"'{text}' is not an IPv4 address");
 

@@ -133,10 +133,11 @@ public static class TopologyParser
         {
             throw new LineFormatException(lineNumber, $"'{text}' lacks a /PREFIX");
         }
-        var address = ParseAddress(text[..slash], lineNumber, "address");
-        if (!int.TryParse(text.AsSpan(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var prefix) || prefix > 32)
+        if (!Ipv4Address.TryParseNetwork(text, out var address, out var prefix))
         {
-            throw new LineFormatException(lineNumber, $"bad prefix length in '{text}'");
+            throw Ipv4Address.TryParse(text.AsSpan(0, slash), out _)
+                ? new LineFormatException(lineNumber, $"bad prefix length in '{text}'")
+                : new LineFormatException(lineNumber, $"bad address '{text[..slash]}'");
         }
         return (address, prefix);
     }

@@ -95,14 +95,8 @@ public static class RunCommand
     /// </summary>
     private static string CaptureFilter(MacAddress mac) => $"arp or (ip and ether dst {mac})";
 
-    private static (Ipv4Address, int) ParseNetwork(string text)
-    {
-        var slash = text.IndexOf('/', StringComparison.Ordinal);
-        if (slash < 0 || !Ipv4Address.TryParse(text.AsSpan(0, slash), out var network) ||
-            !int.TryParse(text.AsSpan(slash + 1), System.Globalization.CultureInfo.InvariantCulture, out var prefix) || prefix is < 0 or > 32)
-        {
-            throw new ArgumentException($"--masquerade {text}: expected NETWORK/PREFIX");
-        }
-        return (network, prefix);
-    }
+    private static (Ipv4Address, int) ParseNetwork(string text) =>
+        Ipv4Address.TryParseNetwork(text, out var network, out var prefix)
+            ? (network, prefix)
+            : throw new ArgumentException($"--masquerade {text}: expected NETWORK/PREFIX");
 }
