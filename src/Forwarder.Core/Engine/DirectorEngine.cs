@@ -186,12 +186,11 @@ public sealed class DirectorEngine
         else
         {
             var outInterface = connection.ServerInterface;
-            var sent = _transmitter.Reserve(outInterface, frame.Length);
+            var sent = _transmitter.ReserveCopyOf(outInterface, frame);
             if (sent.IsEmpty)
             {
                 return FrameOutcome.DroppedOutputFull;
             }
-            frame.CopyTo(sent);
             if (connection.Method == ForwardingMethod.Masquerade)
             {
                 NatForwarding.ToServer(sent, fields, connection, _transmitter.MacOf(outInterface));
@@ -246,12 +245,11 @@ public sealed class DirectorEngine
         }
         ref var connection = ref _connections[slot];
         var outInterface = connection.ClientInterface;
-        var sent = _transmitter.Reserve(outInterface, frame.Length);
+        var sent = _transmitter.ReserveCopyOf(outInterface, frame);
         if (sent.IsEmpty)
         {
             return FrameOutcome.DroppedOutputFull;
         }
-        frame.CopyTo(sent);
         NatForwarding.ToClient(sent, fields, connection, _transmitter.MacOf(outInterface));
         var outcome = connection.ClientMac == MacAddress.Zero ? SendToClient(ref connection, sent) : FrameOutcome.Forwarded;
         if (outcome is FrameOutcome.Forwarded or FrameOutcome.Queued)

@@ -35,6 +35,17 @@ public sealed class FrameTransmitter
     /// <summary>Room for a frame out of <paramref name="interfaceIndex"/>; empty when the batch is full.</summary>
     public Span<byte> Reserve(int interfaceIndex, int length) => Output.Add(interfaceIndex, length);
 
+    /// <summary>A copy of <paramref name="frame"/> to edit and send out of <paramref name="interfaceIndex"/>; empty when the batch is full.</summary>
+    public Span<byte> ReserveCopyOf(int interfaceIndex, ReadOnlySpan<byte> frame)
+    {
+        var copy = Output.Add(interfaceIndex, frame.Length);
+        if (!copy.IsEmpty)
+        {
+            frame.CopyTo(copy);
+        }
+        return copy;
+    }
+
     /// <summary>
     /// Addresses <paramref name="frame"/>, the frame reserved last, and lets it go: to <paramref name="knownMac"/>
     /// when given, else to the neighbour table's MAC for <paramref name="nextHop"/>, else it waits for ARP.

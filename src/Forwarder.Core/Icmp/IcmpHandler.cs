@@ -127,12 +127,11 @@ public sealed class IcmpHandler
             return FrameOutcome.NotOurs;
         }
         var outInterface = connection.ServerInterface;
-        var sent = _transmitter.Reserve(outInterface, frame.Length);
+        var sent = _transmitter.ReserveCopyOf(outInterface, frame);
         if (sent.IsEmpty)
         {
             return FrameOutcome.DroppedOutputFull;
         }
-        frame.CopyTo(sent);
         if (connection.Method == ForwardingMethod.Masquerade)
         {
             // ip_vs_nat_icmp, client to server: the outer destination and the quoted source become the real server.
@@ -154,12 +153,11 @@ public sealed class IcmpHandler
             return FrameOutcome.DroppedTtlExceeded;
         }
         var outInterface = connection.ClientInterface;
-        var sent = _transmitter.Reserve(outInterface, frame.Length);
+        var sent = _transmitter.ReserveCopyOf(outInterface, frame);
         if (sent.IsEmpty)
         {
             return FrameOutcome.DroppedOutputFull;
         }
-        frame.CopyTo(sent);
         // ip_vs_nat_icmp, server to client: the outer source and the quoted destination become the virtual service.
         var ip = sent[FrameLayout.EthernetHeaderLength..];
         var quotedIp = sent[quoted.Offset..];

@@ -46,12 +46,11 @@ public sealed class Masquerader
         {
             return FrameOutcome.DroppedMasqueradeFull;
         }
-        var sent = _transmitter.Reserve(outInterface, frame.Length);
+        var sent = _transmitter.ReserveCopyOf(outInterface, frame);
         if (sent.IsEmpty)
         {
             return FrameOutcome.DroppedOutputFull;
         }
-        frame.CopyTo(sent);
         var publicPort = Table[slot].PublicPort;
         if (fields.Protocol == FrameLayout.ProtocolIcmp)
         {
@@ -87,12 +86,11 @@ public sealed class Masquerader
         {
             return FrameOutcome.DroppedNoRoute;
         }
-        var sent = _transmitter.Reserve(outInterface, frame.Length);
+        var sent = _transmitter.ReserveCopyOf(outInterface, frame);
         if (sent.IsEmpty)
         {
             return FrameOutcome.DroppedOutputFull;
         }
-        frame.CopyTo(sent);
         if (fields.Protocol == FrameLayout.ProtocolIcmp)
         {
             HeaderRewriter.SetDestinationAndIcmpIdentifier(sent, fields, entry.InsideAddress, entry.InsidePort);

@@ -10,43 +10,8 @@ public sealed class ShortestExpectedDelayScheduler : IScheduler
 {
     public string Name => "sed";
 
-    public Destination? Schedule(VirtualService service, in FlowInfo flow)
-    {
-        var list = service.Destinations;
-        var count = list.Count;
-        var index = 0;
-        Destination? least = null;
-        for (; index < count; index++)
-        {
-            var candidate = list[index];
-            if (!candidate.IsOverloaded && candidate.Weight > 0)
-            {
-                least = candidate;
-                break;
-            }
-        }
-        if (least is null)
-        {
-            return null;
-        }
-        long leastCost = ExpectedDelayCost(least);
-        for (index++; index < count; index++)
-        {
-            var candidate = list[index];
-            if (candidate.IsOverloaded)
-            {
-                continue;
-            }
-            long cost = ExpectedDelayCost(candidate);
-            // A quiescent destination multiplies the left side by 0 and so never wins.
-            if (leastCost * candidate.Weight > cost * least.Weight)
-            {
-                least = candidate;
-                leastCost = cost;
-            }
-        }
-        return least;
-    }
+    public Destination? Schedule(VirtualService service, in FlowInfo flow) =>
+        WeightedLeastConnectionChoice.Choose(service.Destinations, ExpectedDelayCost);
 
-    internal static int ExpectedDelayCost(Destination destination) => destination.ActiveConnections + 1;
+    internal static long ExpectedDelayCost(Destination destination) => destination.ActiveConnections + 1L;
 }
