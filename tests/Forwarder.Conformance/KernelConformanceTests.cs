@@ -1,0 +1,78 @@
+using Forwarder.Conformance.Comparison;
+using Forwarder.Conformance.Director;
+using Forwarder.Conformance.Kernel;
+using Forwarder.Conformance.Scenarios;
+
+namespace Forwarder.Conformance;
+
+/// <summary>
+/// The differential suite: every scenario runs on the real Linux IPVS with the real ipvsadm 1.31 (one boot
+/// of the guest for all of them) and on Forwarder, and every compared step must print the same. Skipped,
+/// with the reason, where this machine can neither build nor boot the guest.
+/// </summary>
+[TestFixture]
+[NonParallelizable]
+public sealed class KernelConformanceTests
+{
+    private static KernelTranscript? _kernel;
+    private static string? _unavailable;
+
+    public static IEnumerable<TestCaseData> Scenarios() =>
+        ScenarioCatalog.All.Select((scenario, index) => new TestCaseData(index).SetName($"Kernel_{scenario.Name.Replace('/', '_')}"));
+
+    [OneTimeSetUp]
+    public void BootTheKernelOnce()
+    {
+        if (_kernel is not null || _unavailable is not null)
+        {
+            return;
+        }
+        var guest = GuestMachine.Prepare();
+        if (guest.Unavailable is { } reason)
+        {
+            _unavailable = reason;
+            return;
+        }
+        var results = guest.RunJob(KernelJobScript.For(ScenarioCatalog.All), ScenarioCatalog.InputsDirectory);
+        if (guest.Unavailable is { } bootReason)
+        {
+            _unavailable = bootReason;
+            return;
+        }
+        _kernel = new KernelTranscript(results);
+        TestContext.Progress.WriteLine($"kernel guest ran {ScenarioCatalog.All.Count} scenarios; results in {results}");
+    }
+
+    [TestCaseSource(nameof(Scenarios))]
+    public void Scenario_PrintsWhatTheKernelPrints(int index)
+    {
+        if (_unavailable is not null)
+        {
+            Assert.Ignore(_unavailable);
+        }
+        var scenario = ScenarioCatalog.All[index];
+        var kernel = _kernel!;
+        Assert.That(kernel.SetupLog(index), Is.Empty, "the guest's network set-up for this scenario failed");
+        var ours = ForwarderScenarioRun.Run(scenario, ScenarioCatalog.InputsDirectory);
+        var differences = new List<string>();
+        for (var k = 0; k < scenario.Steps.Count; k++)
+        {
+            var step = scenario.Steps[k];
+            if (!step.IsCompared)
+            {
+                continue;
+            }
+            var kernelOutput = kernel.Step(index, k);
+            if (kernelOutput is null)
+            {
+                differences.Add($"line {step.LineNumber}: the guest left no output (job errors: {kernel.JobErrors})");
+                continue;
+            }
+            if (StepComparison.Differences(step, kernelOutput, ours[k]) is { } difference)
+            {
+                differences.Add(difference);
+            }
+        }
+        Assert.That(differences, Is.Empty, $"{scenario.Name}: {scenario.Description}\n" + string.Join("\n", differences));
+    }
+}

@@ -1,0 +1,40 @@
+namespace Forwarder.Conformance.Scenarios;
+
+/// <summary>One line of a scenario, run in order on the real kernel and on Forwarder.</summary>
+public abstract record ScenarioStep(int LineNumber)
+{
+    /// <summary>Whether both sides print something for this step that is compared.</summary>
+    public virtual bool IsCompared => false;
+}
+
+/// <summary><c>ipvsadm ARGS [&lt; INPUT]</c>: stdout, stderr and exit status are compared byte for byte.</summary>
+public sealed record IpvsadmStep(int LineNumber, IReadOnlyList<string> Arguments, string? StandardInputFile) : ScenarioStep(LineNumber)
+{
+    public override bool IsCompared => true;
+}
+
+/// <summary><c>conns</c>: <c>ipvsadm -Lnc</c>, compared as a set (the kernel lists in its random hash order).</summary>
+public sealed record ConnectionsStep(int LineNumber) : ScenarioStep(LineNumber)
+{
+    public override bool IsCompared => true;
+}
+
+/// <summary>Which side of the director a packet arrives on.</summary>
+public enum PacketSide
+{
+    /// <summary>From a client, on the public link.</summary>
+    Client,
+
+    /// <summary>From a real server, on the private link (NAT replies).</summary>
+    RealServer,
+}
+
+/// <summary>One crafted TCP segment or UDP datagram; both sides see the same bytes above Ethernet.</summary>
+public sealed record PacketStep(int LineNumber, PacketSide Side, bool Tcp, string Source, ushort SourcePort,
+    string Destination, ushort DestinationPort, string Flags) : ScenarioStep(LineNumber)
+{
+    /// <summary>The packet-sender's input line for this packet.</summary>
+    public string SenderLine => Tcp
+        ? $"tcp {Source} {SourcePort} {Destination} {DestinationPort} {Flags}"
+        : $"udp {Source} {SourcePort} {Destination} {DestinationPort}";
+}
