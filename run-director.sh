@@ -9,7 +9,7 @@
 #   ./run-director.sh stop                  stop a running director and undo the host preparation
 #   ./run-director.sh ipvsadm ARGS...       ipvsadm for the running director ($FORWARDER_SOCKET, --socket)
 #   ./run-director.sh seed                  replay the seed guide's NAT experiment (captures/seed-nat-rr)
-#   ./run-director.sh replay ARGS...        forwarder replay --rules F --topology F --in IF=PCAP... --out DIR
+#   ./run-director.sh replay ARGS...        forwarder replay --rules F --topology F --in IF=PCAP... --out DIR [--commands F]
 #   ./run-director.sh test                  run every test; ends with "N passed, N failed, N skipped"
 #   ./run-director.sh race                  the kernel's NAT against ours on the lab (a benchmark, not a test)
 #

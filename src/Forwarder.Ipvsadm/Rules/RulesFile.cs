@@ -17,6 +17,9 @@ public static class RulesFile
         IpvsadmCommandKind.DeleteServer, IpvsadmCommandKind.SetTimeouts, IpvsadmCommandKind.Zero,
     ];
 
+    /// <summary>Whether a command edits the table (and so may stand in a rules file): -A -E -D -C -a -e -d --set -Z.</summary>
+    public static bool EditsTheTable(IpvsadmCommandKind kind) => TableCommands.Contains(kind);
+
     public static IReadOnlyList<RuleLine> Parse(string text, IpvsadmParser? parser = null)
     {
         parser ??= new IpvsadmParser();
@@ -45,7 +48,7 @@ public static class RulesFile
             {
                 throw new LineFormatException(lineNumber, refused.Message);
             }
-            if (!TableCommands.Contains(command.Kind))
+            if (!EditsTheTable(command.Kind))
             {
                 throw new LineFormatException(lineNumber, $"'{words[0]}' does not edit the table and has no place in a rules file");
             }

@@ -2,6 +2,7 @@ using Forwarder.Core.Connections;
 using Forwarder.Core.Engine;
 using Forwarder.Core.Services;
 using Forwarder.Core.Topology;
+using Forwarder.Ipvsadm.Grammar;
 using Forwarder.Ipvsadm.Rules;
 
 namespace Forwarder.Commands;
@@ -10,9 +11,10 @@ namespace Forwarder.Commands;
 public static class DirectorSetup
 {
     /// <param name="maxConnections">The connection table's bound.</param>
-    public static DirectorEngine Build(DirectorTopology topology, string rulesText, int maxConnections = ConnectionTable.DefaultMaximum)
+    /// <param name="parser">How the rules read names; the system's files by default.</param>
+    public static DirectorEngine Build(DirectorTopology topology, string rulesText, int maxConnections = ConnectionTable.DefaultMaximum, IpvsadmParser? parser = null)
     {
-        var rules = RulesFile.Parse(rulesText);
+        var rules = RulesFile.Parse(rulesText, parser);
         var timeouts = new ConnectionTimeouts();
         var services = new ServiceTable();
         CommandApplier.ApplyAll(rules, services, timeouts);

@@ -2,6 +2,8 @@ using Forwarder.Capture.Files;
 using Forwarder.Capture.Replay;
 using Forwarder.Core;
 using Forwarder.Core.Topology;
+using Forwarder.Ipvsadm.Rules;
+using Forwarder.Replay;
 
 namespace Forwarder.Commands;
 
@@ -17,16 +19,19 @@ public static class ReplayCommand
                 throw new ArgumentException($"--max-connections must be at least 1, got {options.MaxConnections}");
             }
             var topology = Load(options.Topology, TopologyParser.Parse);
-            var engine = Load(options.Rules, rules => DirectorSetup.Build(topology, rules, options.MaxConnections));
+            var replay = Load(options.Rules, rules => DirectorReplay.Build(topology, rules, options.MaxConnections));
+            // The whole commands file is read before any frame moves, so a bad line costs nothing.
+            var commands = options.Commands is { } commandsPath ? LoadCommands(commandsPath, replay) : [];
             var inputs = options.Inputs.Select(ReplayInput.Parse).ToList();
-            CaptureReplay.Run(engine, inputs, options.Output);
+            replay.Run(inputs, options.Output, commands, options.Commands ?? string.Empty);
+            var engine = replay.Engine;
             if (options.List)
             {
-                output.Write(Listings.Table(engine));
+                output.Write(replay.ListTable());
             }
             if (options.ListConnections)
             {
-                output.Write(Listings.Connections(engine));
+                output.Write(replay.ListConnections());
             }
             if (options.Counters)
             {
@@ -40,7 +45,7 @@ public static class ReplayCommand
             }
             return 0;
         }
-        catch (Exception failure) when (failure is LineFormatException or CaptureFileException or ArgumentException or IOException)
+        catch (Exception failure) when (failure is LineFormatException or CaptureFileException or ArgumentException or IOException or TimedCommandRefusedException)
         {
             errors.WriteLine($"forwarder replay: {failure.Message}");
             return 1;
@@ -61,6 +66,19 @@ public static class ReplayCommand
         catch (LineFormatException refused)
         {
             throw new ArgumentException($"{path}: {refused.Message}", refused);
+        }
+    }
+
+    /// <summary>A commands file's refusals name the file and line as the apply-time ones do: FILE:LINE: reason.</summary>
+    private static IReadOnlyList<TimedCommand> LoadCommands(string path, DirectorReplay replay)
+    {
+        try
+        {
+            return replay.ParseCommands(ReadText(path));
+        }
+        catch (LineFormatException refused)
+        {
+            throw new ArgumentException($"{path}:{refused.LineNumber}: {refused.Reason}", refused);
         }
     }
 

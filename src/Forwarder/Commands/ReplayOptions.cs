@@ -19,6 +19,9 @@ public sealed class ReplayOptions
     [Option("out", Required = true, HelpText = "Directory for IF.pcap of every interface.")]
     public string Output { get; set; } = string.Empty;
 
+    [Option("commands", HelpText = "Timed ipvsadm commands, one a line: SECONDS (from the capture's first frame) and the arguments (-A -E -D -a -e -d -C -Z --set).")]
+    public string? Commands { get; set; }
+
     [Option("list", HelpText = "Print the table as ipvsadm -Ln would, at the end.")]
     public bool List { get; set; }
 
