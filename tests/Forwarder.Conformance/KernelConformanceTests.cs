@@ -17,11 +17,24 @@ public sealed class KernelConformanceTests
     private static KernelTranscript? _kernel;
     private static string? _unavailable;
 
+    /// <summary>The kernel's transcript of every scenario, booting the guest the first time it is asked for.</summary>
+    internal static KernelTranscript Kernel()
+    {
+        BootOnce();
+        if (_unavailable is not null)
+        {
+            Assert.Ignore(_unavailable);
+        }
+        return _kernel!;
+    }
+
     public static IEnumerable<TestCaseData> Scenarios() =>
         ScenarioCatalog.All.Select((scenario, index) => new TestCaseData(index).SetName($"Kernel_{scenario.Name.Replace('/', '_')}"));
 
     [OneTimeSetUp]
-    public void BootTheKernelOnce()
+    public void BootTheKernelOnce() => BootOnce();
+
+    private static void BootOnce()
     {
         if (_kernel is not null || _unavailable is not null)
         {
@@ -46,12 +59,8 @@ public sealed class KernelConformanceTests
     [TestCaseSource(nameof(Scenarios))]
     public void Scenario_PrintsWhatTheKernelPrints(int index)
     {
-        if (_unavailable is not null)
-        {
-            Assert.Ignore(_unavailable);
-        }
+        var kernel = Kernel();
         var scenario = ScenarioCatalog.All[index];
-        var kernel = _kernel!;
         Assert.That(kernel.SetupLog(index), Is.Empty, "the guest's network set-up for this scenario failed");
         var ours = ForwarderScenarioRun.Run(scenario, ScenarioCatalog.InputsDirectory);
         var differences = new List<string>();
@@ -68,11 +77,26 @@ public sealed class KernelConformanceTests
                 differences.Add($"line {step.LineNumber}: the guest left no output (job errors: {kernel.JobErrors})");
                 continue;
             }
-            if (StepComparison.Differences(step, kernelOutput, ours[k]) is { } difference)
+            var difference = StepComparison.Differences(step, kernelOutput, ours[k]);
+            if (step.KnownDifference is { } reason)
+            {
+                if (difference is null)
+                {
+                    differences.Add($"line {step.LineNumber}: marked 'known-difference {reason}' but now prints what the kernel prints: remove the mark");
+                }
+                else
+                {
+                    TestContext.Out.WriteLine($"known difference, line {step.LineNumber} ({reason}):\n{difference}");
+                }
+            }
+            else if (difference is not null)
             {
                 differences.Add(difference);
             }
         }
-        Assert.That(differences, Is.Empty, $"{scenario.Name}: {scenario.Description}\n" + string.Join("\n", differences));
+        if (differences.Count > 0)
+        {
+            Assert.Fail($"{scenario.Name}: {scenario.Description}\n" + string.Join("\n", differences));
+        }
     }
 }

@@ -15,6 +15,7 @@ namespace Forwarder.Conformance.Scenarios;
 /// reply tcp|udp SRC:PORT DST:PORT [FLAGS]   a real server's packet, on the private side
 /// clients tcp|udp FIRST COUNT PORT DST:PORT [FLAGS]   COUNT packets from consecutive addresses
 /// ports tcp|udp SRC FIRST-PORT COUNT DST:PORT [FLAGS] COUNT packets from consecutive ports
+/// known-difference REASON...           the next step differs on purpose, for REASON
 /// </code>
 /// Words split at blanks; single or double quotes keep blanks inside a word.
 /// </summary>
@@ -25,6 +26,7 @@ public static class ScenarioParser
         var description = new StringBuilder();
         var steps = new List<ScenarioStep>();
         var lineNumber = 0;
+        string? knownDifference = null;
         foreach (var rawLine in text.Split('\n'))
         {
             lineNumber++;
@@ -41,9 +43,20 @@ public static class ScenarioParser
             {
                 continue;
             }
+            if (line.StartsWith("known-difference ", StringComparison.Ordinal))
+            {
+                knownDifference = line["known-difference ".Length..].Trim();
+                continue;
+            }
             try
             {
-                steps.AddRange(ParseLine(lineNumber, Words(line)));
+                var parsed = ParseLine(lineNumber, Words(line)).ToList();
+                if (knownDifference is not null)
+                {
+                    parsed[0] = parsed[0] with { KnownDifference = knownDifference };
+                    knownDifference = null;
+                }
+                steps.AddRange(parsed);
             }
             catch (FormatException refused)
             {

@@ -3,6 +3,12 @@ namespace Forwarder.Conformance.Scenarios;
 /// <summary>One line of a scenario, run in order on the real kernel and on Forwarder.</summary>
 public abstract record ScenarioStep(int LineNumber)
 {
+    /// <summary>
+    /// Why Forwarder prints something else here on purpose (README: conformance); null when it must match.
+    /// A step so marked must still differ: when it comes to match, the mark goes.
+    /// </summary>
+    public string? KnownDifference { get; init; }
+
     /// <summary>Whether both sides print something for this step that is compared.</summary>
     public virtual bool IsCompared => false;
 }
