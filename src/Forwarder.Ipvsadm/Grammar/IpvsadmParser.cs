@@ -15,8 +15,8 @@ public sealed class IpvsadmParser
 {
     public const string TryHelp = "Try `ipvsadm -h' or 'ipvsadm --help' for more information.";
 
-    /// <summary>ipvsadm's default persistence timeout (IPVS_SVC_PERSISTENT_TIMEOUT) and its upper bound.</summary>
-    public const int DefaultPersistence = 300;
+    /// <summary>ipvsadm's default persistence timeout (libipvs' IPVS_SVC_PERSISTENT_TIMEOUT, 6 minutes) and its upper bound.</summary>
+    public const int DefaultPersistence = 360;
     private const int MaximumTimeout = 86400 * 31;
 
     // Stands for "-p given without a value", which CommandLineParser cannot express.
@@ -52,6 +52,8 @@ public sealed class IpvsadmParser
         ["--help"] = IpvsadmCommandKind.Help,
         ["-v"] = IpvsadmCommandKind.Version,
         ["--version"] = IpvsadmCommandKind.Version,
+        ["--start-daemon"] = IpvsadmCommandKind.StartDaemon,
+        ["--stop-daemon"] = IpvsadmCommandKind.StopDaemon,
     };
 
     private static readonly HashSet<char> CommandLetters = ['A', 'E', 'D', 'C', 'R', 'S', 'a', 'e', 'd', 'L', 'l', 'Z', 'h', 'v'];
@@ -62,7 +64,15 @@ public sealed class IpvsadmParser
     private static readonly HashSet<string> LongOptionsWithValue =
     [
         "--tcp-service", "--udp-service", "--fwmark-service", "--scheduler", "--netmask", "--real-server",
-        "--weight", "--u-threshold", "--l-threshold", "--pe", "--sched-flags",
+        "--weight", "--u-threshold", "--l-threshold", "--pe", "--sched-flags", "--sctp-service", "--tun-type",
+        "--tun-port", "--mcast-interface", "--syncid", "--sync-maxlen", "--mcast-group", "--mcast-port", "--mcast-ttl",
+        "--start-daemon", "--stop-daemon",
+    ];
+
+    private static readonly IpvsadmOption[] TunnelOptions =
+    [
+        IpvsadmOption.TunnelType, IpvsadmOption.TunnelPort, IpvsadmOption.TunnelNoChecksum, IpvsadmOption.TunnelChecksum,
+        IpvsadmOption.TunnelRemoteChecksum,
     ];
 
     private readonly ServiceNames _serviceNames;
@@ -94,15 +104,24 @@ public sealed class IpvsadmParser
         {
             return new IpvsadmCommand(kind);
         }
+        // The daemon's state is the command's own value, checked as the command is read.
+        var daemonMaster = kind switch
+        {
+            IpvsadmCommandKind.StartDaemon => DaemonState(arguments.StartDaemon!, "illegal start-daemon parameter specified"),
+            IpvsadmCommandKind.StopDaemon => DaemonState(arguments.StopDaemon!, "illegal start_daemon specified"),
+            _ => false,
+        };
         var given = GivenOptions(arguments);
-        var protocol = arguments.UdpService is not null ? IpProtocol.Udp : IpProtocol.Tcp;
+        var protocol = arguments.UdpService is not null ? IpProtocol.Udp
+            : arguments.SctpService is not null ? IpProtocol.Sctp
+            : IpProtocol.Tcp;
 
         ServiceKey? service = null;
         if (arguments.FwmarkService is not null)
         {
-            throw new IpvsadmUsageException("firewall-mark services (-f) are not supported: the director sees no netfilter marks");
+            throw FwmarkRefusal();
         }
-        if ((arguments.TcpService ?? arguments.UdpService) is { } serviceText)
+        if ((arguments.TcpService ?? arguments.UdpService ?? arguments.SctpService) is { } serviceText)
         {
             var (address, port, hasPort) = ParseAddressPort(serviceText, protocol)
                 ?? throw new IpvsadmUsageException("illegal virtual server address[:port] specified");
@@ -122,9 +141,19 @@ public sealed class IpvsadmParser
 
         // As ipvsadm, which checks each value as it reads it: a bad number is refused even where the
         // option itself would be refused for its command.
-        var weight = ParseNumber(arguments.Weight, 0, 65535, "illegal weight specified", 1);
+        var weight = ParseNumber(arguments.Weight, 0, int.MaxValue, "illegal weight specified", 1);
         var upperThreshold = ParseNumber(arguments.UpperThreshold, 0, int.MaxValue, "illegal u_threshold specified", 0);
         var lowerThreshold = ParseNumber(arguments.LowerThreshold, 0, int.MaxValue, "illegal l_threshold specified", 0);
+        var tunnelType = arguments.TunnelType is { } typeText
+            ? TunnelOptionRules.Parse(typeText) ?? throw new IpvsadmUsageException("illegal tunnel type specified")
+            : (TunnelType?)null;
+        var tunnelPort = (ushort)ParseNumber(arguments.TunnelPort, 1, 65535, "illegal tunnel port specified", 0);
+        var tunnelChecksum = arguments.TunnelRemoteChecksum ? TunnelChecksum.RemoteChecksum
+            : arguments.TunnelChecksum ? TunnelChecksum.Checksum
+            : TunnelChecksum.None;
+        var daemon = kind is IpvsadmCommandKind.StartDaemon or IpvsadmCommandKind.StopDaemon
+            ? DaemonOf(arguments, daemonMaster)
+            : null;
         DestinationSpec? destination = null;
         if (arguments.RealServer is { } serverText)
         {
@@ -133,12 +162,14 @@ public sealed class IpvsadmParser
             var method = arguments.Masquerading ? ForwardingMethod.Masquerade
                 : arguments.Ipip ? ForwardingMethod.Tunnel
                 : ForwardingMethod.DirectRoute;
-            // As ipvsadm: no port means the service's; direct routing and tunnelling cannot change the port.
-            if (!hasPort || method != ForwardingMethod.Masquerade)
+            // As ipvsadm: no port means the service's (for every command); on -a and -e only, direct routing
+            // and tunnelling take the service's port whatever was given, so -d finds a server by its own port.
+            if (!hasPort || (kind is IpvsadmCommandKind.AddServer or IpvsadmCommandKind.EditServer && method != ForwardingMethod.Masquerade))
             {
                 port = service?.Port ?? port;
             }
-            destination = new DestinationSpec(address, port, method, weight, upperThreshold, lowerThreshold);
+            destination = new DestinationSpec(address, port, method, weight, upperThreshold, lowerThreshold,
+                tunnelType ?? TunnelType.Ipip, tunnelPort, tunnelChecksum);
         }
 
         (int, int, int)? timeouts = null;
@@ -151,7 +182,23 @@ public sealed class IpvsadmParser
             timeouts = (ParseTimeout(values[0], 0), ParseTimeout(values[1], 0), ParseTimeout(values[2], 0));
         }
 
+        // As parse_options: words no option took are refused once every value has been read and checked.
+        if (arguments.Extra.FirstOrDefault() is { } extra)
+        {
+            throw new IpvsadmUsageException($"unexpected argument {extra}");
+        }
+
         OptionRules.Check(kind, given);
+
+        if (kind is IpvsadmCommandKind.AddServer or IpvsadmCommandKind.EditServer)
+        {
+            // As process_options: tunnel options belong to -i, then each tunnel type has its own rules.
+            if (TunnelOptions.Any(given.Contains) && !arguments.Ipip)
+            {
+                throw new IpvsadmUsageException("Tunnel options conflict with forward method");
+            }
+            TunnelOptionRules.Check(tunnelType ?? TunnelType.Ipip, given);
+        }
 
         ServiceSpec? settings = null;
         if (kind is IpvsadmCommandKind.AddService or IpvsadmCommandKind.EditService && service is { } key)
@@ -170,7 +217,8 @@ public sealed class IpvsadmParser
             {
                 throw new IpvsadmUsageException(flagError);
             }
-            settings = new ServiceSpec(key, scheduler, persistence, mask, arguments.SchedulerFlags ?? string.Empty);
+            settings = new ServiceSpec(key, scheduler, persistence, mask, arguments.SchedulerFlags ?? string.Empty,
+                arguments.PersistenceEngine ?? string.Empty, arguments.OnePacket);
         }
 
         if (kind == IpvsadmCommandKind.List &&
@@ -186,10 +234,14 @@ public sealed class IpvsadmParser
             Service = service,
             ServiceSettings = settings,
             Destination = destination,
+            Daemon = daemon,
             Listing = ListingOf(arguments),
             Timeouts = timeouts,
         };
     }
+
+    private static IpvsadmUsageException FwmarkRefusal() =>
+        new("firewall-mark services (-f) are not supported: the director sees no netfilter marks");
 
     /// <summary>Parses <c>host[:port]</c> as ipvsadm's parse_service: a dotted quad or a known host name, a port number or service name.</summary>
     public (Ipv4Address Address, ushort Port, bool HasPort)? ParseAddressPort(string text, IpProtocol protocol)
@@ -224,6 +276,7 @@ public sealed class IpvsadmParser
     /// </summary>
     private static void CheckAsPopt(IReadOnlyList<string> args)
     {
+        var fwmarkSeen = false;
         for (var i = 0; i < args.Count; i++)
         {
             var token = args[i];
@@ -232,11 +285,23 @@ public sealed class IpvsadmParser
             {
                 throw new IpvsadmUsageException($"invalid option `{token}'");
             }
+            fwmarkSeen |= token is "-f" or "--fwmark-service";
+            if (token is "-6" or "--ipv6")
+            {
+                // As parse_options: -6 qualifies a firewall mark read before it (fail prints its own newline too).
+                throw fwmarkSeen ? FwmarkRefusal() : new IpvsadmUsageException("-6 used before -f\n");
+            }
+            if (token.Length > 1 && token[0] == '-' && char.IsAsciiDigit(token[1]))
+            {
+                // A word such as -1 that no option took as its value is an option to popt, and not one it knows.
+                throw new IpvsadmUsageException($"{token}: unknown option", 255);
+            }
             if (endsWantingValue)
             {
                 if (i == args.Count - 1)
                 {
-                    throw new IpvsadmUsageException($"{token}: missing argument", 255);
+                    // popt's error on the command itself (--start-daemon with no state) ends in tryhelp_exit.
+                    throw new IpvsadmUsageException(i == 0 && token.StartsWith("--", StringComparison.Ordinal) && FirstCommand(token) is not null ? TryHelp : $"{token}: missing argument", 255);
                 }
                 // The next word is this option's value, whatever it looks like.
                 i++;
@@ -284,6 +349,13 @@ public sealed class IpvsadmParser
                 continue;
             }
             sortSeen |= args[i] == "--sort";
+            // popt reads -p=50 as -p 50, for every short option that takes a value.
+            if (args[i].Length > 3 && args[i][0] == '-' && args[i][2] == '=' && (ShortOptionsWithValue.Contains(args[i][1]) || args[i][1] == 'p'))
+            {
+                filled.Add(args[i][..2]);
+                filled.Add(args[i][3..]);
+                continue;
+            }
             filled.Add(args[i]);
             if (args[i] is "-p" or "--persistent" && (i + 1 == args.Count || args[i + 1].StartsWith('-')))
             {
@@ -315,10 +387,6 @@ public sealed class IpvsadmParser
                 (failure.StartsWith("multiple", StringComparison.Ordinal) || failure.StartsWith("--set", StringComparison.Ordinal));
             throw new IpvsadmUsageException(failure ?? TryHelp, ownCheck ? 2 : 255);
         }
-        if (bound.Extra.FirstOrDefault() is { } extra)
-        {
-            throw new IpvsadmUsageException($"unexpected argument {extra}");
-        }
         return bound;
     }
 
@@ -335,7 +403,7 @@ public sealed class IpvsadmParser
     /// <summary>set_option names the option group, as optnames does: -t/-u/-f are one, and so are -m/-g/-i.</summary>
     private static string OptionGroupName(string longName) => longName switch
     {
-        "tcp-service" or "udp-service" or "fwmark-service" => OptionRules.NameOf(IpvsadmOption.ServiceAddress),
+        "tcp-service" or "udp-service" or "sctp-service" or "fwmark-service" => OptionRules.NameOf(IpvsadmOption.ServiceAddress),
         "masquerading" or "gatewaying" or "ipip" => OptionRules.NameOf(IpvsadmOption.ForwardingMethod),
         _ => longName,
     };
@@ -347,6 +415,11 @@ public sealed class IpvsadmParser
 
     private static IpvsadmCommandKind? FirstCommand(string token)
     {
+        // popt reads --start-daemon=master as --start-daemon master.
+        if (token.StartsWith("--", StringComparison.Ordinal) && token.IndexOf('=', StringComparison.Ordinal) is > 2 and var equals)
+        {
+            token = token[..equals];
+        }
         if (CommandOptions.TryGetValue(token, out var kind))
         {
             return kind;
@@ -379,6 +452,8 @@ public sealed class IpvsadmParser
         Add(a.Zero, IpvsadmCommandKind.Zero);
         Add(a.Help, IpvsadmCommandKind.Help);
         Add(a.Version, IpvsadmCommandKind.Version);
+        Add(a.StartDaemon is not null, IpvsadmCommandKind.StartDaemon);
+        Add(a.StopDaemon is not null, IpvsadmCommandKind.StopDaemon);
         return commands.Count switch
         {
             1 => commands[0],
@@ -399,7 +474,7 @@ public sealed class IpvsadmParser
         }
         Add(a.Numeric, IpvsadmOption.Numeric);
         Add(a.Connection, IpvsadmOption.Connection);
-        Add(a.TcpService is not null || a.UdpService is not null || a.FwmarkService is not null, IpvsadmOption.ServiceAddress);
+        Add(a.TcpService is not null || a.UdpService is not null || a.SctpService is not null || a.FwmarkService is not null, IpvsadmOption.ServiceAddress);
         Add(a.Scheduler is not null, IpvsadmOption.Scheduler);
         Add(a.Persistent is not null, IpvsadmOption.Persistent);
         Add(a.Netmask is not null, IpvsadmOption.Netmask);
@@ -419,7 +494,19 @@ public sealed class IpvsadmParser
         Add(a.OnePacket, IpvsadmOption.OnePacket);
         Add(a.PersistenceEngine is not null, IpvsadmOption.PersistenceEngine);
         Add(a.SchedulerFlags is not null, IpvsadmOption.SchedulerFlags);
-        if (new[] { a.TcpService, a.UdpService, a.FwmarkService }.Count(s => s is not null) > 1)
+        Add(a.McastInterface is not null, IpvsadmOption.McastInterface);
+        Add(a.SyncId is not null, IpvsadmOption.SyncId);
+        Add(a.McastGroup is not null, IpvsadmOption.McastGroup);
+        Add(a.McastPort is not null, IpvsadmOption.McastPort);
+        Add(a.McastTtl is not null, IpvsadmOption.McastTtl);
+        Add(a.SyncMaxlen is not null, IpvsadmOption.SyncMaxlen);
+        Add(a.TunnelInfo, IpvsadmOption.TunnelInfo);
+        Add(a.TunnelType is not null, IpvsadmOption.TunnelType);
+        Add(a.TunnelPort is not null, IpvsadmOption.TunnelPort);
+        Add(a.TunnelNoChecksum, IpvsadmOption.TunnelNoChecksum);
+        Add(a.TunnelChecksum, IpvsadmOption.TunnelChecksum);
+        Add(a.TunnelRemoteChecksum, IpvsadmOption.TunnelRemoteChecksum);
+        if (new[] { a.TcpService, a.UdpService, a.SctpService, a.FwmarkService }.Count(s => s is not null) > 1)
         {
             throw new IpvsadmUsageException("multiple 'service-address' options specified");
         }
@@ -443,7 +530,35 @@ public sealed class IpvsadmParser
         if (a.Exact) listing |= ListingFlags.Exact;
         if (a.Timeout) listing |= ListingFlags.Timeout;
         if (a.Daemon) listing |= ListingFlags.Daemon;
+        if (a.TunnelInfo) listing |= ListingFlags.TunnelInfo;
         return listing;
+    }
+
+    private static bool DaemonState(string state, string error) => state switch
+    {
+        "master" => true,
+        "backup" => false,
+        _ => throw new IpvsadmUsageException(error),
+    };
+
+    /// <summary>The daemon options, each checked as parse_options does (mcast-group must be a multicast group).</summary>
+    private static SyncDaemonRequest DaemonOf(IpvsadmArguments a, bool master)
+    {
+        int? Number(string? text, int maximum, int minimum, string error) =>
+            text is null ? null : TryNumber(text, minimum, maximum, out var value) ? value : throw new IpvsadmUsageException(error);
+
+        var syncId = Number(a.SyncId, 255, 0, "illegal syncid specified");
+        if (a.McastGroup is { } group && !McastGroups.IsValid(group))
+        {
+            throw new IpvsadmUsageException(group.Contains(':', StringComparison.Ordinal)
+                ? $"invalid IPv6 mcast-group `{group}'"
+                : $"invalid IPv4 mcast-group `{group}'");
+        }
+        var port = Number(a.McastPort, 65535, 1, "illegal mcast-port specified");
+        var ttl = Number(a.McastTtl, 255, 1, "illegal mcast-ttl specified");
+        // The largest sync message that fits a 64 KiB IP datagram after the IP and UDP headers.
+        var maxlen = Number(a.SyncMaxlen, 65535 - 20 - 8, 1, "illegal sync-maxlen specified");
+        return new SyncDaemonRequest(master, a.McastInterface, syncId, maxlen, a.McastGroup, port, ttl);
     }
 
     private static int ParseTimeout(string text, int minimum) =>
@@ -456,7 +571,9 @@ public sealed class IpvsadmParser
     private static bool TryNumber(string text, int minimum, int maximum, out int value)
     {
         value = 0;
-        if (!long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number) || number < minimum || number > maximum)
+        // strtol skips leading white space and takes a sign; nothing may follow the digits.
+        if (!long.TryParse(text, NumberStyles.AllowLeadingWhite | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number) ||
+            number < minimum || number > maximum)
         {
             return false;
         }

@@ -4,7 +4,8 @@ namespace Forwarder.Ipvsadm.Tests.Grammar;
 
 /// <summary>
 /// -r without a port takes the service's port; for -a/-e with direct routing or tunnelling the
-/// destination port is forced to the service's, whatever -r said. Only masquerading may change the port.
+/// destination port is forced to the service's, whatever -r said. Only masquerading may change the port, and
+/// -d names a server by the port it has (checked with ipvsadm 1.31: -d of a Masq 8080 server finds it).
 /// </summary>
 public sealed class RealServerPortTests
 {
@@ -16,6 +17,8 @@ public sealed class RealServerPortTests
     [TestCase("-e -t 10.0.0.1:443 -r 192.168.0.5:8443 -w 2", 443)]
     [TestCase("-e -t 10.0.0.1:443 -r 192.168.0.5:8443 -m -w 2", 8443)]
     [TestCase("-d -t 10.0.0.1:80 -r 192.168.0.5", 80)]
+    [TestCase("-d -t 10.0.0.1:80 -r 192.168.0.5:8080", 8080)]
+    [TestCase("-a --sctp-service 10.0.0.1:80 -r 192.168.0.5:8080 -m", 8080)]
     public void DestinationPort_FollowsIpvsadm(string line, int expected)
     {
         Assert.That(GrammarRig.Parse(line).Destination!.Port, Is.EqualTo(expected));
