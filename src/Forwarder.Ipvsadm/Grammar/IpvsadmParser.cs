@@ -157,14 +157,22 @@ public sealed class IpvsadmParser
         DestinationSpec? destination = null;
         if (arguments.RealServer is { } serverText)
         {
-            var (address, port, hasPort) = ParseAddressPort(serverText, protocol)
+            // As parse_options: -r copies the service as it is when -r is read, so before -t/-u the port is 0 and no
+            // protocol is known to look a port name up in.
+            var serverFirst = ServerNamedBeforeService(args);
+            var (address, port, hasPort) = ParseAddressPort(serverText, serverFirst ? null : protocol)
                 ?? throw new IpvsadmUsageException("illegal real server address[:port] specified");
+            var servicePortThen = serverFirst ? (ushort)0 : service?.Port ?? 0;
             var method = arguments.Masquerading ? ForwardingMethod.Masquerade
                 : arguments.Ipip ? ForwardingMethod.Tunnel
                 : ForwardingMethod.DirectRoute;
             // As ipvsadm: no port means the service's (for every command); on -a and -e only, direct routing
             // and tunnelling take the service's port whatever was given, so -d finds a server by its own port.
-            if (!hasPort || (kind is IpvsadmCommandKind.AddServer or IpvsadmCommandKind.EditServer && method != ForwardingMethod.Masquerade))
+            if (!hasPort)
+            {
+                port = servicePortThen;
+            }
+            if (kind is IpvsadmCommandKind.AddServer or IpvsadmCommandKind.EditServer && method != ForwardingMethod.Masquerade)
             {
                 port = service?.Port ?? port;
             }
@@ -244,7 +252,11 @@ public sealed class IpvsadmParser
         new("firewall-mark services (-f) are not supported: the director sees no netfilter marks");
 
     /// <summary>Parses <c>host[:port]</c> as ipvsadm's parse_service: a dotted quad or a known host name, a port number or service name.</summary>
-    public (Ipv4Address Address, ushort Port, bool HasPort)? ParseAddressPort(string text, IpProtocol protocol)
+    public (Ipv4Address Address, ushort Port, bool HasPort)? ParseAddressPort(string text, IpProtocol protocol) =>
+        ParseAddressPort(text, (IpProtocol?)protocol);
+
+    /// <summary>As <see cref="ParseAddressPort(string, IpProtocol)"/>; without a protocol, port names are not known.</summary>
+    private (Ipv4Address Address, ushort Port, bool HasPort)? ParseAddressPort(string text, IpProtocol? protocol)
     {
         if (text.Length == 0 || text.All(char.IsAsciiDigit))
         {
@@ -265,7 +277,7 @@ public sealed class IpvsadmParser
         {
             return (address, (ushort)number, true);
         }
-        return _serviceNames.TryGetPort(portText, protocol, out var named) ? (address, named, true) : null;
+        return protocol is { } known && _serviceNames.TryGetPort(portText, known, out var named) ? (address, named, true) : null;
     }
 
     /// <summary>
@@ -334,6 +346,48 @@ public sealed class IpvsadmParser
             }
         }
         return (false, false);
+    }
+
+    /// <summary>Whether -r (--real-server) is read before the service option (-t, -u, --sctp-service).</summary>
+    private static bool ServerNamedBeforeService(IReadOnlyList<string> args)
+    {
+        for (var i = 0; i < args.Count; i++)
+        {
+            switch (ValueOptionIn(args[i], firstArgument: i == 0))
+            {
+                case "r" or "real-server":
+                    return true;
+                case "t" or "u" or "tcp-service" or "udp-service" or "sctp-service":
+                    return false;
+            }
+            if (Scan(args[i], i == 0).EndsWantingValue)
+            {
+                i++;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>The option of a word that takes a value (a long name, or the letter in a short bundle), if any.</summary>
+    private static string? ValueOptionIn(string token, bool firstArgument)
+    {
+        if (token.StartsWith("--", StringComparison.Ordinal))
+        {
+            var equals = token.IndexOf('=', StringComparison.Ordinal);
+            return equals < 0 ? token[2..] : token[2..equals];
+        }
+        if (token.Length < 2 || token[0] != '-')
+        {
+            return null;
+        }
+        for (var at = firstArgument ? 2 : 1; at < token.Length; at++)
+        {
+            if (ShortOptionsWithValue.Contains(token[at]))
+            {
+                return token[at].ToString();
+            }
+        }
+        return null;
     }
 
     /// <summary>Shapes the words for CommandLineParser where popt reads them differently: -p's optional value, repeated --sort.</summary>
