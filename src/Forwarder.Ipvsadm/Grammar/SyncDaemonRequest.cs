@@ -2,7 +2,8 @@ namespace Forwarder.Ipvsadm.Grammar;
 
 /// <summary>
 /// A --start-daemon or --stop-daemon as ipvsadm reads it: the state (master or backup) and the daemon options,
-/// each null when not given (ipvsadm's defaults are eth0, syncid 255 by the kernel's reading, 1472, 224.0.0.81, 8848, 1).
+/// each null when not given (then ipvsadm sends eth0 and the kernel lists syncid 0, maxlen 1472, group 224.0.0.81,
+/// port 8848, ttl 1).
 /// </summary>
 public sealed record SyncDaemonRequest(
     bool Master,
