@@ -22,6 +22,15 @@ public sealed class Destination
 
     public ForwardingMethod Method { get; set; }
 
+    /// <summary>--tun-type: how a tunnelled destination is encapsulated (stored whatever the method, as IPVS does).</summary>
+    public TunnelType TunnelType { get; set; }
+
+    /// <summary>--tun-port: the gue tunnel's UDP destination port; 0 when not set.</summary>
+    public ushort TunnelPort { get; set; }
+
+    /// <summary>--tun-nocsum / --tun-csum / --tun-remcsum.</summary>
+    public TunnelChecksum TunnelChecksum { get; set; }
+
     /// <summary>0 makes the destination quiescent: no new connections, existing ones go on.</summary>
     public int Weight { get; set; }
 

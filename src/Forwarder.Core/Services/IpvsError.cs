@@ -10,4 +10,16 @@ public enum IpvsError
     NoSuchDestination,
     SchedulerNotFound,
     BadArgument,
+
+    /// <summary>EINVAL from ip_vs_new_dest: the real server's address is not unicast (nor local).</summary>
+    AddressNotUnicast,
+
+    /// <summary>A gue or gre tunnel: the kernel has them, Forwarder's data path encapsulates IP-in-IP only.</summary>
+    TunnelTypeNotSupported,
+
+    /// <summary>--start-daemon: Forwarder has no connection sync daemon.</summary>
+    SyncDaemonNotSupported,
+
+    /// <summary>ESRCH from --stop-daemon: no sync daemon of that kind runs.</summary>
+    NoDaemonRunning,
 }

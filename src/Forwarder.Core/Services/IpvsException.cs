@@ -31,7 +31,10 @@ public sealed class IpvsException : Exception
 
     public IpvsError Error { get; }
 
-    /// <summary>The text libipvs's <c>ipvs_strerror</c> (ipvsadm 1.26) gives for each case.</summary>
+    /// <summary>
+    /// The text libipvs's <c>ipvs_strerror</c> (ipvsadm 1.31) gives for each case; the two things Forwarder
+    /// lacks (gue/gre encapsulation, the sync daemon) are refused in the same one-line style.
+    /// </summary>
     public static string Describe(IpvsError error) => error switch
     {
         IpvsError.ServiceExists => "Service already exists",
@@ -40,6 +43,10 @@ public sealed class IpvsException : Exception
         IpvsError.DestinationExists => "Destination already exists",
         IpvsError.NoSuchDestination => "No such destination",
         IpvsError.SchedulerNotFound => "Scheduler or persistence engine not found",
+        IpvsError.AddressNotUnicast => "Invalid operation.  Possibly wrong module version, address not unicast, ...",
+        IpvsError.TunnelTypeNotSupported => "Operation not supported: this director encapsulates tunnels as ipip only",
+        IpvsError.SyncDaemonNotSupported => "Operation not supported: this director has no connection sync daemon",
+        IpvsError.NoDaemonRunning => "No daemon is running",
         _ => "Invalid argument",
     };
 }

@@ -18,6 +18,12 @@ public sealed class ServiceTable
 
     public int Count => _services.Count;
 
+    /// <summary>
+    /// Whether an address is the broadcast address of one of the director's networks (the kernel's RTN_BROADCAST
+    /// routes), so that it is refused as a real server. None by default.
+    /// </summary>
+    public Func<uint, bool> IsBroadcastAddress { get; set; } = _ => false;
+
     public bool TryGet(in ServiceKey key, out VirtualService service) => _services.TryGetValue(key, out service!);
 
     /// <summary>True when some virtual service listens on <paramref name="address"/> (the director claims it).</summary>
@@ -56,6 +62,7 @@ public sealed class ServiceTable
             throw new IpvsException(IpvsError.ServiceExists);
         }
         var scheduler = CreateScheduler(spec.SchedulerName);
+        CheckPersistenceEngine(spec);
         var service = new VirtualService(spec.Key, scheduler);
         ApplySettings(service, spec);
         scheduler.Initialize(service);
@@ -66,6 +73,7 @@ public sealed class ServiceTable
     public void EditService(ServiceSpec spec)
     {
         var service = Get(spec.Key, IpvsError.NoSuchService);
+        CheckPersistenceEngine(spec);
         if (spec.SchedulerName != service.Scheduler.Name)
         {
             // As IPVS: a new scheduler starts with fresh state over the current list.
@@ -102,6 +110,8 @@ public sealed class ServiceTable
         {
             throw new IpvsException(IpvsError.DestinationExists);
         }
+        CheckUnicast(spec.Address);
+        CheckTunnel(spec);
         var destination = new Destination(service, spec.Address, spec.Port, spec.Method, spec.Weight);
         ApplySettings(destination, spec);
         service.InsertAtHead(destination);
@@ -113,6 +123,7 @@ public sealed class ServiceTable
     {
         var service = Get(key, IpvsError.ServiceNotDefined);
         var destination = service.FindDestination(spec.Address, spec.Port) ?? throw new IpvsException(IpvsError.NoSuchDestination);
+        CheckTunnel(spec);
         ApplySettings(destination, spec);
         service.Scheduler.OnDestinationUpdated(service, destination);
     }
@@ -133,11 +144,45 @@ public sealed class ServiceTable
     private static IScheduler CreateScheduler(string name) =>
         SchedulerRegistry.Create(name) ?? throw new IpvsException(IpvsError.SchedulerNotFound);
 
+    /// <summary>The persistence engines IPVS knows (ip_vs_pe_sip); any other name is ENOENT, as an unknown scheduler.</summary>
+    private static void CheckPersistenceEngine(ServiceSpec spec)
+    {
+        if (spec.PersistenceEngine.Length != 0 && spec.PersistenceEngine != "sip")
+        {
+            throw new IpvsException(IpvsError.SchedulerNotFound);
+        }
+    }
+
+    /// <summary>
+    /// As ip_vs_new_dest: an IPv4 real server must be a unicast or local address, else EINVAL. The zero
+    /// network, the limited broadcast and multicast are never unicast; <see cref="IsBroadcastAddress"/> adds
+    /// the broadcast addresses of the director's own networks, which the kernel's routing table knows.
+    /// </summary>
+    private void CheckUnicast(Frames.Ipv4Address address)
+    {
+        var value = address.Value;
+        if (value == 0 || value == uint.MaxValue || (value >> 28) == 0xE || IsBroadcastAddress(value))
+        {
+            throw new IpvsException(IpvsError.AddressNotUnicast);
+        }
+    }
+
+    /// <summary>Forwarder's tunnels are IP-in-IP: a gue or gre destination is refused rather than sent the wrong encapsulation.</summary>
+    private static void CheckTunnel(DestinationSpec spec)
+    {
+        if (spec.Method == ForwardingMethod.Tunnel && spec.TunnelType != TunnelType.Ipip)
+        {
+            throw new IpvsException(IpvsError.TunnelTypeNotSupported);
+        }
+    }
+
     private static void ApplySettings(VirtualService service, ServiceSpec spec)
     {
         service.PersistenceTimeout = spec.PersistenceTimeout;
         service.PersistenceMask = new Frames.Ipv4Address(spec.PersistenceMask);
         service.SchedulerFlags = spec.SchedulerFlags;
+        service.PersistenceEngine = spec.PersistenceEngine;
+        service.OnePacket = spec.OnePacket;
     }
 
     private static void ApplySettings(Destination destination, DestinationSpec spec)
@@ -151,5 +196,8 @@ public sealed class ServiceTable
         destination.Weight = spec.Weight;
         destination.UpperThreshold = spec.UpperThreshold;
         destination.LowerThreshold = spec.LowerThreshold;
+        destination.TunnelType = spec.TunnelType;
+        destination.TunnelPort = spec.TunnelPort;
+        destination.TunnelChecksum = spec.TunnelChecksum;
     }
 }

@@ -27,6 +27,12 @@ public sealed class VirtualService
     /// <summary>-b: scheduler flags such as sh-fallback, kept as given.</summary>
     public string SchedulerFlags { get; set; } = string.Empty;
 
+    /// <summary>--pe: the persistence engine's name ("sip"), or empty for none.</summary>
+    public string PersistenceEngine { get; set; } = string.Empty;
+
+    /// <summary>-o: one-packet scheduling (each UDP datagram scheduled on its own).</summary>
+    public bool OnePacket { get; set; }
+
     /// <summary>-p: persistence timeout in seconds, or null when the service is not persistent.</summary>
     public int? PersistenceTimeout { get; set; }
 

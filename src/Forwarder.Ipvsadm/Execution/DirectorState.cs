@@ -32,16 +32,29 @@ public sealed class DirectorState
 
     public ServiceRateEstimators Rates { get; }
 
-    /// <summary>Whether an address is the director's own: such destinations list as "Local", as the kernel shows them.</summary>
-    public Func<Ipv4Address, bool> IsLocalAddress { get; init; } = _ => false;
-
     /// <summary>The connection hash size the version line reports; the kernel's default is 4096.</summary>
     public int ConnectionTableSize { get; init; } = 4096;
 
-    /// <summary>A running engine's state, on the engine's clock unless another is given.</summary>
-    public static DirectorState FromEngine(DirectorEngine engine, ServiceRateEstimators rates, Func<long>? clock = null) =>
-        new(engine.Services, engine.Connections, clock ?? (() => engine.Now), rates)
+    /// <summary>
+    /// A running engine's state, on the engine's clock unless another is given. The rule table learns the
+    /// broadcast addresses of the director's networks, which the kernel refuses as real servers (its
+    /// RTN_BROADCAST routes).
+    /// </summary>
+    public static DirectorState FromEngine(DirectorEngine engine, ServiceRateEstimators rates, Func<long>? clock = null)
+    {
+        var interfaces = engine.Topology.Interfaces;
+        engine.Services.IsBroadcastAddress = address => interfaces.Any(link => IsBroadcastOf(address, link.Address.Value, link.PrefixLength));
+        return new(engine.Services, engine.Connections, clock ?? (() => engine.Now), rates);
+    }
+
+    /// <summary>A /31 or /32 has no broadcast address; any shorter prefix has its all-ones host part.</summary>
+    private static bool IsBroadcastOf(uint address, uint network, int prefixLength)
+    {
+        if (prefixLength >= 31)
         {
-            IsLocalAddress = address => engine.Topology.IsOwnAddress(address.Value),
-        };
+            return false;
+        }
+        var hostMask = uint.MaxValue >> prefixLength;
+        return (address & ~hostMask) == (network & ~hostMask) && (address & hostMask) == hostMask;
+    }
 }

@@ -8,7 +8,7 @@ using Forwarder.Ipvsadm.Rules;
 namespace Forwarder.Ipvsadm.Execution;
 
 /// <summary>
-/// Runs one ipvsadm command line against a director's state and answers as ipvsadm 1.26 would: the same
+/// Runs one ipvsadm command line against a director's state and answers as ipvsadm 1.31 would: the same
 /// stdout, stderr and exit status (<c>process_options</c> in ipvsadm.c). A refused command changes nothing.
 /// Not thread-safe: call it on the engine's thread, between frames, so a command is atomic to the data plane.
 /// </summary>
@@ -19,6 +19,7 @@ public sealed class IpvsadmExecutor
         IpvsadmCommandKind.AddService, IpvsadmCommandKind.EditService, IpvsadmCommandKind.DeleteService,
         IpvsadmCommandKind.Clear, IpvsadmCommandKind.AddServer, IpvsadmCommandKind.EditServer,
         IpvsadmCommandKind.DeleteServer, IpvsadmCommandKind.SetTimeouts, IpvsadmCommandKind.Zero,
+        IpvsadmCommandKind.StartDaemon, IpvsadmCommandKind.StopDaemon,
     ];
 
     private readonly DirectorState _state;
@@ -34,7 +35,7 @@ public sealed class IpvsadmExecutor
         _state = state;
         names ??= ServicesFileNameResolver.FromSystem();
         _parser = parser ?? new IpvsadmParser();
-        _services = new ServiceListing(names, state.Rates, state.IsLocalAddress);
+        _services = new ServiceListing(names, state.Rates);
         _connections = new ConnectionListing(names);
     }
 
@@ -234,6 +235,7 @@ public sealed class IpvsadmExecutor
             : flags.HasFlag(ListingFlags.Rate) ? ListingDetail.Rate
             : flags.HasFlag(ListingFlags.Thresholds) ? ListingDetail.Thresholds
             : flags.HasFlag(ListingFlags.PersistentConnections) ? ListingDetail.PersistentConnections
+            : flags.HasFlag(ListingFlags.TunnelInfo) ? ListingDetail.TunnelInfo
             : ListingDetail.Standard,
     };
 }

@@ -5,24 +5,25 @@ namespace Forwarder.Ipvsadm.Execution;
 
 /// <summary>
 /// Copies of the rule table and timeouts to try a whole -R input on first: the same services (scheduler,
-/// persistence, mask, flags) and destinations (method, weight, thresholds) in the same list order, so every
+/// persistence, mask, flags, engine, -o) and destinations (method, weight, thresholds, tunnel) in the same list order, so every
 /// line meets exactly the refusals it would meet on the real table.
 /// </summary>
 internal static class ScratchTables
 {
     public static ServiceTable CopyOf(ServiceTable table)
     {
-        var copy = new ServiceTable();
+        var copy = new ServiceTable { IsBroadcastAddress = table.IsBroadcastAddress };
         foreach (var service in table.Services)
         {
             copy.AddService(new ServiceSpec(service.Key, service.Scheduler.Name, service.PersistenceTimeout,
-                service.PersistenceMask.Value, service.SchedulerFlags));
+                service.PersistenceMask.Value, service.SchedulerFlags, service.PersistenceEngine, service.OnePacket));
             // A destination goes in at the head, so adding from the tail rebuilds the list order.
             for (var i = service.Destinations.Count - 1; i >= 0; i--)
             {
                 var destination = service.Destinations[i];
                 copy.AddDestination(service.Key, new DestinationSpec(destination.Address, destination.Port, destination.Method,
-                    destination.Weight, destination.UpperThreshold, destination.LowerThreshold));
+                    destination.Weight, destination.UpperThreshold, destination.LowerThreshold, destination.TunnelType,
+                    destination.TunnelPort, destination.TunnelChecksum));
             }
         }
         return copy;

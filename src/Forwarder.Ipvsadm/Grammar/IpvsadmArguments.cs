@@ -3,7 +3,8 @@ using CommandLine;
 namespace Forwarder.Ipvsadm.Grammar;
 
 /// <summary>
-/// ipvsadm's options as CommandLineParser binds them: the commands (-A -E -D -C -R -S -a -e -d -L -l -Z --set)
+/// ipvsadm's options as CommandLineParser binds them: the commands (-A -E -D -C -R -S -a -e -d -L -l -Z --set, and
+/// --start-daemon/--stop-daemon with their state)
 /// are switches like the rest, and <see cref="IpvsadmParser"/> checks that exactly one is given, first.
 /// </summary>
 public sealed class IpvsadmArguments
@@ -23,9 +24,12 @@ public sealed class IpvsadmArguments
     [Option("set", Min = 3, Max = 3)] public IEnumerable<string>? Set { get; set; }
     [Option('h', "help")] public bool Help { get; set; }
     [Option('v', "version")] public bool Version { get; set; }
+    [Option("start-daemon")] public string? StartDaemon { get; set; }
+    [Option("stop-daemon")] public string? StopDaemon { get; set; }
 
     [Option('t', "tcp-service")] public string? TcpService { get; set; }
     [Option('u', "udp-service")] public string? UdpService { get; set; }
+    [Option("sctp-service")] public string? SctpService { get; set; }
     [Option('f', "fwmark-service")] public string? FwmarkService { get; set; }
     [Option('s', "scheduler")] public string? Scheduler { get; set; }
     [Option('p', "persistent")] public string? Persistent { get; set; }
@@ -40,6 +44,18 @@ public sealed class IpvsadmArguments
     [Option('w', "weight")] public string? Weight { get; set; }
     [Option('x', "u-threshold")] public string? UpperThreshold { get; set; }
     [Option('y', "l-threshold")] public string? LowerThreshold { get; set; }
+    [Option("tun-type")] public string? TunnelType { get; set; }
+    [Option("tun-port")] public string? TunnelPort { get; set; }
+    [Option("tun-nocsum")] public bool TunnelNoChecksum { get; set; }
+    [Option("tun-csum")] public bool TunnelChecksum { get; set; }
+    [Option("tun-remcsum")] public bool TunnelRemoteChecksum { get; set; }
+
+    [Option("mcast-interface")] public string? McastInterface { get; set; }
+    [Option("syncid")] public string? SyncId { get; set; }
+    [Option("sync-maxlen")] public string? SyncMaxlen { get; set; }
+    [Option("mcast-group")] public string? McastGroup { get; set; }
+    [Option("mcast-port")] public string? McastPort { get; set; }
+    [Option("mcast-ttl")] public string? McastTtl { get; set; }
 
     [Option('n', "numeric")] public bool Numeric { get; set; }
     [Option('c', "connection")] public bool Connection { get; set; }
@@ -49,6 +65,7 @@ public sealed class IpvsadmArguments
     [Option("rate")] public bool Rate { get; set; }
     [Option("thresholds")] public bool Thresholds { get; set; }
     [Option("persistent-conn")] public bool PersistentConnections { get; set; }
+    [Option("tun-info")] public bool TunnelInfo { get; set; }
     [Option("nosort")] public bool NoSort { get; set; }
     [Option("sort")] public bool Sort { get; set; }
     [Option('X', "exact")] public bool Exact { get; set; }

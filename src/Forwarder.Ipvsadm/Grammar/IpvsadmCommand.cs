@@ -5,7 +5,7 @@ namespace Forwarder.Ipvsadm.Grammar;
 /// <summary>One parsed and checked ipvsadm command line: what to do and with which settings.</summary>
 public sealed record IpvsadmCommand(IpvsadmCommandKind Kind)
 {
-    /// <summary>The service named by -t/-u, when one is.</summary>
+    /// <summary>The service named by -t/-u/--sctp-service, when one is.</summary>
     public ServiceKey? Service { get; init; }
 
     /// <summary>-A/-E settings (scheduler, persistence).</summary>
@@ -13,6 +13,9 @@ public sealed record IpvsadmCommand(IpvsadmCommandKind Kind)
 
     /// <summary>-a/-e/-d settings (real server, method, weight, thresholds).</summary>
     public DestinationSpec? Destination { get; init; }
+
+    /// <summary>--start-daemon/--stop-daemon and their options.</summary>
+    public SyncDaemonRequest? Daemon { get; init; }
 
     public ListingFlags Listing { get; init; }
 

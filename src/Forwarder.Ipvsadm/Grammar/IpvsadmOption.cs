@@ -1,6 +1,6 @@
 namespace Forwarder.Ipvsadm.Grammar;
 
-/// <summary>The option groups ipvsadm checks against each command, with the names its messages use.</summary>
+/// <summary>The option groups ipvsadm (1.31) checks against each command, in its <c>optnames</c> order.</summary>
 public enum IpvsadmOption
 {
     Numeric,
@@ -27,4 +27,14 @@ public enum IpvsadmOption
     OnePacket,
     PersistenceEngine,
     SchedulerFlags,
+    McastGroup,
+    McastPort,
+    McastTtl,
+    SyncMaxlen,
+    TunnelInfo,
+    TunnelType,
+    TunnelPort,
+    TunnelNoChecksum,
+    TunnelChecksum,
+    TunnelRemoteChecksum,
 }

@@ -15,8 +15,8 @@ public sealed class IpvsadmParser
 {
     public const string TryHelp = "Try `ipvsadm -h' or 'ipvsadm --help' for more information.";
 
-    /// <summary>ipvsadm's default persistence timeout (IPVS_SVC_PERSISTENT_TIMEOUT) and its upper bound.</summary>
-    public const int DefaultPersistence = 300;
+    /// <summary>ipvsadm's default persistence timeout (libipvs' IPVS_SVC_PERSISTENT_TIMEOUT, 6 minutes) and its upper bound.</summary>
+    public const int DefaultPersistence = 360;
     private const int MaximumTimeout = 86400 * 31;
 
     // Stands for "-p given without a value", which CommandLineParser cannot express.
@@ -52,6 +52,8 @@ public sealed class IpvsadmParser
         ["--help"] = IpvsadmCommandKind.Help,
         ["-v"] = IpvsadmCommandKind.Version,
         ["--version"] = IpvsadmCommandKind.Version,
+        ["--start-daemon"] = IpvsadmCommandKind.StartDaemon,
+        ["--stop-daemon"] = IpvsadmCommandKind.StopDaemon,
     };
 
     private static readonly HashSet<char> CommandLetters = ['A', 'E', 'D', 'C', 'R', 'S', 'a', 'e', 'd', 'L', 'l', 'Z', 'h', 'v'];
@@ -62,7 +64,15 @@ public sealed class IpvsadmParser
     private static readonly HashSet<string> LongOptionsWithValue =
     [
         "--tcp-service", "--udp-service", "--fwmark-service", "--scheduler", "--netmask", "--real-server",
-        "--weight", "--u-threshold", "--l-threshold", "--pe", "--sched-flags",
+        "--weight", "--u-threshold", "--l-threshold", "--pe", "--sched-flags", "--sctp-service", "--tun-type",
+        "--tun-port", "--mcast-interface", "--syncid", "--sync-maxlen", "--mcast-group", "--mcast-port", "--mcast-ttl",
+        "--start-daemon", "--stop-daemon",
+    ];
+
+    private static readonly IpvsadmOption[] TunnelOptions =
+    [
+        IpvsadmOption.TunnelType, IpvsadmOption.TunnelPort, IpvsadmOption.TunnelNoChecksum, IpvsadmOption.TunnelChecksum,
+        IpvsadmOption.TunnelRemoteChecksum,
     ];
 
     private readonly ServiceNames _serviceNames;
@@ -94,15 +104,24 @@ public sealed class IpvsadmParser
         {
             return new IpvsadmCommand(kind);
         }
+        // The daemon's state is the command's own value, checked as the command is read.
+        var daemonMaster = kind switch
+        {
+            IpvsadmCommandKind.StartDaemon => DaemonState(arguments.StartDaemon!, "illegal start-daemon parameter specified"),
+            IpvsadmCommandKind.StopDaemon => DaemonState(arguments.StopDaemon!, "illegal start_daemon specified"),
+            _ => false,
+        };
         var given = GivenOptions(arguments);
-        var protocol = arguments.UdpService is not null ? IpProtocol.Udp : IpProtocol.Tcp;
+        var protocol = arguments.UdpService is not null ? IpProtocol.Udp
+            : arguments.SctpService is not null ? IpProtocol.Sctp
+            : IpProtocol.Tcp;
 
         ServiceKey? service = null;
         if (arguments.FwmarkService is not null)
         {
-            throw new IpvsadmUsageException("firewall-mark services (-f) are not supported: the director sees no netfilter marks");
+            throw FwmarkRefusal();
         }
-        if ((arguments.TcpService ?? arguments.UdpService) is { } serviceText)
+        if ((arguments.TcpService ?? arguments.UdpService ?? arguments.SctpService) is { } serviceText)
         {
             var (address, port, hasPort) = ParseAddressPort(serviceText, protocol)
                 ?? throw new IpvsadmUsageException("illegal virtual server address[:port] specified");
@@ -122,23 +141,43 @@ public sealed class IpvsadmParser
 
         // As ipvsadm, which checks each value as it reads it: a bad number is refused even where the
         // option itself would be refused for its command.
-        var weight = ParseNumber(arguments.Weight, 0, 65535, "illegal weight specified", 1);
+        var weight = ParseNumber(arguments.Weight, 0, int.MaxValue, "illegal weight specified", 1);
         var upperThreshold = ParseNumber(arguments.UpperThreshold, 0, int.MaxValue, "illegal u_threshold specified", 0);
         var lowerThreshold = ParseNumber(arguments.LowerThreshold, 0, int.MaxValue, "illegal l_threshold specified", 0);
+        var tunnelType = arguments.TunnelType is { } typeText
+            ? TunnelOptionRules.Parse(typeText) ?? throw new IpvsadmUsageException("illegal tunnel type specified")
+            : (TunnelType?)null;
+        var tunnelPort = (ushort)ParseNumber(arguments.TunnelPort, 1, 65535, "illegal tunnel port specified", 0);
+        var tunnelChecksum = arguments.TunnelRemoteChecksum ? TunnelChecksum.RemoteChecksum
+            : arguments.TunnelChecksum ? TunnelChecksum.Checksum
+            : TunnelChecksum.None;
+        var daemon = kind is IpvsadmCommandKind.StartDaemon or IpvsadmCommandKind.StopDaemon
+            ? DaemonOf(arguments, daemonMaster)
+            : null;
         DestinationSpec? destination = null;
         if (arguments.RealServer is { } serverText)
         {
-            var (address, port, hasPort) = ParseAddressPort(serverText, protocol)
+            // As parse_options: -r copies the service as it is when -r is read, so before -t/-u the port is 0 and no
+            // protocol is known to look a port name up in.
+            var serverFirst = ServerNamedBeforeService(args);
+            var (address, port, hasPort) = ParseAddressPort(serverText, serverFirst ? null : protocol)
                 ?? throw new IpvsadmUsageException("illegal real server address[:port] specified");
+            var servicePortThen = serverFirst ? (ushort)0 : service?.Port ?? 0;
             var method = arguments.Masquerading ? ForwardingMethod.Masquerade
                 : arguments.Ipip ? ForwardingMethod.Tunnel
                 : ForwardingMethod.DirectRoute;
-            // As ipvsadm: no port means the service's; direct routing and tunnelling cannot change the port.
-            if (!hasPort || method != ForwardingMethod.Masquerade)
+            // As ipvsadm: no port means the service's (for every command); on -a and -e only, direct routing
+            // and tunnelling take the service's port whatever was given, so -d finds a server by its own port.
+            if (!hasPort)
+            {
+                port = servicePortThen;
+            }
+            if (kind is IpvsadmCommandKind.AddServer or IpvsadmCommandKind.EditServer && method != ForwardingMethod.Masquerade)
             {
                 port = service?.Port ?? port;
             }
-            destination = new DestinationSpec(address, port, method, weight, upperThreshold, lowerThreshold);
+            destination = new DestinationSpec(address, port, method, weight, upperThreshold, lowerThreshold,
+                tunnelType ?? TunnelType.Ipip, tunnelPort, tunnelChecksum);
         }
 
         (int, int, int)? timeouts = null;
@@ -151,7 +190,23 @@ public sealed class IpvsadmParser
             timeouts = (ParseTimeout(values[0], 0), ParseTimeout(values[1], 0), ParseTimeout(values[2], 0));
         }
 
+        // As parse_options: words no option took are refused once every value has been read and checked.
+        if (arguments.Extra.FirstOrDefault() is { } extra)
+        {
+            throw new IpvsadmUsageException($"unexpected argument {extra}");
+        }
+
         OptionRules.Check(kind, given);
+
+        if (kind is IpvsadmCommandKind.AddServer or IpvsadmCommandKind.EditServer)
+        {
+            // As process_options: tunnel options belong to -i, then each tunnel type has its own rules.
+            if (TunnelOptions.Any(given.Contains) && !arguments.Ipip)
+            {
+                throw new IpvsadmUsageException("Tunnel options conflict with forward method");
+            }
+            TunnelOptionRules.Check(tunnelType ?? TunnelType.Ipip, given);
+        }
 
         ServiceSpec? settings = null;
         if (kind is IpvsadmCommandKind.AddService or IpvsadmCommandKind.EditService && service is { } key)
@@ -170,7 +225,8 @@ public sealed class IpvsadmParser
             {
                 throw new IpvsadmUsageException(flagError);
             }
-            settings = new ServiceSpec(key, scheduler, persistence, mask, arguments.SchedulerFlags ?? string.Empty);
+            settings = new ServiceSpec(key, scheduler, persistence, mask, arguments.SchedulerFlags ?? string.Empty,
+                arguments.PersistenceEngine ?? string.Empty, arguments.OnePacket);
         }
 
         if (kind == IpvsadmCommandKind.List &&
@@ -186,13 +242,21 @@ public sealed class IpvsadmParser
             Service = service,
             ServiceSettings = settings,
             Destination = destination,
+            Daemon = daemon,
             Listing = ListingOf(arguments),
             Timeouts = timeouts,
         };
     }
 
+    private static IpvsadmUsageException FwmarkRefusal() =>
+        new("firewall-mark services (-f) are not supported: the director sees no netfilter marks");
+
     /// <summary>Parses <c>host[:port]</c> as ipvsadm's parse_service: a dotted quad or a known host name, a port number or service name.</summary>
-    public (Ipv4Address Address, ushort Port, bool HasPort)? ParseAddressPort(string text, IpProtocol protocol)
+    public (Ipv4Address Address, ushort Port, bool HasPort)? ParseAddressPort(string text, IpProtocol protocol) =>
+        ParseAddressPort(text, (IpProtocol?)protocol);
+
+    /// <summary>As <see cref="ParseAddressPort(string, IpProtocol)"/>; without a protocol, port names are not known.</summary>
+    private (Ipv4Address Address, ushort Port, bool HasPort)? ParseAddressPort(string text, IpProtocol? protocol)
     {
         if (text.Length == 0 || text.All(char.IsAsciiDigit))
         {
@@ -213,7 +277,7 @@ public sealed class IpvsadmParser
         {
             return (address, (ushort)number, true);
         }
-        return _serviceNames.TryGetPort(portText, protocol, out var named) ? (address, named, true) : null;
+        return protocol is { } known && _serviceNames.TryGetPort(portText, known, out var named) ? (address, named, true) : null;
     }
 
     /// <summary>
@@ -224,6 +288,7 @@ public sealed class IpvsadmParser
     /// </summary>
     private static void CheckAsPopt(IReadOnlyList<string> args)
     {
+        var fwmarkSeen = false;
         for (var i = 0; i < args.Count; i++)
         {
             var token = args[i];
@@ -232,11 +297,23 @@ public sealed class IpvsadmParser
             {
                 throw new IpvsadmUsageException($"invalid option `{token}'");
             }
+            fwmarkSeen |= token is "-f" or "--fwmark-service";
+            if (token is "-6" or "--ipv6")
+            {
+                // As parse_options: -6 qualifies a firewall mark read before it (fail prints its own newline too).
+                throw fwmarkSeen ? FwmarkRefusal() : new IpvsadmUsageException("-6 used before -f\n");
+            }
+            if (token.Length > 1 && token[0] == '-' && char.IsAsciiDigit(token[1]))
+            {
+                // A word such as -1 that no option took as its value is an option to popt, and not one it knows.
+                throw new IpvsadmUsageException($"{token}: unknown option", 255);
+            }
             if (endsWantingValue)
             {
                 if (i == args.Count - 1)
                 {
-                    throw new IpvsadmUsageException($"{token}: missing argument", 255);
+                    // popt's error on the command itself (--start-daemon with no state) ends in tryhelp_exit.
+                    throw new IpvsadmUsageException(i == 0 && token.StartsWith("--", StringComparison.Ordinal) && FirstCommand(token) is not null ? TryHelp : $"{token}: missing argument", 255);
                 }
                 // The next word is this option's value, whatever it looks like.
                 i++;
@@ -271,6 +348,48 @@ public sealed class IpvsadmParser
         return (false, false);
     }
 
+    /// <summary>Whether -r (--real-server) is read before the service option (-t, -u, --sctp-service).</summary>
+    private static bool ServerNamedBeforeService(IReadOnlyList<string> args)
+    {
+        for (var i = 0; i < args.Count; i++)
+        {
+            switch (ValueOptionIn(args[i], firstArgument: i == 0))
+            {
+                case "r" or "real-server":
+                    return true;
+                case "t" or "u" or "tcp-service" or "udp-service" or "sctp-service":
+                    return false;
+            }
+            if (Scan(args[i], i == 0).EndsWantingValue)
+            {
+                i++;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>The option of a word that takes a value (a long name, or the letter in a short bundle), if any.</summary>
+    private static string? ValueOptionIn(string token, bool firstArgument)
+    {
+        if (token.StartsWith("--", StringComparison.Ordinal))
+        {
+            var equals = token.IndexOf('=', StringComparison.Ordinal);
+            return equals < 0 ? token[2..] : token[2..equals];
+        }
+        if (token.Length < 2 || token[0] != '-')
+        {
+            return null;
+        }
+        for (var at = firstArgument ? 2 : 1; at < token.Length; at++)
+        {
+            if (ShortOptionsWithValue.Contains(token[at]))
+            {
+                return token[at].ToString();
+            }
+        }
+        return null;
+    }
+
     /// <summary>Shapes the words for CommandLineParser where popt reads them differently: -p's optional value, repeated --sort.</summary>
     private static IReadOnlyList<string> FillOptionalPersistence(IReadOnlyList<string> args)
     {
@@ -284,6 +403,13 @@ public sealed class IpvsadmParser
                 continue;
             }
             sortSeen |= args[i] == "--sort";
+            // popt reads -p=50 as -p 50, for every short option that takes a value.
+            if (args[i].Length > 3 && args[i][0] == '-' && args[i][2] == '=' && (ShortOptionsWithValue.Contains(args[i][1]) || args[i][1] == 'p'))
+            {
+                filled.Add(args[i][..2]);
+                filled.Add(args[i][3..]);
+                continue;
+            }
             filled.Add(args[i]);
             if (args[i] is "-p" or "--persistent" && (i + 1 == args.Count || args[i + 1].StartsWith('-')))
             {
@@ -315,10 +441,6 @@ public sealed class IpvsadmParser
                 (failure.StartsWith("multiple", StringComparison.Ordinal) || failure.StartsWith("--set", StringComparison.Ordinal));
             throw new IpvsadmUsageException(failure ?? TryHelp, ownCheck ? 2 : 255);
         }
-        if (bound.Extra.FirstOrDefault() is { } extra)
-        {
-            throw new IpvsadmUsageException($"unexpected argument {extra}");
-        }
         return bound;
     }
 
@@ -335,7 +457,7 @@ public sealed class IpvsadmParser
     /// <summary>set_option names the option group, as optnames does: -t/-u/-f are one, and so are -m/-g/-i.</summary>
     private static string OptionGroupName(string longName) => longName switch
     {
-        "tcp-service" or "udp-service" or "fwmark-service" => OptionRules.NameOf(IpvsadmOption.ServiceAddress),
+        "tcp-service" or "udp-service" or "sctp-service" or "fwmark-service" => OptionRules.NameOf(IpvsadmOption.ServiceAddress),
         "masquerading" or "gatewaying" or "ipip" => OptionRules.NameOf(IpvsadmOption.ForwardingMethod),
         _ => longName,
     };
@@ -347,6 +469,11 @@ public sealed class IpvsadmParser
 
     private static IpvsadmCommandKind? FirstCommand(string token)
     {
+        // popt reads --start-daemon=master as --start-daemon master.
+        if (token.StartsWith("--", StringComparison.Ordinal) && token.IndexOf('=', StringComparison.Ordinal) is > 2 and var equals)
+        {
+            token = token[..equals];
+        }
         if (CommandOptions.TryGetValue(token, out var kind))
         {
             return kind;
@@ -379,6 +506,8 @@ public sealed class IpvsadmParser
         Add(a.Zero, IpvsadmCommandKind.Zero);
         Add(a.Help, IpvsadmCommandKind.Help);
         Add(a.Version, IpvsadmCommandKind.Version);
+        Add(a.StartDaemon is not null, IpvsadmCommandKind.StartDaemon);
+        Add(a.StopDaemon is not null, IpvsadmCommandKind.StopDaemon);
         return commands.Count switch
         {
             1 => commands[0],
@@ -399,7 +528,7 @@ public sealed class IpvsadmParser
         }
         Add(a.Numeric, IpvsadmOption.Numeric);
         Add(a.Connection, IpvsadmOption.Connection);
-        Add(a.TcpService is not null || a.UdpService is not null || a.FwmarkService is not null, IpvsadmOption.ServiceAddress);
+        Add(a.TcpService is not null || a.UdpService is not null || a.SctpService is not null || a.FwmarkService is not null, IpvsadmOption.ServiceAddress);
         Add(a.Scheduler is not null, IpvsadmOption.Scheduler);
         Add(a.Persistent is not null, IpvsadmOption.Persistent);
         Add(a.Netmask is not null, IpvsadmOption.Netmask);
@@ -419,7 +548,19 @@ public sealed class IpvsadmParser
         Add(a.OnePacket, IpvsadmOption.OnePacket);
         Add(a.PersistenceEngine is not null, IpvsadmOption.PersistenceEngine);
         Add(a.SchedulerFlags is not null, IpvsadmOption.SchedulerFlags);
-        if (new[] { a.TcpService, a.UdpService, a.FwmarkService }.Count(s => s is not null) > 1)
+        Add(a.McastInterface is not null, IpvsadmOption.McastInterface);
+        Add(a.SyncId is not null, IpvsadmOption.SyncId);
+        Add(a.McastGroup is not null, IpvsadmOption.McastGroup);
+        Add(a.McastPort is not null, IpvsadmOption.McastPort);
+        Add(a.McastTtl is not null, IpvsadmOption.McastTtl);
+        Add(a.SyncMaxlen is not null, IpvsadmOption.SyncMaxlen);
+        Add(a.TunnelInfo, IpvsadmOption.TunnelInfo);
+        Add(a.TunnelType is not null, IpvsadmOption.TunnelType);
+        Add(a.TunnelPort is not null, IpvsadmOption.TunnelPort);
+        Add(a.TunnelNoChecksum, IpvsadmOption.TunnelNoChecksum);
+        Add(a.TunnelChecksum, IpvsadmOption.TunnelChecksum);
+        Add(a.TunnelRemoteChecksum, IpvsadmOption.TunnelRemoteChecksum);
+        if (new[] { a.TcpService, a.UdpService, a.SctpService, a.FwmarkService }.Count(s => s is not null) > 1)
         {
             throw new IpvsadmUsageException("multiple 'service-address' options specified");
         }
@@ -443,7 +584,35 @@ public sealed class IpvsadmParser
         if (a.Exact) listing |= ListingFlags.Exact;
         if (a.Timeout) listing |= ListingFlags.Timeout;
         if (a.Daemon) listing |= ListingFlags.Daemon;
+        if (a.TunnelInfo) listing |= ListingFlags.TunnelInfo;
         return listing;
+    }
+
+    private static bool DaemonState(string state, string error) => state switch
+    {
+        "master" => true,
+        "backup" => false,
+        _ => throw new IpvsadmUsageException(error),
+    };
+
+    /// <summary>The daemon options, each checked as parse_options does (mcast-group must be a multicast group).</summary>
+    private static SyncDaemonRequest DaemonOf(IpvsadmArguments a, bool master)
+    {
+        int? Number(string? text, int maximum, int minimum, string error) =>
+            text is null ? null : TryNumber(text, minimum, maximum, out var value) ? value : throw new IpvsadmUsageException(error);
+
+        var syncId = Number(a.SyncId, 255, 0, "illegal syncid specified");
+        if (a.McastGroup is { } group && !McastGroups.IsValid(group))
+        {
+            throw new IpvsadmUsageException(group.Contains(':', StringComparison.Ordinal)
+                ? $"invalid IPv6 mcast-group `{group}'"
+                : $"invalid IPv4 mcast-group `{group}'");
+        }
+        var port = Number(a.McastPort, 65535, 1, "illegal mcast-port specified");
+        var ttl = Number(a.McastTtl, 255, 1, "illegal mcast-ttl specified");
+        // The largest sync message that fits a 64 KiB IP datagram after the IP and UDP headers.
+        var maxlen = Number(a.SyncMaxlen, 65535 - 20 - 8, 1, "illegal sync-maxlen specified");
+        return new SyncDaemonRequest(master, a.McastInterface, syncId, maxlen, a.McastGroup, port, ttl);
     }
 
     private static int ParseTimeout(string text, int minimum) =>
@@ -456,7 +625,9 @@ public sealed class IpvsadmParser
     private static bool TryNumber(string text, int minimum, int maximum, out int value)
     {
         value = 0;
-        if (!long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number) || number < minimum || number > maximum)
+        // strtol skips leading white space and takes a sign; nothing may follow the digits.
+        if (!long.TryParse(text, NumberStyles.AllowLeadingWhite | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number) ||
+            number < minimum || number > maximum)
         {
             return false;
         }

@@ -15,4 +15,5 @@ public enum ListingFlags
     Exact = 128,
     Timeout = 256,
     Daemon = 512,
+    TunnelInfo = 1024,
 }

@@ -1,9 +1,9 @@
 namespace Forwarder.Ipvsadm.Grammar;
 
 /// <summary>
-/// Which options each command requires, allows or forbids: ipvsadm's <c>commands_v_options</c> table
+/// Which options each command requires, allows or forbids: ipvsadm 1.31's <c>commands_v_options</c> table
 /// and the messages of its <c>generic_opt_check</c>. '+' required, 'x' illegal, '1' at most one of
-/// those marked so, ' ' optional. The last two columns (pe, sched-flags) follow newer ipvsadm.
+/// those marked so, ' ' optional.
 /// </summary>
 public static class OptionRules
 {
@@ -12,6 +12,8 @@ public static class OptionRules
         "numeric", "connection", "service-address", "scheduler", "persistent", "netmask", "real-server",
         "forwarding-method", "weight", "u-threshold", "l-threshold", "mcast-interface", "timeout", "daemon",
         "stats", "rate", "thresholds", "persistent-conn", "nosort", "syncid", "exact", "ops", "pe", "sched-flags",
+        "mcast-group", "mcast-port", "mcast-ttl", "sync-maxlen", "tun-info", "tun-type", "tun-port", "tun-nocsum",
+        "tun-csum", "tun-remcsum",
     ];
 
     private static readonly string[] CommandNames =
@@ -20,23 +22,26 @@ public static class OptionRules
         "edit-server", "set", "start-daemon", "stop-daemon", "restore", "save", "zero",
     ];
 
-    //                  -n -c svc -s -p -M -r fwd -w -x -y mc to dm st rt th pc ns si ex op pe -b
+    //                             1         2         3
+    //                   0123456789012345678901234567890123
+    //                   -n -c svc -s -p -M -r fwd -w -x -y mc to dm st rt th pc ns si ex op pe -b
+    //                   grp port ttl size tinf type tprt nocs csum remc
     private static readonly string[] Table =
     [
-        /* add-service    */ "xx+   xxxxxxxxxxxxxxx   ",
-        /* edit-service   */ "xx+   xxxxxxxxxxxxxxx   ",
-        /* delete-service */ "xx+xxxxxxxxxxxxxxxxxxxxx",
-        /* flush          */ "xxxxxxxxxxxxxxxxxxxxxxxx",
-        /* list           */ " 11xxxxxxxxx11       xxx",
-        /* add-server     */ "xx+xxx+    xxxxxxxxxxxxx",
-        /* delete-server  */ "xx+xxx+xxxxxxxxxxxxxxxxx",
-        /* edit-server    */ "xx+xxx+    xxxxxxxxxxxxx",
-        /* set            */ "xxxxxxxxxxxxxxxxxxxxxxxx",
-        /* start-daemon   */ "xxxxxxxxxxx xxxxxxx xxxx",
-        /* stop-daemon    */ "xxxxxxxxxxxxxxxxxxx xxxx",
-        /* restore        */ "xxxxxxxxxxxxxxxxxxxxxxxx",
-        /* save           */ " xxxxxxxxxxxxxxxxxxxxxxx",
-        /* zero           */ "xx xxxxxxxxxxxxxxxxxxxxx",
+        /* add-service    */ "xx+   xxxxxxxxxxxxxxx   xxxxxxxxxx",
+        /* edit-service   */ "xx+   xxxxxxxxxxxxxxx   xxxxxxxxxx",
+        /* delete-service */ "xx+xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        /* flush          */ "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        /* list           */ " 11xxxxxxxxx11       xxxxxxx xxxxx",
+        /* add-server     */ "xx+xxx+    xxxxxxxxxxxxxxxxxx     ",
+        /* delete-server  */ "xx+xxx+xxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        /* edit-server    */ "xx+xxx+    xxxxxxxxxxxxxxxxxx     ",
+        /* set            */ "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        /* start-daemon   */ "xxxxxxxxxxx xxxxxxx xxxx    xxxxxx",
+        /* stop-daemon    */ "xxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxxx",
+        /* restore        */ "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        /* save           */ " xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        /* zero           */ "xx xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
     ];
 
     public static string NameOf(IpvsadmOption option) => OptionNames[(int)option];

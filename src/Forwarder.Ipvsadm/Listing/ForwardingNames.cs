@@ -4,12 +4,12 @@ namespace Forwarder.Ipvsadm.Listing;
 
 /// <summary>
 /// ipvsadm's words for a forwarding method: the Forward column (<c>fwd_name</c>) and the -S switch
-/// (<c>fwd_switch</c>). The kernel turns a destination on one of the director's own addresses into
-/// "Local", which -S saves as -g.
+/// (<c>fwd_switch</c>). Linux 6.1 lists a destination on one of the director's own addresses by its method
+/// (Masq, Route), never "Local": the kernel keeps local delivery to the packet path.
 /// </summary>
 internal static class ForwardingNames
 {
-    public static string Column(ForwardingMethod method, bool isLocal) => isLocal ? "Local" : method switch
+    public static string Column(ForwardingMethod method) => method switch
     {
         ForwardingMethod.Masquerade => "Masq",
         ForwardingMethod.DirectRoute => "Route",
@@ -17,7 +17,7 @@ internal static class ForwardingNames
         _ => "",
     };
 
-    public static string Switch(ForwardingMethod method, bool isLocal) => isLocal ? "-g" : method switch
+    public static string Switch(ForwardingMethod method) => method switch
     {
         ForwardingMethod.Masquerade => "-m",
         ForwardingMethod.DirectRoute => "-g",

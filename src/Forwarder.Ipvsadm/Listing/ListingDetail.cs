@@ -17,4 +17,7 @@ public enum ListingDetail
 
     /// <summary>--persistent-conn: Weight, PersistConn, ActiveConn, InActConn (and the pe columns of -c).</summary>
     PersistentConnections,
+
+    /// <summary>--tun-info: Forward, TunnelInfo, Weight, ActiveConn, InActConn.</summary>
+    TunnelInfo,
 }

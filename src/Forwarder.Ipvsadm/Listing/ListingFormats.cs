@@ -15,6 +15,11 @@ internal static class ListingFormats
         "Prot LocalAddress:Port Scheduler Flags\n" +
         "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n";
 
+    /// <summary>--tun-info: the standard title with the TunnelInfo column.</summary>
+    public const string TunnelInfoTitle =
+        "Prot LocalAddress:Port Scheduler Flags\n" +
+        "  -> RemoteAddress:Port           Forward TunnelInfo    Weight ActiveConn InActConn\n";
+
     public const string NumbersTitle = "{0,-33} {1,8} {2,8} {3,8} {4,8} {5,8}\n" + DestinationSubtitle;
 
     public const string ThresholdsTitle = "{0,-33} {1,-10} {2,-10} {3,-10} {4,-10}\n" + DestinationSubtitle;
@@ -39,6 +44,12 @@ internal static class ListingFormats
 
     public const string MaskSuffix = " mask {0}";
 
+    /// <summary>--pe, printed only for a persistent service, after its mask.</summary>
+    public const string PersistenceEngineSuffix = " pe {0}";
+
+    /// <summary>-o, last on the line.</summary>
+    public const string OnePacketSuffix = " ops";
+
     /// <summary>The service column of --stats and --rate lines, which the numbers follow.</summary>
     public const string ServiceNumbersLead = "{0,-33}";
 
@@ -47,6 +58,9 @@ internal static class ListingFormats
     public const int DestinationNameWidth = 28;
 
     public const string DestinationLine = "  -> {0,-28} {1,-7} {2,-6} {3,-10} {4,-10}\n";
+
+    /// <summary>--tun-info: Forward, then the tunnel (<see cref="TunnelNames"/>), then the standard columns.</summary>
+    public const string DestinationTunnelInfoLine = "  -> {0,-28} {1,-7} {2,-13} {3,-6} {4,-10} {5,-10}\n";
 
     public const string DestinationNumbersLead = "  -> {0,-28}";
 
@@ -65,9 +79,28 @@ internal static class ListingFormats
 
     public const string RuleMaskSuffix = " -M {0}";
 
+    public const string RulePersistenceEngineSuffix = " --pe {0}";
+
+    public const string RuleOnePacketSuffix = " -o";
+
     public const string RuleSchedulerFlagsSuffix = " -b {0}";
 
-    public const string RuleDestinationLine = "-a {0} -r {1} {2} -w {3}\n";
+    public const string RuleDestinationLine = "-a {0} -r {1} {2} -w {3}";
+
+    /// <summary>A tunnelled destination's -S line goes on with its type, gue's port, and gue's or gre's checksum option.</summary>
+    public const string RuleTunnelTypeSuffix = " --tun-type {0}";
+
+    public const string RuleTunnelPortSuffix = " --tun-port {0}";
+
+    public const string RuleTunnelChecksumSuffix = " {0}";
+
+    // Tunnels (fwd_tun_info).
+    public const string TunnelInfoGue = "{0}:{1}:{2}";
+
+    public const string TunnelInfoGre = "{0}:{1}";
+
+    /// <summary>The TunnelInfo of a destination that is not tunnelled.</summary>
+    public const string TunnelInfoNone = "n/a";
 
     // Numbers (print_largenum): at least nine columns, or a suffix after eight.
     public const string LargeNumber = "{0,9}";

@@ -7,7 +7,7 @@ namespace Forwarder.Ipvsadm.Listing;
 
 /// <summary>
 /// <c>ipvsadm -L</c> in all its views (plain, --stats, --rate, --thresholds, --persistent-conn), for the
-/// whole table or one service (-t/-u), and <c>ipvsadm -S</c>. Pure: reads the table, returns the text.
+/// whole table or one service (-t/-u/--sctp-service), and <c>ipvsadm -S</c>. Pure: reads the table, returns the text.
 /// </summary>
 public sealed class ServiceListing
 {
@@ -15,16 +15,13 @@ public sealed class ServiceListing
 
     private readonly INameResolver _names;
     private readonly IRateSource? _rates;
-    private readonly Func<Ipv4Address, bool> _isLocalAddress;
 
     /// <param name="names">Name lookups for listings without -n; numeric by default.</param>
     /// <param name="rates">Estimated rates for --rate; all zero when absent.</param>
-    /// <param name="isLocalAddress">Whether a destination address is the director's own (listed as Local).</param>
-    public ServiceListing(INameResolver? names = null, IRateSource? rates = null, Func<Ipv4Address, bool>? isLocalAddress = null)
+    public ServiceListing(INameResolver? names = null, IRateSource? rates = null)
     {
         _names = names ?? NumericNameResolver.Instance;
         _rates = rates;
-        _isLocalAddress = isLocalAddress ?? (_ => false);
     }
 
     /// <summary><c>ipvsadm -L</c>: the version line, the title, then every service with its destinations.</summary>
@@ -76,6 +73,9 @@ public sealed class ServiceListing
             case ListingDetail.PersistentConnections:
                 Append(text, ListingFormats.PersistentConnectionsTitle, ListingFormats.ServiceColumnTitle, "Weight", "PersistConn", "ActiveConn", "InActConn");
                 break;
+            case ListingDetail.TunnelInfo:
+                text.Append(ListingFormats.TunnelInfoTitle);
+                break;
             default:
                 text.Append(ListingFormats.StandardTitle);
                 break;
@@ -112,7 +112,7 @@ public sealed class ServiceListing
         }
     }
 
-    /// <summary>Scheduler, then newer ipvsadm's " (flags)", then persistence and its mask.</summary>
+    /// <summary>Scheduler, then " (flags)", then persistence with its mask and engine, then " ops".</summary>
     private static void AppendServiceDescription(StringBuilder text, VirtualService service, string name)
     {
         var scheduler = service.Scheduler.Name;
@@ -129,6 +129,14 @@ public sealed class ServiceListing
             {
                 Append(text, ListingFormats.MaskSuffix, service.PersistenceMask);
             }
+            if (service.PersistenceEngine.Length != 0)
+            {
+                Append(text, ListingFormats.PersistenceEngineSuffix, service.PersistenceEngine);
+            }
+        }
+        if (service.OnePacket)
+        {
+            text.Append(ListingFormats.OnePacketSuffix);
         }
     }
 
@@ -159,9 +167,14 @@ public sealed class ServiceListing
                 Append(text, ListingFormats.DestinationPersistentConnectionsLine, name, Unsigned(destination.Weight),
                     Unsigned(destination.PersistentConnections), Unsigned(destination.ActiveConnections), Unsigned(destination.InactiveConnections));
                 break;
+            case ListingDetail.TunnelInfo:
+                Append(text, ListingFormats.DestinationTunnelInfoLine, name,
+                    ForwardingNames.Column(destination.Method), TunnelNames.Column(destination),
+                    destination.Weight, Unsigned(destination.ActiveConnections), Unsigned(destination.InactiveConnections));
+                break;
             default:
                 Append(text, ListingFormats.DestinationLine, name,
-                    ForwardingNames.Column(destination.Method, _isLocalAddress(destination.Address)),
+                    ForwardingNames.Column(destination.Method),
                     destination.Weight, Unsigned(destination.ActiveConnections), Unsigned(destination.InactiveConnections));
                 break;
         }
@@ -180,6 +193,14 @@ public sealed class ServiceListing
                 Append(text, ListingFormats.RuleMaskSuffix, service.PersistenceMask);
             }
         }
+        if (service.PersistenceEngine.Length != 0)
+        {
+            Append(text, ListingFormats.RulePersistenceEngineSuffix, service.PersistenceEngine);
+        }
+        if (service.OnePacket)
+        {
+            text.Append(ListingFormats.RuleOnePacketSuffix);
+        }
         var flagBits = SchedulerFlagNames.Parse(service.SchedulerFlags);
         if (flagBits != 0)
         {
@@ -192,7 +213,26 @@ public sealed class ServiceListing
             // -S does not cut long names.
             Append(text, ListingFormats.RuleDestinationLine, serviceName,
                 Endpoint(destination.Address, destination.Port, service.Protocol, options),
-                ForwardingNames.Switch(destination.Method, _isLocalAddress(destination.Address)), destination.Weight);
+                ForwardingNames.Switch(destination.Method), destination.Weight);
+            if (destination.Method == ForwardingMethod.Tunnel)
+            {
+                AppendTunnelRule(text, destination);
+            }
+            text.Append('\n');
+        }
+    }
+
+    /// <summary>As print_tunnel_rule: the type always, gue's port, and the checksum option of gue and gre.</summary>
+    private static void AppendTunnelRule(StringBuilder text, Destination destination)
+    {
+        Append(text, ListingFormats.RuleTunnelTypeSuffix, Grammar.TunnelOptionRules.NameOf(destination.TunnelType));
+        if (destination.TunnelType == TunnelType.Gue)
+        {
+            Append(text, ListingFormats.RuleTunnelPortSuffix, destination.TunnelPort);
+        }
+        if (destination.TunnelType != TunnelType.Ipip)
+        {
+            Append(text, ListingFormats.RuleTunnelChecksumSuffix, TunnelNames.ChecksumOption(destination.TunnelChecksum));
         }
     }
 
@@ -213,6 +253,7 @@ public sealed class ServiceListing
     {
         IpProtocol.Tcp => "TCP",
         IpProtocol.Udp => "UDP",
+        IpProtocol.Sctp => "SCTP",
         _ => "?",
     };
 
@@ -220,6 +261,7 @@ public sealed class ServiceListing
     {
         IpProtocol.Tcp => "-t",
         IpProtocol.Udp => "-u",
+        IpProtocol.Sctp => "--sctp-service",
         _ => "--xxx-service",
     };
 

@@ -42,8 +42,9 @@ public sealed class HostNames
         return new HostNames(entries);
     }
 
+    /// <summary>As ipvsadm: inet_aton first (so "192.168.1" is 192.168.0.1), then the hosts file.</summary>
     public bool TryResolve(string text, out Ipv4Address address) =>
-        Ipv4Address.TryParse(text, out address) || _byName.TryGetValue(text, out address);
+        InetAtonAddress.TryParse(text, out address) || _byName.TryGetValue(text, out address);
 
     /// <summary>The host's name for an address, or null when it has none.</summary>
     public string? NameOf(Ipv4Address address) => _byAddress.GetValueOrDefault(address);

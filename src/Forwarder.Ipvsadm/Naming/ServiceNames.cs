@@ -64,6 +64,7 @@ public sealed class ServiceNames
             {
                 "tcp" => IpProtocol.Tcp,
                 "udp" => IpProtocol.Udp,
+                "sctp" => IpProtocol.Sctp,
                 _ => null,
             };
             if (protocol is not { } known)

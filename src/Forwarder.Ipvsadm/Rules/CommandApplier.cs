@@ -46,6 +46,12 @@ public static class CommandApplier
             case IpvsadmCommandKind.Zero:
                 Zero(command, table);
                 break;
+            case IpvsadmCommandKind.StartDaemon:
+                // Forwarder has no connection sync daemon: refuse in libipvs' style rather than pretend one runs.
+                throw new IpvsException(IpvsError.SyncDaemonNotSupported);
+            case IpvsadmCommandKind.StopDaemon:
+                // As ip_vs_ctl's stop_sync_thread with none started: ESRCH.
+                throw new IpvsException(IpvsError.NoDaemonRunning);
             default:
                 throw new InvalidOperationException($"{command.Kind} does not edit the table");
         }

@@ -100,7 +100,7 @@ public sealed class IpvsadmAdminCommandTests
     [Test]
     public async Task BadArgument_Exit2_AndUnknownOption_Exit255()
     {
-        Assert.That(await ForwarderAsync("-A", "-t", "192.168.1:80"),
+        Assert.That(await ForwarderAsync("-A", "-t", "192.168.1.300:80"),
             Is.EqualTo(new IpvsadmResult(2, "", "illegal virtual server address[:port] specified\n")));
         Assert.That(await ForwarderAsync("-L", "--bogus"),
             Is.EqualTo(new IpvsadmResult(255, "", "--bogus: unknown option\n")));
@@ -129,7 +129,7 @@ public sealed class IpvsadmAdminCommandTests
         var result = await ForwarderAsync("-h");
 
         Assert.That(result.ExitCode, Is.Zero);
-        Assert.That(result.StandardOutput, Does.StartWith("ipvsadm v1.26 2008/5/15 (compiled with popt and IPVS v1.2.1)\nUsage:\n"));
+        Assert.That(result.StandardOutput, Does.StartWith("ipvsadm v1.31 2019/12/24 (compiled with popt and IPVS v1.2.1)\nUsage:\n"));
         Assert.That(result.StandardError, Is.Empty);
     }
 

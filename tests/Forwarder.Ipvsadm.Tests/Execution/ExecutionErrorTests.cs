@@ -1,7 +1,7 @@
 namespace Forwarder.Ipvsadm.Tests.Execution;
 
 /// <summary>
-/// Every refusal prints ipvsadm 1.26's words on stderr, nothing on stdout, exits as ipvsadm does — 2 for
+/// Every refusal prints ipvsadm 1.31's words on stderr, nothing on stdout, exits as ipvsadm does — 2 for
 /// fail(), 255 for popt errors, tryhelp_exit(-1) and libipvs refusals, 1 for a listing of a missing service —
 /// and leaves the table as it was.
 /// </summary>
@@ -16,7 +16,7 @@ public sealed class ExecutionErrorTests
         return rig;
     }
 
-    // Refused by the kernel, reported through libipvs's ipvs_strerror (1.26's table).
+    // Refused by the kernel, reported through libipvs's ipvs_strerror (1.31's table).
     [TestCase("-A -t 192.168.1.113:80 -s rr", "Service already exists\n", 255)]
     [TestCase("-A -t 192.168.1.114:80 -s nosuch", "Scheduler or persistence engine not found\n", 255)]
     [TestCase("-E -t 192.168.1.113:80 -s nosuch", "Scheduler or persistence engine not found\n", 255)]
@@ -33,11 +33,11 @@ public sealed class ExecutionErrorTests
     [TestCase("-a -t 192.168.1.113:80 -r 192.168.139.144:80 -m -x 5 -y 6", "Numerical result out of range\n", 255)]
     [TestCase("-e -t 192.168.1.113:80 -r 192.168.139.129:80 -m -x 5 -y 6", "Numerical result out of range\n", 255)]
     // Refused by ipvsadm's own checks: fail(2, ...).
-    [TestCase("-A -t 192.168.1:80 -s rr", "illegal virtual server address[:port] specified\n", 2)]
+    [TestCase("-A -t 192.168.1.300:80 -s rr", "illegal virtual server address[:port] specified\n", 2)]
     [TestCase("-A -t 192.168.1.114:nosuchport -s rr", "illegal virtual server address[:port] specified\n", 2)]
     [TestCase("-A -t 192.168.1.114:70000 -s rr", "illegal virtual server address[:port] specified\n", 2)]
-    [TestCase("-a -t 192.168.1.113:80 -r 192.168.139:80 -m", "illegal real server address[:port] specified\n", 2)]
-    [TestCase("-a -t 192.168.1.113:80 -r 192.168.139.144:80 -w 65536", "illegal weight specified\n", 2)]
+    [TestCase("-a -t 192.168.1.113:80 -r 192.168.139.256:80 -m", "illegal real server address[:port] specified\n", 2)]
+    [TestCase("-a -t 192.168.1.113:80 -r 192.168.139.144:80 -w 2147483648", "illegal weight specified\n", 2)]
     [TestCase("-A -t 192.168.1.114:0 -s rr", "Zero port specified for non-persistent service\n", 2)]
     [TestCase("-A -t 192.168.1.114:80 -p 0", "invalid timeout value `0' specified\n", 2)]
     [TestCase("-A", "You need to supply the 'service-address' option for the 'add-service' command\n", 2)]
@@ -79,22 +79,24 @@ public sealed class ExecutionErrorTests
         Assert.That(result.ExitCode, Is.Zero);
         Assert.That(result.StandardError, Is.Empty);
         Assert.That(result.StandardOutput, Does.StartWith(
-            "ipvsadm v1.26 2008/5/15 (compiled with popt and IPVS v1.2.1)\n" +
+            "ipvsadm v1.31 2019/12/24 (compiled with popt and IPVS v1.2.1)\n" +
             "Usage:\n" +
-            "  ipvsadm -A|E -t|u|f service-address [-s scheduler] [-p [timeout]] [-M netmask] [--pe persistence_engine]\n"));
+            "  ipvsadm -A|E virtual-service [-s scheduler] [-p [timeout]] [-M netmask] [--pe persistence_engine] [-b sched-flags]\n"));
         Assert.That(result.StandardOutput, Does.Contain(
-            "  --scheduler    -s scheduler         one of rr|wrr|lc|wlc|lblc|lblcr|dh|sh|sed|nq,\n" +
+            "  --scheduler    -s scheduler         one of rr|wrr|lc|wlc|lblc|lblcr|dh|sh|sed|nq|fo|ovf|mh,\n" +
             "                                      the default scheduler is wlc.\n"));
-        Assert.That(result.StandardOutput, Does.EndWith("  --numeric      -n                   numeric output of addresses and ports\n"));
-        // The whole text as ipvsadm.c's usage_exit prints it with 1.26's build values: 66 lines, 3701 bytes.
-        Assert.That(result.StandardOutput.Count(c => c == '\n'), Is.EqualTo(66));
-        Assert.That(System.Text.Encoding.ASCII.GetByteCount(result.StandardOutput), Is.EqualTo(3701));
+        Assert.That(result.StandardOutput, Does.EndWith("  --mcast-ttl ttl                     Multicast TTL (default=1)\n"));
+        // The whole text as Debian 12's ipvsadm 1.31 prints it for -h and --help (run in the kernel oracle): 82 lines, 4645 bytes.
+        Assert.That(result.StandardOutput.Count(c => c == '\n'), Is.EqualTo(82));
+        Assert.That(System.Text.Encoding.ASCII.GetByteCount(result.StandardOutput), Is.EqualTo(4645));
     }
 
     [Test]
-    public void Version_IsIpvsadm126sLine()
+    [TestCase("-v")]
+    [TestCase("--version")]
+    public void Version_IsIpvsadm131sLine(string option)
     {
-        Assert.That(new ExecutorRig().Run("-v"), Is.EqualTo(new Forwarder.Ipvsadm.Execution.IpvsadmResult(0,
-            "ipvsadm v1.26 2008/5/15 (compiled with popt and IPVS v1.2.1)\n", "")));
+        Assert.That(new ExecutorRig().Run(option), Is.EqualTo(new Forwarder.Ipvsadm.Execution.IpvsadmResult(0,
+            "ipvsadm v1.31 2019/12/24 (compiled with popt and IPVS v1.2.1)\n", "")));
     }
 }

@@ -75,7 +75,7 @@ public sealed class RestoreExecutionTests
         var rig = OneService();
         var before = rig.Snapshot();
 
-        var result = rig.Run("-R", "-C\n-A -t 192.168.1:80 -s rr\n");
+        var result = rig.Run("-R", "-C\n-A -t 192.168.1.300:80 -s rr\n");
 
         Assert.That(result.ExitCode, Is.EqualTo(2));
         Assert.That(result.StandardError, Is.EqualTo(

@@ -1,18 +1,23 @@
 namespace Forwarder.Ipvsadm.Tests.Grammar;
 
-/// <summary>string_to_number: -w is 0..65535 and -x/-y 0..INT_MAX, whole decimal strings only.</summary>
+/// <summary>string_to_number: -w, -x and -y are 0..INT_MAX (as Debian's ipvsadm 1.31 takes them), strtol's decimal strings only.</summary>
 public sealed class NumberOptionTests
 {
     [TestCase("0", 0)]
     [TestCase("1", 1)]
     [TestCase("65535", 65535)]
+    [TestCase("65536", 65536)]
+    [TestCase("2147483647", 2147483647)]
+    [TestCase("+5", 5)]
     public void Weight_InRange_IsTaken(string text, int expected)
     {
         Assert.That(GrammarRig.Parse($"-a -t 10.0.0.1:80 -r 192.168.0.5 -w {text}").Destination!.Weight, Is.EqualTo(expected));
     }
 
     [TestCase("-1")]
-    [TestCase("65536")]
+    [TestCase("2147483648")]
+    [TestCase("4294967295")]
+    [TestCase("99999999999999999999")]
     [TestCase("abc")]
     [TestCase("3x")]
     public void Weight_OutOfRangeOrNotANumber_IsIllegal(string text)

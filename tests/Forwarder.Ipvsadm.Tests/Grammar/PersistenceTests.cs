@@ -6,10 +6,10 @@ namespace Forwarder.Ipvsadm.Tests.Grammar;
 /// </summary>
 public sealed class PersistenceTests
 {
-    [TestCase("-A -t 10.0.0.1:80 -p", 300)]
-    [TestCase("-A -t 10.0.0.1:80 --persistent", 300)]
-    [TestCase("-A -t 10.0.0.1:80 -p -s rr", 300)]
-    [TestCase("-A -p -t 10.0.0.1:80", 300)]
+    [TestCase("-A -t 10.0.0.1:80 -p", 360)]
+    [TestCase("-A -t 10.0.0.1:80 --persistent", 360)]
+    [TestCase("-A -t 10.0.0.1:80 -p -s rr", 360)]
+    [TestCase("-A -p -t 10.0.0.1:80", 360)]
     [TestCase("-A -t 10.0.0.1:80 -p 600", 600)]
     [TestCase("-A -t 10.0.0.1:80 --persistent 600 -s rr", 600)]
     [TestCase("-A -t 10.0.0.1:80 -p 1", 1)]
@@ -37,7 +37,7 @@ public sealed class PersistenceTests
         var settings = GrammarRig.Parse("-A -t 10.0.0.1:0 -p").ServiceSettings!;
 
         Assert.That(settings.Key.Port, Is.Zero);
-        Assert.That(settings.PersistenceTimeout, Is.EqualTo(300));
+        Assert.That(settings.PersistenceTimeout, Is.EqualTo(360));
     }
 
     [TestCase("-A -t 10.0.0.1:0")]

@@ -6,7 +6,7 @@ public sealed class ValueCheckOrderTests
     [Test]
     public void BadWeightOnAddService_IsIllegalWeightBeforeTheTableCheck()
     {
-        Assert.That(GrammarRig.Refusal("-A -t 10.0.0.1:80 -w 70000").Message, Is.EqualTo("illegal weight specified"));
+        Assert.That(GrammarRig.Refusal("-A -t 10.0.0.1:80 -w 2147483648").Message, Is.EqualTo("illegal weight specified"));
     }
 
     [Test]

@@ -63,10 +63,10 @@ public sealed class SaveListingTests
 
         var text = new ServiceListing(PortNames).Save(table, ListingOptions.Default);
 
-        // As ipvsadm 1.28+: -p, then -M when not 255.255.255.255, then -b with the flags named for sh.
+        // As ipvsadm 1.31: -p, then -M when not 255.255.255.255, then -b with the flags named for sh; a tunnel names its type.
         Assert.That(text, Is.EqualTo(
             "-A -u 10.1.1.1:domain -s sh -p 600 -M 255.255.0.0 -b sh-fallback\n" +
-            "-a -u 10.1.1.1:domain -r 10.1.2.3:domain -i -w 5\n"));
+            "-a -u 10.1.1.1:domain -r 10.1.2.3:domain -i -w 5 --tun-type ipip\n"));
     }
 
     [Test]

@@ -172,17 +172,6 @@ public sealed class SeedGuideListingTests
     }
 
     [Test]
-    public void LocalDestination_IsListedAsLocal()
-    {
-        var table = ListingTables.ExampleOne();
-        var local = Ipv4Address.Parse("192.168.139.131");
-
-        var text = new ServiceListing(isLocalAddress: address => address == local).ListAll(table, Numeric);
-
-        Assert.That(text, Does.Contain("  -> 192.168.139.131:80           Local   1      0          0         \n"));
-    }
-
-    [Test]
     public void LongNames_AreCutAtIpvsadmsColumnWidths()
     {
         var names = new ServicesFileNameResolver(null, _ => "a-very-long-host-name.example.internal");

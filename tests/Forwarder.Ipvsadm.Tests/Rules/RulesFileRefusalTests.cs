@@ -6,7 +6,7 @@ namespace Forwarder.Ipvsadm.Tests.Rules;
 public sealed class RulesFileRefusalTests
 {
     [TestCase("-A -t 10.0.0.1:99999 -s rr", "illegal virtual server address[:port] specified")]
-    [TestCase("-a -t 10.0.0.1:80 -r 10.0.0.9 -w 65536", "illegal weight specified")]
+    [TestCase("-a -t 10.0.0.1:80 -r 10.0.0.9 -w 2147483648", "illegal weight specified")]
     [TestCase("-a -t 10.0.0.1:80", "You need to supply the 'real-server' option for the 'add-server' command")]
     [TestCase("-A -t 10.0.0.1:80 -w 2", "Illegal 'weight' option with the 'add-service' command")]
     [TestCase("-A -t 10.0.0.1:0", "Zero port specified for non-persistent service")]
