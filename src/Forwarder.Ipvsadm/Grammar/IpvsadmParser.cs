@@ -117,8 +117,13 @@ public sealed class IpvsadmParser
             : IpProtocol.Tcp;
 
         ServiceKey? service = null;
-        if (arguments.FwmarkService is not null)
+        if (arguments.FwmarkService is { } fwmark)
         {
+            // As ipvsadm's parse_fwmark: a mark is a number from 1 to UINT_MAX; only a valid one meets the refusal.
+            if (!uint.TryParse(fwmark, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var mark) || mark == 0)
+            {
+                throw new IpvsadmUsageException($"invalid fwmark value `{fwmark}' specified");
+            }
             throw FwmarkRefusal();
         }
         if ((arguments.TcpService ?? arguments.UdpService ?? arguments.SctpService) is { } serviceText)
@@ -220,7 +225,8 @@ public sealed class IpvsadmParser
                 throw new IpvsadmUsageException("One-Packet Scheduling is only for UDP virtual services");
             }
             // ipvsadm's default scheduler, for -E as well as -A.
-            var scheduler = arguments.Scheduler ?? "wlc";
+            // An empty -s is no scheduler given: ipvsadm fills in its default (as the real binary does for -s '').
+            var scheduler = string.IsNullOrEmpty(arguments.Scheduler) ? "wlc" : arguments.Scheduler;
             if (arguments.SchedulerFlags is { } flags && !SchedulerFlagSet.TryParse(flags, scheduler, out _, out var flagError))
             {
                 throw new IpvsadmUsageException(flagError);

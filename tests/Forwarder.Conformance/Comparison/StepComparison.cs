@@ -24,6 +24,13 @@ public static class StepComparison
         {
             differences.AddRange(ConnectionEntries.Differences(kernel.StandardOutput, ours.StandardOutput));
         }
+        else if (step is IpvsadmStep { Arguments: var arguments } && arguments.Contains("--nosort"))
+        {
+            if (UnsortedListing.Normalize(kernel.StandardOutput) != UnsortedListing.Normalize(ours.StandardOutput))
+            {
+                differences.Add("stdout differs (services compared as a set)");
+            }
+        }
         else if (kernel.StandardOutput != ours.StandardOutput)
         {
             differences.Add("stdout differs");

@@ -52,15 +52,16 @@ public static class KernelJobScript
         teardown() {
           printf 'netns del d%s\nnetns del c%s\nnetns del s%s\n' $1 $1 $1 | $IP -batch -
         }
-        # run N K ARGS...: ipvsadm in scenario N's director, step K's outputs kept.
+        # run N K ARGS...: ipvsadm in scenario N's director, step K's outputs kept. It is found on PATH, as an
+        # operator types it, since its messages name the program as it was called.
         run() {
           n=$1 k=$2; shift 2
-          $IP netns exec d$n /sbin/ipvsadm "$@" >/out/$n/$k.out 2>/out/$n/$k.err </dev/null
+          $IP netns exec d$n ipvsadm "$@" >/out/$n/$k.out 2>/out/$n/$k.err </dev/null
           echo $? >/out/$n/$k.status
         }
         run_with_input() {
           n=$1 k=$2 input=$3; shift 3
-          $IP netns exec d$n /sbin/ipvsadm "$@" >/out/$n/$k.out 2>/out/$n/$k.err <"/in/$input"
+          $IP netns exec d$n ipvsadm "$@" >/out/$n/$k.out 2>/out/$n/$k.err <"/in/$input"
           echo $? >/out/$n/$k.status
         }
         send() {
