@@ -15,11 +15,10 @@ namespace Forwarder.Conformance.Director;
 /// Forwarder's side of a scenario: a fresh engine with the guest's topology, fed the same packets as
 /// frames, with every ipvsadm step run through the same executor the live director's control socket
 /// uses. Names resolve as in the guest: /etc/hosts holds only localhost, /etc/services is this machine's.
-/// The clock moves one millisecond a step, about what a step takes in the guest.
+/// The clock moves as <see cref="Scenario.StepTimes"/> says.
 /// </summary>
 public sealed class ForwarderScenarioRun
 {
-    private const long StepMicroseconds = 1_000;
     private const string GuestHosts = "127.0.0.1\tlocalhost\n";
 
     private readonly DirectorEngine _engine;
@@ -27,7 +26,8 @@ public sealed class ForwarderScenarioRun
     private readonly OutputBatch _output = new();
     private readonly int _publicIndex;
     private readonly int _privateIndex;
-    private long _now = 1_700_000_000_000_000;
+    private const long Start = 1_700_000_000_000_000;
+    private long _now = Start;
 
     public ForwarderScenarioRun()
     {
@@ -47,8 +47,10 @@ public sealed class ForwarderScenarioRun
     {
         var run = new ForwarderScenarioRun();
         var outputs = new Dictionary<int, StepOutput>();
+        var times = scenario.StepTimes();
         for (var k = 0; k < scenario.Steps.Count; k++)
         {
+            run._now = Start + times[k];
             if (run.Step(scenario.Steps[k], inputs) is { } output)
             {
                 outputs[k] = output;
@@ -59,7 +61,6 @@ public sealed class ForwarderScenarioRun
 
     private StepOutput? Step(ScenarioStep step, string inputs)
     {
-        _now += StepMicroseconds;
         switch (step)
         {
             case IpvsadmStep ipvsadm:
@@ -70,6 +71,9 @@ public sealed class ForwarderScenarioRun
             case PacketStep packet:
                 _output.Clear();
                 _engine.Process(ScenarioFrames.Build(packet), packet.Side == PacketSide.Client ? _publicIndex : _privateIndex, _now, _output);
+                return null;
+            case SleepStep:
+                _engine.AdvanceClock(_now, _output);
                 return null;
             default:
                 throw new ArgumentException($"unknown step {step}");

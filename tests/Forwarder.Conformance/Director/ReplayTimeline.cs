@@ -15,7 +15,6 @@ public static class ReplayTimeline
     public const string PublicInterface = "eth2";
     public const string PrivateInterface = "eth1";
     private const long Start = 1_700_000_000_000_000;
-    private const long StepMicroseconds = 1_000;
 
     private static readonly HashSet<string> Edits = ["-A", "-E", "-D", "-a", "-e", "-d", "-C", "-Z", "--set"];
 
@@ -30,7 +29,8 @@ public static class ReplayTimeline
     public static string Write(Scenario scenario, string directory)
     {
         var commands = new StringBuilder();
-        var firstFrame = scenario.Steps.Select((step, index) => (step, index)).First(p => p.step is PacketStep).index;
+        var times = scenario.StepTimes();
+        var firstFrame = times[scenario.Steps.Select((step, index) => (step, index)).First(p => p.step is PacketStep).index];
         using var clients = new PcapFrameWriter(Path.Combine(directory, PublicInterface + ".pcap"));
         using var servers = new PcapFrameWriter(Path.Combine(directory, PrivateInterface + ".pcap"));
         for (var k = 0; k < scenario.Steps.Count; k++)
@@ -39,10 +39,10 @@ public static class ReplayTimeline
             {
                 case PacketStep packet:
                     var writer = packet.Side == PacketSide.Client ? clients : servers;
-                    writer.Write(ScenarioFrames.Build(packet), Start + k * StepMicroseconds);
+                    writer.Write(ScenarioFrames.Build(packet), Start + times[k]);
                     break;
                 case IpvsadmStep edit when !IsTableListing(edit):
-                    var seconds = (k - firstFrame) * StepMicroseconds / 1_000_000m;
+                    var seconds = (times[k] - firstFrame) / 1_000_000m;
                     commands.Append(seconds.ToString("0.000000", CultureInfo.InvariantCulture)).Append(' ')
                         .AppendJoin(' ', edit.Arguments).Append('\n');
                     break;

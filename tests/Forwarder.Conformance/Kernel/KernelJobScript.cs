@@ -111,6 +111,9 @@ public static class KernelJobScript
                 case PacketStep:
                     k = AppendPackets(script, n, steps, k) - 1;
                     break;
+                case SleepStep sleep:
+                    script.Append(CultureInfo.InvariantCulture, $"sleep {sleep.Seconds}\n");
+                    break;
             }
         }
         script.Append(CultureInfo.InvariantCulture, $"teardown {n}\n");

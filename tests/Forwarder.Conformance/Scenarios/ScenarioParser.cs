@@ -15,6 +15,7 @@ namespace Forwarder.Conformance.Scenarios;
 /// reply tcp|udp SRC:PORT DST:PORT [FLAGS]   a real server's packet, on the private side
 /// clients tcp|udp FIRST COUNT PORT DST:PORT [FLAGS]   COUNT packets from consecutive addresses
 /// ports tcp|udp SRC FIRST-PORT COUNT DST:PORT [FLAGS] COUNT packets from consecutive ports
+/// sleep SECONDS                        time passes (the kernel's counters reach its listings on its 2 s estimator tick)
 /// known-difference REASON...           the next step differs on purpose, for REASON
 /// </code>
 /// Words split at blanks; single or double quotes keep blanks inside a word.
@@ -78,6 +79,8 @@ public static class ScenarioParser
                 return [new IpvsadmStep(lineNumber, ["-Ln", .. words.Skip(1)], null)];
             case "conns":
                 return [new ConnectionsStep(lineNumber)];
+            case "sleep":
+                return [new SleepStep(lineNumber, decimal.Parse(words[1], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture))];
             case "tcp" or "udp":
                 return [Packet(lineNumber, PacketSide.Client, words[0], words[1], words[2], words.ElementAtOrDefault(3))];
             case "reply":

@@ -44,3 +44,6 @@ public sealed record PacketStep(int LineNumber, PacketSide Side, bool Tcp, strin
         ? $"tcp {Source} {SourcePort} {Destination} {DestinationPort} {Flags}"
         : $"udp {Source} {SourcePort} {Destination} {DestinationPort}";
 }
+
+/// <summary><c>sleep SECONDS</c>: time passes (the guest sleeps; Forwarder's clock moves on).</summary>
+public sealed record SleepStep(int LineNumber, decimal Seconds) : ScenarioStep(LineNumber);
