@@ -43,6 +43,14 @@ public static class TcpStateTable
         return flagClass < 0 ? TcpState.Close : Next[((int)direction * 4) + flagClass][(int)current];
     }
 
+    /// <summary>
+    /// Whether a connection in this state counts in its destination's ActiveConn (else InActConn). Since
+    /// Linux 4.8 (<c>tcp_state_active_table</c>) the handshake states count as active too, so a connection
+    /// is active from its first SYN; before, only ESTABLISHED did.
+    /// </summary>
+    public static bool IsActive(TcpState state) =>
+        state is TcpState.Established or TcpState.SynSent or TcpState.SynRecv or TcpState.SynAck;
+
     /// <summary>The names <c>ipvsadm -Lc</c> prints.</summary>
     public static string Name(TcpState state) => state switch
     {

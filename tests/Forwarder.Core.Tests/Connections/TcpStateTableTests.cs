@@ -83,6 +83,14 @@ public sealed class TcpStateTableTests
     }
 
     [Test]
+    public void IsActive_TheHandshakeStatesAndEstablished_AsLinuxSince48()
+    {
+        var active = Enum.GetValues<TcpState>().Where(TcpStateTable.IsActive);
+
+        Assert.That(active, Is.EquivalentTo(new[] { TcpState.Established, TcpState.SynSent, TcpState.SynRecv, TcpState.SynAck }));
+    }
+
+    [Test]
     public void Name_IsTheIpvsadmSpelling()
     {
         Assert.That(Enum.GetValues<TcpState>().Select(TcpStateTable.Name), Is.EqualTo(new[]
