@@ -337,10 +337,12 @@ public sealed class ConnectionTable
             : _timeouts.TimeoutMicroseconds((IpProtocol)entry.Protocol, entry.State);
 
     /// <summary>
-    /// Takes a template out of lookups while it still controls connections (its server left the service),
-    /// as the kernel invalidates one by giving it an impossible port: new flows get a new template.
+    /// A template that no longer holds (its server left the service): as the kernel's ip_vs_check_template,
+    /// it leaves lookups, its virtual and real ports become 65535 (so listings show it so), and it stays until
+    /// its own timer, not restarted, runs out (and, as any template, while it controls connections).
+    /// New flows of its client get a new template.
     /// </summary>
-    public void Detach(int slot)
+    public void InvalidateTemplate(int slot)
     {
         ref var entry = ref _entries[slot];
         if (!entry.IsInUse || (entry.Flags & ConnectionFlags.Detached) != 0)
@@ -349,6 +351,21 @@ public sealed class ConnectionTable
         }
         RemoveIndex(_clientIndex, HashClientSide(in entry), slot);
         entry.Flags |= ConnectionFlags.Detached;
+        entry.VirtualPort = InvalidatedPort;
+        entry.DestinationPort = InvalidatedPort;
+    }
+
+    /// <summary>The port an invalidated template carries, as the kernel's (0xffff).</summary>
+    public const ushort InvalidatedPort = 0xFFFF;
+
+    /// <summary>Ends a connection at once, as ip_vs_conn_expire_now: it counts as expired.</summary>
+    public void ExpireNow(int slot)
+    {
+        if (_entries[slot].IsInUse)
+        {
+            ExpiredCount++;
+            Remove(slot);
+        }
     }
 
     /// <summary>A template was used to schedule a new connection: as ip_vs_conn_put, its timer starts again.</summary>
