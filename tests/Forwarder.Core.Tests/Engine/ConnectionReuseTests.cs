@@ -166,6 +166,42 @@ public sealed class ConnectionReuseTests
     }
 
     [Test]
+    public void RemovedServer_AddedBackWhileItsConnectionsLast_CarriesThemAgain()
+    {
+        // Linux 6.1: ESTABLISHED to .11; -d .11; FIN dropped (still ESTABLISHED); -a .11 again; FIN -> CLOSE_WAIT,
+        // and -Ln lists .11 with InActConn 1: the kernel took the same destination back from its trash.
+        var rig = new EngineRig();
+        var first = OpenedTo(rig, Syn());
+        rig.Feed(Segment(ack: true), Public);
+        rig.Services.DeleteDestination(TcpKey, Ipv4Address.Parse(first), 80);
+        var dropped = rig.Feed(Segment(fin: true), Public);
+        rig.Services.AddDestination(TcpKey, new DestinationSpec(Ipv4Address.Parse(first), 80, ForwardingMethod.Masquerade));
+
+        var outcome = rig.Feed(Segment(fin: true), Public);
+
+        var revived = rig.TcpServer(Octet(first));
+        Assert.Multiple(() =>
+        {
+            Assert.That((dropped, outcome), Is.EqualTo((FrameOutcome.DroppedDestinationUnavailable, FrameOutcome.Forwarded)));
+            Assert.That(Entry(rig).State, Is.EqualTo(TcpState.CloseWait));
+            Assert.That(Entry(rig).Destination, Is.SameAs(revived));
+            Assert.That((revived.ActiveConnections, revived.InactiveConnections), Is.EqualTo((0, 1)));
+        });
+    }
+
+    [Test]
+    public void RemovedServerWithoutConnections_AddedBack_IsANewDestination()
+    {
+        var rig = new EngineRig();
+        var before = rig.TcpServer(131);
+        rig.Services.DeleteDestination(TcpKey, Ipv4Address.Parse("192.168.139.131"), 80);
+
+        rig.Services.AddDestination(TcpKey, new DestinationSpec(Ipv4Address.Parse("192.168.139.131"), 80, ForwardingMethod.Masquerade));
+
+        Assert.That(rig.TcpServer(131), Is.Not.SameAs(before));
+    }
+
+    [Test]
     public void RemovedServer_TheRepliesOfItsNatConnectionsStillPass()
     {
         // ip_vs_out does not look at the server's availability.
