@@ -87,9 +87,11 @@ public sealed class NatLabTests
     }
 
     [Test, Order(5)]
-    public void DeletingARealServer_MovesNewFlowsOffIt_WhileItsOpenConnectionFinishes()
+    public void DeletingARealServer_MovesNewFlowsOffIt_AndItsOpenConnectionGoesUnanswered()
     {
         // A keep-alive connection held open on whichever server rr gives it; then that server is removed.
+        // As Linux 6.1 with expire_nodest_conn=0 (its default): the removed server's connection stays listed,
+        // but the client's packets on it are dropped, so its second request is never answered.
         var script = """
             import socket, sys, time
             s = socket.create_connection(('192.168.1.199', 80), timeout=5)
@@ -104,7 +106,10 @@ public sealed class NatLabTests
             open('/tmp/held-ready', 'w').close()
             while not __import__('os').path.exists('/tmp/held-go'):
                 time.sleep(0.1)
-            print(get(), flush=True)
+            try:
+                print(get(), flush=True)
+            except socket.timeout:
+                print('no answer', flush=True)
             """;
         var scriptPath = Path.Combine(_lab.State, "held.py");
         File.WriteAllText(scriptPath, script);
@@ -131,7 +136,8 @@ public sealed class NatLabTests
             Assert.That(after, Has.All.StartsWith("web"));
             var lines = heldResult.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
             Assert.That(lines, Has.Length.EqualTo(2), heldResult.Error);
-            Assert.That(lines[1], Is.EqualTo(lines[0]).And.Contain(name), "the open connection finishes on its server");
+            Assert.That(lines[0], Does.Contain(name));
+            Assert.That(lines[1], Is.EqualTo("no answer"), "the open connection's packets are dropped");
         });
         _lab.Ipvsadm("-a", "-t", "192.168.1.199:80", "-r", server, "-m");
     }

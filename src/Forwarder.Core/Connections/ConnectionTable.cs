@@ -7,7 +7,8 @@ namespace Forwarder.Core.Connections;
 /// The director's connections: a growable array of <see cref="Connection"/> values, two open-addressing
 /// indexes into it (client side for every flow, real-server side for NAT replies), and a timer wheel on
 /// the engine's clock. Bounded by <see cref="Maximum"/>; nothing here allocates once the arrays have grown.
-/// As IPVS, a new connection counts as inactive on its destination until its state becomes ESTABLISHED.
+/// As IPVS, a new connection counts as inactive on its destination until its first packet moves it into
+/// an active state (<see cref="TcpStateTable.IsActive"/>); UDP connections stay inactive.
 /// </summary>
 public sealed class ConnectionTable
 {
@@ -172,8 +173,9 @@ public sealed class ConnectionTable
     }
 
     /// <summary>
-    /// A packet of the connection passed: moves a TCP connection through IPVS's state table (moving its
-    /// destination's active/inactive count when it enters or leaves ESTABLISHED) and renews its expiry.
+    /// A packet of the connection passed: moves a TCP connection through IPVS's state table (moving one count
+    /// between its destination's ActiveConn and InActConn when it crosses between an active and an inactive
+    /// state) and renews its expiry.
     /// </summary>
     public void Touch(int slot, PacketDirection direction, byte tcpFlags, long now)
     {
@@ -335,10 +337,12 @@ public sealed class ConnectionTable
             : _timeouts.TimeoutMicroseconds((IpProtocol)entry.Protocol, entry.State);
 
     /// <summary>
-    /// Takes a template out of lookups while it still controls connections (its server left the service),
-    /// as the kernel invalidates one by giving it an impossible port: new flows get a new template.
+    /// A template that no longer holds (its server left the service): as the kernel's ip_vs_check_template,
+    /// it leaves lookups, its virtual and real ports become 65535 (so listings show it so), and it stays until
+    /// its own timer, not restarted, runs out (and, as any template, while it controls connections).
+    /// New flows of its client get a new template.
     /// </summary>
-    public void Detach(int slot)
+    public void InvalidateTemplate(int slot)
     {
         ref var entry = ref _entries[slot];
         if (!entry.IsInUse || (entry.Flags & ConnectionFlags.Detached) != 0)
@@ -347,6 +351,21 @@ public sealed class ConnectionTable
         }
         RemoveIndex(_clientIndex, HashClientSide(in entry), slot);
         entry.Flags |= ConnectionFlags.Detached;
+        entry.VirtualPort = InvalidatedPort;
+        entry.DestinationPort = InvalidatedPort;
+    }
+
+    /// <summary>The port an invalidated template carries, as the kernel's (0xffff).</summary>
+    public const ushort InvalidatedPort = 0xFFFF;
+
+    /// <summary>Ends a connection at once, as ip_vs_conn_expire_now: it counts as expired.</summary>
+    public void ExpireNow(int slot)
+    {
+        if (_entries[slot].IsInUse)
+        {
+            ExpiredCount++;
+            Remove(slot);
+        }
     }
 
     /// <summary>A template was used to schedule a new connection: as ip_vs_conn_put, its timer starts again.</summary>
@@ -365,13 +384,14 @@ public sealed class ConnectionTable
             return;
         }
         var inactive = (entry.Flags & ConnectionFlags.Inactive) != 0;
-        if (!inactive && newState != TcpState.Established)
+        var active = TcpStateTable.IsActive(newState);
+        if (!inactive && !active)
         {
             destination.ActiveConnections--;
             destination.InactiveConnections++;
             entry.Flags |= ConnectionFlags.Inactive;
         }
-        else if (inactive && newState == TcpState.Established)
+        else if (inactive && active)
         {
             destination.ActiveConnections++;
             destination.InactiveConnections--;
@@ -406,7 +426,7 @@ public sealed class ConnectionTable
 
     /// <summary>
     /// Full: as IPVS's drop_entry defence, shed a half-open TCP connection (a SYN never answered into
-    /// ESTABLISHED) rather than refuse the new flow, so a SYN flood cannot push out established flows and
+    /// ESTABLISHED; active since the SYN, as the kernel counts it) rather than refuse the new flow, so a SYN flood cannot push out established flows and
     /// cannot lock new clients out for long. The search is bounded; finding none, the new flow is refused.
     /// </summary>
     private int EvictEmbryonic()
@@ -418,7 +438,7 @@ public sealed class ConnectionTable
             _evictionCursor = (_evictionCursor + 1) % _highWater;
             ref var entry = ref _entries[slot];
             if (entry.IsInUse && entry.Protocol == (byte)IpProtocol.Tcp &&
-                (entry.Flags & (ConnectionFlags.Template | ConnectionFlags.Inactive)) == ConnectionFlags.Inactive &&
+                (entry.Flags & ConnectionFlags.Template) == 0 &&
                 entry.State is TcpState.None or TcpState.SynRecv or TcpState.SynAck)
             {
                 Remove(slot);

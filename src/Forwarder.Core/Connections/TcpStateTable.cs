@@ -6,6 +6,8 @@ namespace Forwarder.Core.Connections;
 /// The next TCP state as kernel IPVS computes it (<c>tcp_states</c> in <c>ip_vs_proto_tcp.c</c>):
 /// the packet's flag class — RST first, then SYN, FIN, ACK — picks a row of the direction's table,
 /// the current state a column. A packet with none of those flags moves the connection to CLOSE, as the kernel does.
+/// An ACK on a connection still in NONE (one opened without a SYN, as the kernel's sloppy_tcp allows) goes to
+/// ESTABLISHED from the client side as from the server side, as Linux 6.1 showed.
 /// </summary>
 public static class TcpStateTable
 {
@@ -19,7 +21,7 @@ public static class TcpStateTable
         // Input
         [SR, ES, ES, SR, SR, SR, SR, SR, SR, SR, SR], // syn
         [CL, CW, SS, TW, TW, TW, CL, CW, LA, LI, TW], // fin
-        [CL, ES, SS, ES, FW, TW, CL, CW, CL, LI, ES], // ack
+        [ES, ES, SS, ES, FW, TW, CL, CW, CL, LI, ES], // ack
         [CL, CL, CL, SR, CL, CL, CL, CL, LA, LI, SR], // rst
         // Output
         [SS, ES, SS, SR, SS, SS, SS, SS, SS, LI, SR],
@@ -29,7 +31,7 @@ public static class TcpStateTable
         // Input only
         [SR, ES, ES, SR, SR, SR, SR, SR, SR, SR, SR],
         [CL, FW, SS, TW, FW, TW, CL, CW, LA, LI, TW],
-        [CL, ES, SS, ES, FW, TW, CL, CW, CL, LI, ES],
+        [ES, ES, SS, ES, FW, TW, CL, CW, CL, LI, ES],
         [CL, CL, CL, SR, CL, CL, CL, CL, LA, LI, CL],
     ];
 
@@ -42,6 +44,14 @@ public static class TcpStateTable
             : -1;
         return flagClass < 0 ? TcpState.Close : Next[((int)direction * 4) + flagClass][(int)current];
     }
+
+    /// <summary>
+    /// Whether a connection in this state counts in its destination's ActiveConn (else InActConn). Since
+    /// Linux 4.8 (<c>tcp_state_active_table</c>) the handshake states count as active too, so a connection
+    /// is active from its first SYN; before, only ESTABLISHED did.
+    /// </summary>
+    public static bool IsActive(TcpState state) =>
+        state is TcpState.Established or TcpState.SynSent or TcpState.SynRecv or TcpState.SynAck;
 
     /// <summary>The names <c>ipvsadm -Lc</c> prints.</summary>
     public static string Name(TcpState state) => state switch

@@ -30,10 +30,12 @@ public sealed class DirectorEngine
     private readonly IcmpHandler _icmp;
     private readonly Masquerader _masquerader;
     private readonly InterfaceRole[] _interfaceRoles;
+    private readonly EngineSettings _settings;
 
     public DirectorEngine(DirectorTopology topology, ServiceTable services, ConnectionTable connections, EngineSettings? settings = null)
     {
         settings ??= new EngineSettings();
+        _settings = settings;
         _topology = topology;
         _services = services;
         _connections = connections;
@@ -142,13 +144,27 @@ public sealed class DirectorEngine
         (_connections.FindByServer(fields.Protocol, fields.Source, fields.SourcePort, fields.Destination, fields.DestinationPort, Now) >= 0) ||
         _services.HasRealServer(fields.Source);
 
-    /// <summary>A packet from the clients' side: a connection's, a reply to a masqueraded flow, or a new flow for a virtual service.</summary>
+    /// <summary>
+    /// A packet from the clients' side: a connection's, a reply to a masqueraded flow, or a new flow for a virtual
+    /// service. A connection that must give way (<see cref="ExistingConnectionPolicy"/>) ends here and the packet
+    /// goes on as if it had found none.
+    /// </summary>
     private FrameOutcome FromPublicSide(ReadOnlySpan<byte> frame, in PacketFields fields)
     {
         var slot = _connections.FindByClient(fields.Protocol, fields.Source, fields.SourcePort, fields.Destination, fields.DestinationPort, Now);
         if (slot >= 0)
         {
-            return ForwardToServer(slot, frame, fields);
+            switch (ExistingConnectionPolicy.Judge(_connections[slot], fields, _settings))
+            {
+                case ExistingConnectionVerdict.Use:
+                    return ForwardToServer(slot, frame, fields);
+                case ExistingConnectionVerdict.Drop:
+                    // As the kernel: neither the connection's timer nor its counters see the packet.
+                    return FrameOutcome.DroppedDestinationUnavailable;
+                default:
+                    _connections.ExpireNow(slot);
+                    break;
+            }
         }
         if (!_services.TryGet(new ServiceKey((IpProtocol)fields.Protocol, fields.Destination, fields.DestinationPort), out var service) &&
             !(_services.TryGet(new ServiceKey((IpProtocol)fields.Protocol, fields.Destination, 0), out service) && service.PersistenceTimeout is not null))
@@ -355,21 +371,15 @@ public sealed class DirectorEngine
         if (slot >= 0)
         {
             ref var existing = ref _connections[slot];
-            if (existing.Destination is { IsAvailable: true } pinned)
+            if (existing.Destination is { IsAvailable: true } pinned && !(_settings.ExpireQuiescentTemplates && pinned.Weight == 0))
             {
                 _connections.RenewTemplate(slot, Now);
                 template = slot + 1;
                 return pinned;
             }
-            // The pinned server has left the service: the template no longer holds (ip_vs_check_template).
-            if (existing.ControlledCount == 0)
-            {
-                _connections.Remove(slot);
-            }
-            else
-            {
-                _connections.Detach(slot);
-            }
+            // The pinned server has left the service (or is quiescent under expire_quiescent_template): as
+            // ip_vs_check_template, the template no longer holds and a new one will be made.
+            _connections.InvalidateTemplate(slot);
         }
         var flow = new FlowInfo(fields.Protocol, fields.Source, fields.SourcePort, fields.Destination, fields.DestinationPort, Now);
         var destination = service.Scheduler.Schedule(service, flow);

@@ -1,6 +1,10 @@
 namespace Forwarder.Core.Engine;
 
-/// <summary>Choices about what the engine does that depend on where it runs.</summary>
+/// <summary>
+/// Choices about what the engine does: where it runs, and the kernel's <c>net.ipv4.vs.*</c> switches that
+/// decide what happens when a packet meets a connection that should not carry it any more. Each of those
+/// starts at Linux's default.
+/// </summary>
 public sealed class EngineSettings
 {
     /// <summary>
@@ -8,4 +12,25 @@ public sealed class EngineSettings
     /// live, the host's kernel already does, so the director only speaks for its virtual addresses.
     /// </summary>
     public bool AnswerForOwnAddresses { get; init; } = true;
+
+    /// <summary>
+    /// <c>conn_reuse_mode</c> (default 1): with bit 1 set, a SYN that meets a connection in TIME_WAIT or CLOSE
+    /// (one no persistence template controls) ends that connection at once and is scheduled afresh; with
+    /// bit 2 also set, so does a SYN meeting a FIN_WAIT connection whose replies bypass the director
+    /// (direct routing, tunnelling). 0 leaves such SYNs to the old connection.
+    /// </summary>
+    public int ConnectionReuseMode { get; init; } = 1;
+
+    /// <summary>
+    /// <c>expire_nodest_conn</c> (default off): when on, a packet of a connection whose real server was
+    /// removed ends that connection and, if it can open one, is scheduled afresh (a SYN meeting a connection
+    /// to a quiescent server likewise); when off, such packets are dropped while the connection times out.
+    /// </summary>
+    public bool ExpireNoDestinationConnections { get; init; }
+
+    /// <summary>
+    /// <c>expire_quiescent_template</c> (default off): when on, a persistence template whose server has
+    /// weight 0 no longer pins its client, as if the server had been removed.
+    /// </summary>
+    public bool ExpireQuiescentTemplates { get; init; }
 }

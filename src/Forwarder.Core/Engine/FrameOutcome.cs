@@ -55,4 +55,10 @@ public enum FrameOutcome
 
     /// <summary>The caller's output buffer had no room left.</summary>
     DroppedOutputFull,
+
+    /// <summary>
+    /// A client packet of a connection whose real server was removed from its service: as IPVS with
+    /// expire_nodest_conn at its default 0, it is dropped and the connection left to time out.
+    /// </summary>
+    DroppedDestinationUnavailable,
 }

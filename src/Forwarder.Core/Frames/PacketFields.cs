@@ -18,8 +18,11 @@ public struct PacketFields
     public byte IcmpType;
     public bool IsFragment;
 
-    /// <summary>A TCP SYN without ACK, or any UDP datagram: what may open a connection (as IPVS's conn_schedule).</summary>
+    /// <summary>
+    /// A TCP segment with SYN and without RST, or any UDP datagram: what may open a connection. As IPVS's
+    /// tcp_conn_schedule, a SYN+ACK opens one too (the kernel keeps that for active FTP).
+    /// </summary>
     public readonly bool OpensFlow =>
         Protocol == FrameLayout.ProtocolUdp ||
-        (TcpFlags & (FrameLayout.TcpSyn | FrameLayout.TcpAck | FrameLayout.TcpRst)) == FrameLayout.TcpSyn;
+        (TcpFlags & (FrameLayout.TcpSyn | FrameLayout.TcpRst)) == FrameLayout.TcpSyn;
 }

@@ -5,7 +5,7 @@ namespace Forwarder.Core.Scheduling;
 /// <summary>
 /// dh, as <c>ip_vs_dh.c</c>: a 256-bucket table filled by walking the destination list round and round,
 /// one bucket per destination whatever its weight, rebuilt on every add, remove and edit. A flow goes
-/// to the bucket of its destination (target) address, hashed with the multiplicative hash; if that
+/// to the bucket of its destination (target) address, hashed with the kernel's hash_32; if that
 /// server is removed, quiescent or overloaded the flow gets nothing (dh has no fallback). Because the
 /// key is the target address, every flow to one virtual address lands on one server: dh is meant for
 /// services that see many target addresses (cache clusters, firewall-mark services).

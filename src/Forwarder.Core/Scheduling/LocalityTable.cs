@@ -2,7 +2,7 @@ namespace Forwarder.Core.Scheduling;
 
 /// <summary>
 /// The target-address table of lblc and lblcr (<c>ip_vs_lblc.c</c>, <c>ip_vs_lblcr.c</c>): 1024 buckets
-/// keyed by the multiplicative hash of the target address, new entries at the head of their bucket, and
+/// keyed by the kernel's hash_32 of the target address (its top 10 bits), new entries at the head of their bucket, and
 /// the kernel's garbage collection.
 /// <para>
 /// The kernel runs a timer every 60 s. Each tick either does a full check (every 30th tick counted while

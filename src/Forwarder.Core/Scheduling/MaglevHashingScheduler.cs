@@ -4,13 +4,14 @@ using Forwarder.Core.Services;
 namespace Forwarder.Core.Scheduling;
 
 /// <summary>
-/// mh, as <c>ip_vs_mh.c</c>: Maglev hashing over a lookup table of 251 slots (the kernel's default
-/// prime). Each destination gets a starting slot (offset) and a stride (skip) from two hashes of its own
-/// address and port; the table is filled in rounds over the list, each destination claiming its next free
+/// mh, as <c>ip_vs_mh.c</c>: Maglev hashing over a lookup table of 4093 slots, the prime the kernel
+/// picks for its default <c>CONFIG_IP_VS_MH_TAB_INDEX</c> of 12 (index 12 - 8 = 4 into its primes 251,
+/// 509, 1021, 2039, 4093, ...), which Debian's 6.1 kernel keeps. Each destination gets a starting slot
+/// (offset) and a stride (skip) from two hashes of its own address and port; the table is filled in rounds over the list, each destination claiming its next free
 /// preferred slot as many times per round as its turns (last weight / gcd, shifted right so the largest
 /// fits in 6 bits). A flow goes to the slot of the hash of its source address (plus its port under
 /// mh-port); under mh-fallback an unusable server sends the kernel on to the hashes of the address plus
-/// offsets 0..250 added to the first slot number.
+/// offsets 0..4092 added to the first slot number.
 /// <para>
 /// Hash keys: <c>ip_vs_mh.c</c> keys hsiphash with fixed constants (2654435761 for the slot hash,
 /// 2654446892 for the stride hash), not with random bytes, and we use the very same constants. That keeps
@@ -24,7 +25,7 @@ namespace Forwarder.Core.Scheduling;
 /// </summary>
 public sealed class MaglevHashingScheduler : IScheduler, ISourceHashTable
 {
-    public const int TableSize = 251;
+    public const int TableSize = 4093;
 
     /// <summary>Half of the kernel's CONFIG_IP_VS_MH_TAB_INDEX (12): turns are cut to this many bits.</summary>
     private const int TurnBits = 6;

@@ -6,10 +6,12 @@ namespace Forwarder.Core.Scheduling;
 /// sh, as <c>ip_vs_sh.c</c>: a 256-bucket table filled by walking the destination list round and round,
 /// each destination taking as many consecutive buckets as its weight (a quiescent one still takes one),
 /// rebuilt on every add, remove and edit. A flow goes to bucket
-/// <c>(offset + (port + source) * 2654435761) mod 256</c> with offset 0, where port is the client's port
-/// under sh-port (TCP, UDP and SCTP only) and 0 otherwise. The server there must have weight &gt; 0 and
-/// not be overloaded; otherwise, under sh-fallback, the kernel tries offsets 0..255 added to the first
-/// bucket number, which puts its n-th try at bucket <c>2 * first + n</c>, and stops at an empty bucket.
+/// <c>(offset + hash_32(port + source, 8)) mod 256</c> with offset 0 (see <see cref="MultiplicativeHash"/>),
+/// where port is the client's port under sh-port (TCP, UDP and SCTP only) and 0 otherwise: the port is
+/// added to the host-order address before hashing, the offset after. The server there must have
+/// weight &gt; 0 and not be overloaded; otherwise, under sh-fallback, the kernel tries offsets 0..255
+/// added to the first bucket number, which puts its n-th try at bucket <c>2 * first + n</c>, and stops
+/// at an empty bucket.
 /// </summary>
 public sealed class SourceHashingScheduler : IScheduler, ISourceHashTable
 {
@@ -30,7 +32,7 @@ public sealed class SourceHashingScheduler : IScheduler, ISourceHashTable
 
     /// <summary>The kernel's sh bucket for a host-order address and port, with the fallback offset added after the multiply.</summary>
     public static int BucketOf(uint address, ushort port, uint offset = 0) =>
-        (int)(unchecked(offset + ((uint)port + address) * MultiplicativeHash.GoldenRatioPrime) & (TableSize - 1));
+        (int)(unchecked(offset + (uint)MultiplicativeHash.Fold(unchecked((uint)port + address), TableBits)) & (TableSize - 1));
 
     /// <summary>The server a bucket holds (for tests and listings).</summary>
     public Destination? BucketServer(int bucket) => _buckets[bucket];

@@ -40,10 +40,10 @@ public sealed class Destination
     /// <summary>ipvsadm -y: below this the overload mark is cleared (0: below three quarters of the upper threshold).</summary>
     public int LowerThreshold { get; set; }
 
-    /// <summary>Connections in ESTABLISHED.</summary>
+    /// <summary>Connections in an active TCP state: SYN_SENT, SYN_RECV, SYNACK or ESTABLISHED (as Linux since 4.8).</summary>
     public int ActiveConnections { get; set; }
 
-    /// <summary>Connections in every other state.</summary>
+    /// <summary>Connections in every other state, and every UDP connection.</summary>
     public int InactiveConnections { get; set; }
 
     /// <summary>Persistence templates pointing here.</summary>

@@ -11,6 +11,13 @@ public sealed class ServiceTable
 {
     private readonly Dictionary<ServiceKey, VirtualService> _services = new();
 
+    /// <summary>
+    /// As the kernel's destination trash: removed destinations that connections still point at. Adding the
+    /// same address and port back to the same service revives one (ip_vs_trash_get_dest), so its connections
+    /// are carried again and count on it; one whose connections have all gone is forgotten.
+    /// </summary>
+    private readonly List<Destination> _trash = new();
+
     public IReadOnlyCollection<VirtualService> Services => _services.Values;
 
     /// <summary>Raised after a destination leaves the table, so connection tracking can let its flows finish.</summary>
@@ -112,7 +119,7 @@ public sealed class ServiceTable
         }
         CheckUnicast(spec.Address);
         CheckTunnel(spec);
-        var destination = new Destination(service, spec.Address, spec.Port, spec.Method, spec.Weight);
+        var destination = Revive(service, spec) ?? new Destination(service, spec.Address, spec.Port, spec.Method, spec.Weight);
         ApplySettings(destination, spec);
         service.InsertAtHead(destination);
         service.Scheduler.OnDestinationAdded(service, destination);
@@ -134,9 +141,30 @@ public sealed class ServiceTable
         var destination = service.FindDestination(address, port) ?? throw new IpvsException(IpvsError.NoSuchDestination);
         var index = service.Unlink(destination);
         destination.IsAvailable = false;
+        _trash.RemoveAll(HasNoConnections);
+        _trash.Add(destination);
         service.Scheduler.OnDestinationRemoved(service, destination, index);
         DestinationRemoved?.Invoke(destination);
     }
+
+    private Destination? Revive(VirtualService service, DestinationSpec spec)
+    {
+        _trash.RemoveAll(HasNoConnections);
+        var index = _trash.FindIndex(d => d.Service == service && d.Address == spec.Address && d.Port == spec.Port);
+        if (index < 0)
+        {
+            return null;
+        }
+        var destination = _trash[index];
+        _trash.RemoveAt(index);
+        destination.IsAvailable = true;
+        // Linux 6.1 listed a revived destination's counters from zero.
+        destination.Counters.Clear();
+        return destination;
+    }
+
+    private static bool HasNoConnections(Destination destination) =>
+        destination.ActiveConnections + destination.InactiveConnections + destination.PersistentConnections == 0;
 
     private VirtualService Get(ServiceKey key, IpvsError missing) =>
         _services.TryGetValue(key, out var service) ? service : throw new IpvsException(missing);

@@ -5,9 +5,10 @@ namespace Forwarder.CaptureBuilder.Scenarios;
 
 /// <summary>
 /// sh over .254 w1, .253 w2, .252 w1 (list order): the 256 buckets repeat .254, .253, .253, .252, and a
-/// client 203.0.113.N lands in bucket (addr * 2654435761) mod 256 (ip_vs_sh.c, no sh-port). Twenty
-/// clients, 203.0.113.70 to .89, fetch twice (two rounds, new ports): both fetches of a client go to
-/// the same server, and the clients split 5 / 10 / 5 as the weights 1 / 2 / 1.
+/// client 203.0.113.N lands in bucket hash_32(addr, 8), the top byte of addr * 0x61C88647 (ip_vs_sh.c
+/// since Linux 4.18, no sh-port). Twenty clients, 203.0.113.70 to .89, fetch twice (two rounds, new
+/// ports): both fetches of a client go to the same server, and the clients split 4 / 12 / 4, as Linux 6.1
+/// split them for the same list.
 /// </summary>
 public sealed class SchedulerSourceHashingScenario : ICaptureScenario
 {
@@ -35,7 +36,7 @@ public sealed class SchedulerSourceHashingScenario : ICaptureScenario
     {
         var bytes = client.Address.GetAddressBytes();
         var address = (uint)(bytes[0] << 24 | bytes[1] << 16 | bytes[2] << 8 | bytes[3]);
-        var bucket = unchecked(address * 2654435761u) & 255;
+        var bucket = unchecked(address * 0x61C88647u) >> 24;
         return (bucket % 4) switch
         {
             0 => NatFetches.Web254,

@@ -25,7 +25,7 @@ public sealed class ConnectionTableActivityTests
     }
 
     [Test]
-    public void Touch_Handshake_MovesToActiveOnlyOnEstablished()
+    public void Touch_Handshake_IsActiveFromTheSyn()
     {
         var destination = NewDestination();
         var table = new ConnectionTable(new ConnectionTimeouts());
@@ -40,8 +40,9 @@ public sealed class ConnectionTableActivityTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(afterSyn, Is.EqualTo((TcpState.SynRecv, 0, 1)));
-            Assert.That(afterSynAck, Is.EqualTo((TcpState.SynRecv, 0, 1)));
+            // Linux 6.1 (tcp_state_active_table, since 4.8): SYN_RECV is already an active state.
+            Assert.That(afterSyn, Is.EqualTo((TcpState.SynRecv, 1, 0)));
+            Assert.That(afterSynAck, Is.EqualTo((TcpState.SynRecv, 1, 0)));
             Assert.That(afterAck, Is.EqualTo((TcpState.Established, 1, 0)));
         });
     }
@@ -191,5 +192,32 @@ public sealed class ConnectionTableActivityTests
         table.Touch(slot, PacketDirection.Input, Ack, Start);
         Assert.That(table[slot].State, Is.EqualTo(TcpState.Established), "setup reaches ESTABLISHED");
         return slot;
+    }
+
+    [Test]
+    public void Touch_ActiveToActiveState_MovesNoCount()
+    {
+        // SYN_RECV -> ESTABLISHED stays on the active side: nothing moves (both are active states).
+        var destination = NewDestination();
+        var table = new ConnectionTable(new ConnectionTimeouts());
+        var slot = table.Add(Flow(1, destination: destination), Start);
+        table.Touch(slot, PacketDirection.Input, Syn, Start);
+
+        table.Touch(slot, PacketDirection.Input, Ack, Start);
+
+        Assert.That((table[slot].State, destination.ActiveConnections, destination.InactiveConnections), Is.EqualTo((TcpState.Established, 1, 0)));
+    }
+
+    [Test]
+    public void Touch_SynRecvToTimeWait_MovesOneCountToInactive()
+    {
+        var destination = NewDestination();
+        var table = new ConnectionTable(new ConnectionTimeouts());
+        var slot = table.Add(Flow(1, destination: destination), Start);
+        table.Touch(slot, PacketDirection.Input, Syn, Start);
+
+        table.Touch(slot, PacketDirection.Input, Fin, Start);
+
+        Assert.That((table[slot].State, destination.ActiveConnections, destination.InactiveConnections), Is.EqualTo((TcpState.TimeWait, 0, 1)));
     }
 }

@@ -8,7 +8,7 @@ namespace Forwarder.Core.Tests.Connections;
 public sealed class ConnectionTableExpiryTests
 {
     private const long Millisecond = 1000;
-    private const byte Syn = 0x02, Rst = 0x04, Ack = 0x10;
+    private const byte Fin = 0x01, Syn = 0x02, Rst = 0x04, Ack = 0x10;
 
     [Test]
     public void ExpireUntil_NewConnection_LivesTheNoneTimeoutOfTwoSeconds()
@@ -79,7 +79,8 @@ public sealed class ConnectionTableExpiryTests
     [TestCase(new byte[] { Syn, Ack }, TcpState.Established, 900)]
     [TestCase(new byte[] { Syn, Ack, Rst }, TcpState.Close, 10)]
     [TestCase(new byte[] { Syn, Ack, 0x11 }, TcpState.CloseWait, 60)]
-    [TestCase(new byte[] { Ack }, TcpState.Close, 10)]
+    [TestCase(new byte[] { Ack }, TcpState.Established, 900)] // NONE + ack, as Linux 6.1 lists a sloppy_tcp ACK: 14:59
+    [TestCase(new byte[] { Fin }, TcpState.Close, 10)] // and a sloppy FIN: CLOSE 00:09
     public void Touch_SetsTheTimeoutOfTheNewState(byte[] inputFlags, TcpState state, int seconds)
     {
         var table = new ConnectionTable(new ConnectionTimeouts());

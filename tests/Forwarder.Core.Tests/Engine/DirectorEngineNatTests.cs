@@ -92,7 +92,7 @@ public sealed class DirectorEngineNatTests
         var slot = rig.Connections.FindByClient(6, Frame.Ip(Client), 40000, Frame.Ip(Vip), 80, rig.Now);
         Assert.Multiple(() =>
         {
-            Assert.That(afterSyn, Is.EqualTo((0, 1)));
+            Assert.That(afterSyn, Is.EqualTo((1, 0)), "active from the SYN, as Linux since 4.8");
             Assert.That(slot, Is.GreaterThanOrEqualTo(0));
             Assert.That(rig.Connections[slot].State, Is.EqualTo(TcpState.Established));
             Assert.That((server.ActiveConnections, server.InactiveConnections), Is.EqualTo((1, 0)));
@@ -183,11 +183,29 @@ public sealed class DirectorEngineNatTests
     }
 
     [Test]
-    public void SynAckFromClientWithoutConnection_IsDroppedWithNoOutput()
+    public void SynAckFromClientWithoutConnection_OpensOne_AsTheKernel()
     {
+        // tcp_conn_schedule schedules any SYN without RST (SYN+ACK is kept for active FTP); Linux 6.1 made a
+        // SYN_RECV connection for a client SYN+ACK.
         var rig = new EngineRig();
 
         var outcome = rig.Feed(Frame.Tcp(ClientMac, PublicMac, Client, 40000, Vip, 80, syn: true, ack: true), Public);
+
+        var slot = rig.Connections.FindByClient(6, Frame.Ip(Client), 40000, Frame.Ip(Vip), 80, rig.Now);
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome, Is.EqualTo(FrameOutcome.Forwarded));
+            Assert.That(slot, Is.GreaterThanOrEqualTo(0));
+            Assert.That(rig.Connections[slot].State, Is.EqualTo(TcpState.SynRecv));
+        });
+    }
+
+    [Test]
+    public void SynRstFromClientWithoutConnection_IsDroppedNoConnection()
+    {
+        var rig = new EngineRig();
+
+        var outcome = rig.Feed(Frame.Tcp(ClientMac, PublicMac, Client, 40000, Vip, 80, syn: true, rst: true), Public);
 
         Assert.Multiple(() =>
         {

@@ -46,8 +46,9 @@ internal sealed class EngineRig
     /// <param name="extraTopology">Lines appended to <see cref="TopologyText"/> (e.g. <c>masquerade 192.168.139.0/24</c>).</param>
     /// <param name="privateMtu">The private link's MTU (tunnelling tests).</param>
     /// <param name="maximumConnections">The connection table's bound.</param>
+    /// <param name="settings">The engine's settings (the kernel's sysctl defaults when null).</param>
     public EngineRig(ForwardingMethod method = ForwardingMethod.Masquerade, string extraTopology = "", int privateMtu = 1500,
-        int maximumConnections = ConnectionTable.DefaultMaximum)
+        int maximumConnections = ConnectionTable.DefaultMaximum, EngineSettings? settings = null)
     {
         Services = new ServiceTable();
         Services.AddService(new ServiceSpec(TcpKey, "rr"));
@@ -59,7 +60,7 @@ internal sealed class EngineRig
         }
         Connections = new ConnectionTable(new ConnectionTimeouts(), maximumConnections);
         var topology = TopologyText.Replace("192.168.139.1/24 private", $"192.168.139.1/24 private mtu {privateMtu}", StringComparison.Ordinal);
-        Engine = new DirectorEngine(TopologyParser.Parse(topology + "\n" + extraTopology + "\n"), Services, Connections);
+        Engine = new DirectorEngine(TopologyParser.Parse(topology + "\n" + extraTopology + "\n"), Services, Connections, settings);
     }
 
     public ServiceTable Services { get; }

@@ -31,7 +31,7 @@ public sealed class PersistenceTests
     private DirectorEngine _engine = null!;
     private readonly OutputBatch _output = new();
 
-    private void Build(int persistence, string mask = "255.255.255.255")
+    private void Build(int persistence, string mask = "255.255.255.255", EngineSettings? settings = null)
     {
         _services = new ServiceTable();
         _services.AddService(new ServiceSpec(Key, "rr", persistence, Ipv4Address.Parse(mask).Value));
@@ -40,7 +40,7 @@ public sealed class PersistenceTests
             _services.AddDestination(Key, new DestinationSpec(Ipv4Address.Parse($"192.168.139.{octet}"), 80, ForwardingMethod.Masquerade));
         }
         _connections = new ConnectionTable(new ConnectionTimeouts());
-        _engine = new DirectorEngine(TopologyParser.Parse(Topology), _services, _connections);
+        _engine = new DirectorEngine(TopologyParser.Parse(Topology), _services, _connections, settings);
     }
 
     /// <summary>Sends a SYN and returns the real server it was sent to.</summary>
@@ -71,7 +71,8 @@ public sealed class PersistenceTests
             Assert.That(third, Is.EqualTo(first));
             Assert.That(other, Is.EqualTo("192.168.139.130"), "another client is scheduled: rr moves on");
             Assert.That(Server("192.168.139.131").PersistentConnections, Is.EqualTo(1), "one template for the first client");
-            Assert.That(Server("192.168.139.131").InactiveConnections, Is.EqualTo(3), "templates are not counted as connections");
+            Assert.That(Server("192.168.139.131").ActiveConnections, Is.EqualTo(3), "three SYN_RECV flows, active from the SYN; the template is not counted");
+            Assert.That(Server("192.168.139.131").InactiveConnections, Is.Zero);
         });
     }
 
@@ -136,5 +137,48 @@ public sealed class PersistenceTests
             Assert.That(Syn("192.168.1.50", 40001, Start + Second), Is.EqualTo(first), "expire_quiescent_template is off by default");
             Assert.That(Syn("192.168.1.51", 40000, Start + (2 * Second)), Is.Not.EqualTo(first), "no new client goes to a quiescent server");
         });
+    }
+
+    [Test]
+    public void QuiescentServer_UnderExpireQuiescentTemplate_NoLongerHoldsItsClients()
+    {
+        // Linux 6.1 with expire_quiescent_template=1: after -w 0 the client's next SYN went to the other
+        // server, under a new template.
+        Build(persistence: 300, settings: new EngineSettings { ExpireQuiescentTemplates = true });
+        var first = Syn("192.168.1.50", 40000, Start);
+        _services.EditDestination(Key, new DestinationSpec(Ipv4Address.Parse(first), 80, ForwardingMethod.Masquerade, Weight: 0));
+
+        var next = Syn("192.168.1.50", 40001, Start + Second);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(next, Is.Not.EqualTo(first));
+            Assert.That(Syn("192.168.1.50", 40002, Start + (2 * Second)), Is.EqualTo(next), "the new template pins the new choice");
+        });
+    }
+
+    [Test]
+    public void InvalidatedTemplate_StaysListedWithPort65535_UntilItsOwnTimeoutRunsOut()
+    {
+        // Linux 6.1: once its server was removed, the old template was listed as
+        // "TCP 04:58 NONE 10.7.0.2:0 192.168.1.113:65535 192.168.139.10:65535" beside the new one.
+        Build(persistence: 300);
+        var first = Syn("192.168.1.50", 40000, Start);
+        _services.DeleteDestination(Key, Ipv4Address.Parse(first), 80);
+        var next = Syn("192.168.1.50", 40001, Start + Second);
+
+        var templates = _connections.Slots().Where(s => _connections[s].IsTemplate).Select(s => _connections[s]).ToList();
+        var old = templates.Single(t => new Ipv4Address(t.DestinationAddress).ToString() == first);
+        var current = templates.Single(t => new Ipv4Address(t.DestinationAddress).ToString() == next);
+        Assert.Multiple(() =>
+        {
+            Assert.That((old.VirtualPort, old.DestinationPort, old.ClientPort), Is.EqualTo(((ushort)65535, (ushort)65535, (ushort)0)));
+            Assert.That((current.VirtualPort, current.DestinationPort), Is.EqualTo(((ushort)80, (ushort)80)));
+            Assert.That(old.ExpiresAt, Is.EqualTo(Start + (300 * Second)), "its timer was not restarted");
+        });
+
+        // The removed server's SYN_RECV connection (60 s) has ended by then, so the old template goes at 300 s.
+        _connections.ExpireExactly(Start + (300 * Second));
+        Assert.That(_connections.Slots().Count(s => _connections[s].IsTemplate), Is.EqualTo(1));
     }
 }

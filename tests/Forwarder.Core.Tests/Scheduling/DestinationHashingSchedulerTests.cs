@@ -6,14 +6,15 @@ namespace Forwarder.Core.Tests.Scheduling;
 public sealed class DestinationHashingSchedulerTests
 {
     /// <summary>
-    /// (address * 2654435761) mod 256 only depends on the low byte: low byte * 0xB1 mod 256.
-    /// 192.168.1.113: 113 * 177 = 20001 = 78 * 256 + 33. 10.0.0.1: 177. 10.0.0.2: 354 - 256 = 98.
+    /// hash_32(address, 8): the top byte of address * 0x61C88647 (mod 2^32), every byte of the address
+    /// counting (before Linux 4.18 only the low byte did). 192.168.1.113: 80; 10.0.0.0: 198; 10.0.0.1: 39;
+    /// 10.0.0.2: 137. (KernelHashSequenceTests holds what Linux 6.1 chose for 220 targets.)
     /// </summary>
-    [TestCase("192.168.1.113", 33)]
-    [TestCase("10.0.0.1", 177)]
-    [TestCase("10.0.0.2", 98)]
-    [TestCase("10.0.0.0", 0)]
-    public void Dh_Bucket_IsTheKernelMultiplicativeHash(string address, int bucket) =>
+    [TestCase("192.168.1.113", 80)]
+    [TestCase("10.0.0.1", 39)]
+    [TestCase("10.0.0.2", 137)]
+    [TestCase("10.0.0.0", 198)]
+    public void Dh_Bucket_IsTheKernelHash32(string address, int bucket) =>
         Assert.That(DestinationHashingScheduler.BucketOf(Ipv4Address.Parse(address).Value), Is.EqualTo(bucket));
 
     [Test]
@@ -30,8 +31,8 @@ public sealed class DestinationHashingSchedulerTests
     {
         var dh = ThreeServers();
         var first = CountByServer(dh, 256);
-        // Buckets 0..255 go C, B, A, C, ...: 86, 85, 85; each target low byte hits a different bucket.
-        Assert.That(first, Is.EqualTo(new Dictionary<string, int> { ["10.1.0.3"] = 86, ["10.1.0.2"] = 85, ["10.1.0.1"] = 85 }));
+        // Buckets 0..255 go C, B, A, C, ...; the 256 targets 10.0.0.0 to .255 land 88, 86, 82 on them.
+        Assert.That(first, Is.EqualTo(new Dictionary<string, int> { ["10.1.0.3"] = 88, ["10.1.0.2"] = 86, ["10.1.0.1"] = 82 }));
 
         var again = ServiceUnderTest.Clients(256).Select(t => dh.NextAddress(target: new Ipv4Address(t).ToString()));
         var before = ServiceUnderTest.Clients(256).Select(t => dh.NextAddress(target: new Ipv4Address(t).ToString()));
@@ -43,8 +44,8 @@ public sealed class DestinationHashingSchedulerTests
     {
         var dh = ThreeServers();
         var servers = ServiceUnderTest.Clients(300).Select(c => dh.NextAddress(client: new Ipv4Address(c).ToString())).Distinct().ToList();
-        // Bucket 33 (the virtual address) holds list[33 % 3] = list[0].
-        Assert.That(servers, Is.EqualTo(new[] { "10.1.0.3" }));
+        // Bucket 80 (the virtual address) holds list[80 % 3] = list[2].
+        Assert.That(servers, Is.EqualTo(new[] { "10.1.0.1" }));
     }
 
     [Test]
@@ -52,12 +53,12 @@ public sealed class DestinationHashingSchedulerTests
     {
         var dh = ThreeServers();
         dh.Edit("10.1.0.3", 0); // the table keeps it (weights are ignored), the flow gets nothing
-        Assert.That(dh.NextAddress(target: "10.0.0.0"), Is.EqualTo("none"));
+        Assert.That(dh.NextAddress(target: "10.0.0.0"), Is.EqualTo("none")); // bucket 198 = 3 * 66: C
         dh.Edit("10.1.0.3", 1);
         dh.Find("10.1.0.3").IsOverloaded = true;
         Assert.That(dh.NextAddress(target: "10.0.0.0"), Is.EqualTo("none"));
-        Assert.That(dh.NextAddress(target: "10.0.0.1"), Is.EqualTo("none")); // bucket 177 = 3 * 59: C too
-        Assert.That(dh.NextAddress(target: "10.0.0.2"), Is.EqualTo("10.1.0.1")); // bucket 98 = 3 * 32 + 2
+        Assert.That(dh.NextAddress(target: "10.0.0.1"), Is.EqualTo("none")); // bucket 39 = 3 * 13: C too
+        Assert.That(dh.NextAddress(target: "10.0.0.2"), Is.EqualTo("10.1.0.1")); // bucket 137 = 3 * 45 + 2
     }
 
     [Test]
