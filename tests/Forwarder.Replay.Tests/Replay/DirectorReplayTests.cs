@@ -53,8 +53,8 @@ public sealed class DirectorReplayTests
             "Prot LocalAddress:Port Scheduler Flags\n" +
             "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n" +
             "TCP  192.168.1.199:80 rr\n" +
-            "  -> 192.168.139.253:80           Masq    1      0          1         \n" +
-            "  -> 192.168.139.254:80           Masq    1      0          1         \n"));
+            "  -> 192.168.139.253:80           Masq    1      1          0         \n" +
+            "  -> 192.168.139.254:80           Masq    1      1          0         \n"));
         Assert.That(replay.ListConnections(), Is.EqualTo(
             "IPVS connection entries\n" +
             "pro expire state       source             virtual            destination\n" +
