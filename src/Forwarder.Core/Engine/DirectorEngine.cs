@@ -194,6 +194,10 @@ public sealed class DirectorEngine
     private FrameOutcome ForwardToServer(int slot, ReadOnlySpan<byte> frame, in PacketFields fields)
     {
         ref var connection = ref _connections[slot];
+        // As ip_vs_in: the counters and the state move before the packet is sent, whatever then becomes of it
+        // (a neighbour still unresolved, a full queue, a tunnel's "fragmentation needed").
+        _connections.Touch(slot, PacketDirection.Input, fields.TcpFlags, Now);
+        CountIn(connection.Destination, fields.TotalLength);
         FrameOutcome outcome;
         if (connection.Method == ForwardingMethod.Tunnel)
         {
@@ -216,11 +220,6 @@ public sealed class DirectorEngine
                 DirectRouteForwarding.ToServer(sent, connection, _transmitter.MacOf(outInterface));
             }
             outcome = connection.ServerMac == MacAddress.Zero ? SendToServer(ref connection, sent) : FrameOutcome.Forwarded;
-        }
-        if (outcome is FrameOutcome.Forwarded or FrameOutcome.Queued)
-        {
-            _connections.Touch(slot, PacketDirection.Input, fields.TcpFlags, Now);
-            CountIn(connection.Destination, fields.TotalLength);
         }
         return outcome;
     }
@@ -260,6 +259,9 @@ public sealed class DirectorEngine
             return FrameOutcome.DroppedTtlExceeded;
         }
         ref var connection = ref _connections[slot];
+        // As ip_vs_out's handle_response: state and counters first, then the packet goes its way.
+        _connections.Touch(slot, PacketDirection.Output, fields.TcpFlags, Now);
+        CountOut(connection.Destination, fields.TotalLength);
         var outInterface = connection.ClientInterface;
         var sent = _transmitter.ReserveCopyOf(outInterface, frame);
         if (sent.IsEmpty)
@@ -267,13 +269,7 @@ public sealed class DirectorEngine
             return FrameOutcome.DroppedOutputFull;
         }
         NatForwarding.ToClient(sent, fields, connection, _transmitter.MacOf(outInterface));
-        var outcome = connection.ClientMac == MacAddress.Zero ? SendToClient(ref connection, sent) : FrameOutcome.Forwarded;
-        if (outcome is FrameOutcome.Forwarded or FrameOutcome.Queued)
-        {
-            _connections.Touch(slot, PacketDirection.Output, fields.TcpFlags, Now);
-            CountOut(connection.Destination, fields.TotalLength);
-        }
-        return outcome;
+        return connection.ClientMac == MacAddress.Zero ? SendToClient(ref connection, sent) : FrameOutcome.Forwarded;
     }
 
     /// <summary>The slow path while the real server's MAC is unknown: learn it when ARP has, else wait for ARP.</summary>
