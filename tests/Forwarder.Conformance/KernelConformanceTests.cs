@@ -46,7 +46,7 @@ public sealed class KernelConformanceTests
             _unavailable = reason;
             return;
         }
-        var results = guest.RunJob(KernelJobScript.For(ScenarioCatalog.All), ScenarioCatalog.InputsDirectory);
+        var results = guest.RunJob(KernelJobScript.For(ScenarioCatalog.All), ScenarioCatalog.InputsDirectory, GuestWork.Directory);
         if (guest.Unavailable is { } bootReason)
         {
             _unavailable = bootReason;

@@ -44,10 +44,12 @@ public sealed class GuestMachine
         return machine;
     }
 
-    /// <summary>Boots the guest, runs <paramref name="job"/> (with <paramref name="inputs"/> as /in) and returns the results folder.</summary>
-    public string RunJob(string job, string? inputs)
+    /// <summary>
+    /// Boots the guest, runs <paramref name="job"/> (with <paramref name="inputs"/> as /in) and returns the results
+    /// folder, inside <paramref name="work"/> (the caller removes it).
+    /// </summary>
+    public string RunJob(string job, string? inputs, DirectoryInfo work)
     {
-        var work = System.IO.Directory.CreateTempSubdirectory("forwarder-conformance-");
         var jobFile = Path.Combine(work.FullName, "job.sh");
         File.WriteAllText(jobFile, job);
         var results = Path.Combine(work.FullName, "results");
