@@ -6,15 +6,17 @@
 #   ./run-director.sh [run] [--public IF] [--private IF] [--socket PATH] [--rules FILE] [--save-on-exit]
 #                                           the live director in the foreground (defaults eth2, eth1),
 #                                           after preparing the host (reported); SIGTERM stops it
-#   ./run-director.sh stop                  stop a running director and undo the host preparation
+#   ./run-director.sh stop                  stop a running director (only the one its pidfile names) and undo
+#                                           the host preparation
 #   ./run-director.sh ipvsadm ARGS...       ipvsadm for the running director ($FORWARDER_SOCKET, --socket)
 #   ./run-director.sh seed                  replay the seed guide's NAT experiment (captures/seed-nat-rr)
 #   ./run-director.sh replay ARGS...        forwarder replay --rules F --topology F --in IF=PCAP... --out DIR [--commands F]
 #   ./run-director.sh test                  run every test; ends with "N passed, N failed, N skipped"
 #   ./run-director.sh race                  the kernel's NAT against ours on the lab (a benchmark, not a test)
+#   ./run-director.sh help                  this text
 #
-# Each installs what it lacks (libpcap, tcpdump, and for the lab nginx, iperf3, ethtool, nftables, curl)
-# with apt-get when run as root.
+# Each installs what it lacks with apt-get when run as root: replay libpcap; seed libpcap and tcpdump; run
+# libpcap, iproute2, ethtool, nftables; lab and test those and nginx, iperf3, curl, python3.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -23,18 +25,29 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 say() { printf '%s\n' "$*" >&2; }
 
-# Debian packages the director and its tests use, installed once when missing.
+# The comment block at the top of this file, without its comment marks: the usage.
+usage() { sed -n '2,${/^#/!q;s/^# \{0,1\}//;p}' "$here/run-director.sh"; }
+
+# The Debian packages each command uses, installed once when missing: `ensure_packages replay|seed|run|lab|test`.
 ensure_packages() {
-  local missing=()
-  ldconfig -p 2>/dev/null | grep 'libpcap\.so\.0\.8' >/dev/null || missing+=(libpcap0.8)
-  command -v tcpdump >/dev/null 2>&1 || missing+=(tcpdump)
-  command -v ip >/dev/null 2>&1 || missing+=(iproute2)
-  command -v ethtool >/dev/null 2>&1 || missing+=(ethtool)
-  command -v nft >/dev/null 2>&1 || missing+=(nftables)
-  command -v nginx >/dev/null 2>&1 || missing+=(nginx-light)
-  command -v iperf3 >/dev/null 2>&1 || missing+=(iperf3)
-  command -v curl >/dev/null 2>&1 || missing+=(curl)
-  command -v python3 >/dev/null 2>&1 || missing+=(python3)
+  local missing=() needs
+  case "$1" in
+    replay) needs="libpcap" ;;
+    seed) needs="libpcap tcpdump" ;;
+    run) needs="libpcap ip sysctl ethtool nft" ;;
+    lab | test) needs="libpcap tcpdump ip sysctl ethtool nft nginx iperf3 curl python3" ;;
+  esac
+  local need
+  for need in $needs; do
+    case "$need" in
+      libpcap) ldconfig -p 2>/dev/null | grep 'libpcap\.so\.0\.8' >/dev/null || missing+=(libpcap0.8) ;;
+      ip) command -v ip >/dev/null 2>&1 || missing+=(iproute2) ;;
+      sysctl) command -v sysctl >/dev/null 2>&1 || missing+=(procps) ;;
+      nft) command -v nft >/dev/null 2>&1 || missing+=(nftables) ;;
+      nginx) command -v nginx >/dev/null 2>&1 || missing+=(nginx-light) ;;
+      *) command -v "$need" >/dev/null 2>&1 || missing+=("$need") ;;
+    esac
+  done
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" -ne 0 ]; then
     say "missing: ${missing[*]} — run as root, or install them with apt-get"
@@ -70,7 +83,7 @@ build() {
 forwarder() { dotnet "$forwarder_dll" "$@"; }
 
 seed() {
-  ensure_packages
+  ensure_packages seed
   build
   local scenario=captures/seed-nat-rr out
   out=$(mktemp -d)
@@ -141,7 +154,7 @@ restore_host() {
   [ -f "$saved" ] || { say "no host changes to undo"; return 0; }
   local here_ns
   here_ns=$(readlink /proc/self/ns/net)
-  if ! grep -qx "netns $here_ns" "$saved"; then
+  if ! grep -qxF "netns $here_ns" "$saved"; then
     say "the director's host changes were made in another network namespace ($(sed -n 's/^netns //p' "$saved")); run stop there"
     return 1
   fi
@@ -156,30 +169,91 @@ restore_host() {
   rm -f "$saved"
 }
 
+# A process's start time (clock ticks since boot, /proc/PID/stat's 22nd field): with its PID, it names one
+# process for good, where a PID alone may be reused by any other.
+start_time() {
+  local stat
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  stat=${stat##*) } # the command name in parentheses may hold spaces
+  set -- $stat
+  echo "${20}"
+}
+
+# Whether PID (started at START) is a director that run_director started: the same process, and its command
+# line is the forwarder's `run`.
+is_our_director() {
+  local pid=$1 start=$2 now cmdline
+  now=$(start_time "$pid") || return 1
+  [ "$now" = "$start" ] || return 1
+  cmdline=$(tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
+  grep -qx run <<<"$cmdline" && grep -q "/$(basename "$forwarder_dll")\$" <<<"$cmdline"
+}
+
 run_director() {
-  local public=eth2 private=eth1 socket="" args=("$@") i
+  local public=eth2 private=eth1 socket="" args=("$@") i check=0
   for ((i = 0; i < ${#args[@]}; i++)); do
     case "${args[$i]}" in
       --public) public=${args[$((i + 1))]} ;;
       --private) private=${args[$((i + 1))]} ;;
       --socket) socket=${args[$((i + 1))]} ;;
+      --check) check=1 ;;
     esac
   done
-  ensure_packages
+  ensure_packages run
   build
+  [ "$check" -eq 1 ] && exec dotnet "$forwarder_dll" run "$@"
   [ "$(id -u)" -eq 0 ] || { say "the live director needs root (raw capture and injection)"; exit 1; }
+  local pidfile="$state_dir/director.pid" pid start
+  if [ -s "$pidfile" ] && read -r pid start <"$pidfile" && is_our_director "$pid" "${start:-}"; then
+    say "a director is already running (pid $pid): ./run-director.sh stop first"
+    exit 1
+  fi
+  # A director that has just ended may still have its watcher restoring the host (it removes the pidfile
+  # last); what no watcher will undo any more is undone here, before the host is prepared again.
+  for _ in $(seq 50); do [ -e "$pidfile" ] || break; sleep 0.1; done
+  rm -f "$pidfile"
+  if [ -f "$state_dir/host-state" ]; then
+    say "undoing the host changes a previous director left behind"
+    restore_host
+  fi
+  # The director refuses what it cannot run with (interfaces, rules, counters file, socket) before the host
+  # is touched.
+  dotnet "$forwarder_dll" run --check "$@" || exit $?
   prepare_host "$public" "$private" "$socket"
-  echo $$ >"$state_dir/director.pid"
+  # Whatever way the director ends (SIGTERM, a failure, SIGKILL), the host is put back: a watcher holds the
+  # read end of a pipe whose write end only the director holds, and restores the host when it closes.
+  exec 3> >(
+    trap '' INT TERM HUP
+    read -r _ || true
+    restore_host
+    rm -f "$pidfile"
+  )
+  echo "$$ $(start_time $$)" >"$pidfile"
   exec dotnet "$forwarder_dll" run "$@"
 }
 
 stop_director() {
-  local pidfile="$state_dir/director.pid" pid
+  local pidfile="$state_dir/director.pid" pid start
   if [ -s "$pidfile" ]; then
-    pid=$(cat "$pidfile")
-    if kill -TERM "$pid" 2>/dev/null; then
-      for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    read -r pid start <"$pidfile" || true
+    if is_our_director "${pid:-}" "${start:-}"; then
+      kill -TERM "$pid"
+      for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      if kill -0 "$pid" 2>/dev/null; then
+        say "director $pid did not stop within 10 s"
+        return 1
+      fi
       say "director $pid stopped"
+      # Its watcher restores the host as it ends (and says so on the director's output): wait for that, and
+      # finish it here if the watcher is gone.
+      for _ in $(seq 50); do [ -e "$pidfile" ] || break; sleep 0.1; done
+      if [ ! -f "$state_dir/host-state" ]; then
+        rm -f "$pidfile"
+        say "host changes undone"
+        return 0
+      fi
+    else
+      say "stale pidfile $pidfile (pid ${pid:-?} is not a running director): not signalling it; removed"
     fi
     rm -f "$pidfile"
   fi
@@ -195,7 +269,7 @@ ipvsadm_client() {
 lab() {
   local keep=0
   [ "${1:-}" = --keep ] && keep=1
-  ensure_packages
+  ensure_packages lab
   build
   [ "$(id -u)" -eq 0 ] || { say "the lab needs root (network namespaces)"; exit 1; }
   export LAB_PREFIX=${LAB_PREFIX:-lvs-}
@@ -243,7 +317,7 @@ RULES
 }
 
 run_tests() {
-  ensure_packages
+  ensure_packages test
   ensure_dotnet
   # The conformance suite's guest (Debian's kernel and ipvsadm 1.31 under QEMU): built once, kept in
   # /var/cache/forwarder-conformance; where it cannot be, the suite reports itself skipped with the reason.
@@ -270,13 +344,14 @@ run_tests() {
 
 case "${1:-run}" in
   lab) shift; lab "$@" ;;
+  help | -h | --help) usage ;;
   run) [ $# -gt 0 ] && shift; run_director "$@" ;;
   --*) run_director "$@" ;;
   stop) stop_director ;;
   ipvsadm) shift; ipvsadm_client "$@" ;;
   seed) seed ;;
   test) shift; run_tests "$@" ;;
-  replay) shift; ensure_packages; build; forwarder replay "$@" ;;
+  replay) shift; ensure_packages replay; build; forwarder replay "$@" ;;
   race) shift; exec "$here/tests/race/race.sh" "$@" ;;
-  *) sed -n '2,21p' "$0"; exit 2 ;;
+  *) say "run-director.sh: unknown command: $1"; usage >&2; exit 2 ;;
 esac

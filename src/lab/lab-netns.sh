@@ -10,7 +10,7 @@
 #   up        namespaces, veths (offloads off), addresses, an HTTP server "webN:ADDRESS" on each web,
 #             iperf3 -s on web1; the webs route via the director (NAT)
 #   mode dr   the webs hold the VIP on lo (arp_ignore=1, arp_announce=2) and route via the client side
-#   mode nat  back to NAT routing
+#   mode nat  back to NAT: the VIP, the routes, the client's second leg and the sysctls of dr undone
 #   udp-echo  a small UDP echo server on port 7 of each web (answers "webN:ADDRESS:<payload>")
 #   down      kill the lab's processes by PID, delete its namespaces
 # Run a command in a host:  ip netns exec ${LAB_PREFIX}client curl -s http://192.168.1.199/
@@ -75,27 +75,57 @@ up() {
   echo "lab up (prefix $P): client $CLIENT_IP, director $PUB_IP/$PRIV_IP, VIP $VIP, webs ${WEBS[*]}"
 }
 
+# A lab sysctl changed by a mode, its old value kept in $STATE/mode-undo so that the other mode puts it back.
+mode_sysctl() { # mode_sysctl HOST KEY VALUE
+  local old
+  old=$(ns "$1" sysctl -n "$2")
+  grep -q "^$1 $2 " "$STATE/mode-undo" 2>/dev/null || echo "$1 $2 $old" >>"$STATE/mode-undo"
+  ns "$1" sysctl -qw "$2=$3"
+}
+
+# Each mode undoes the other's setup first: a lab switched dr -> nat is the NAT lab `up` built.
 mode() {
-  for w in "${WEBS[@]}"; do
-    local name=${w%%:*}
-    case "$1" in
-      dr)
-        ns "$name" ip addr replace "$VIP/32" dev lo
-        ns "$name" sysctl -qw net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2
-        ns "$name" sysctl -qw net.ipv4.conf.eth0.arp_ignore=1 net.ipv4.conf.eth0.arp_announce=2 ;;
-      nat)
-        ns "$name" ip addr del "$VIP/32" dev lo 2>/dev/null || true ;;
-    esac
-  done
-  # DR: the webs answer the client straight; in this lab the client side is reached through a second
-  # leg of the bridge, so the director never sees the replies.
-  if [ "$1" = dr ] && ! ns client ip link show eth1 >/dev/null 2>&1; then
-    link client eth1 lan c-eth1; ns lan ip link set c-eth1 master br0
-    ns client ip addr add 192.168.139.200/24 dev eth1
-    for w in "${WEBS[@]}"; do ns "${w%%:*}" ip route replace 192.168.1.0/24 via 192.168.139.200; done
-    ns client sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.eth1.rp_filter=0 net.ipv4.conf.eth0.rp_filter=0
-  fi
+  case "$1" in
+    dr) mode_nat_undo_dr; mode_dr ;;
+    nat) mode_nat_undo_dr ;;
+    *) echo "mode: nat or dr, not $1" >&2; return 2 ;;
+  esac
   echo "lab mode $1"
+}
+
+# DR: the webs hold the VIP on lo (arp_ignore=1, arp_announce=2) and answer the client straight; in this lab
+# the client side is reached through a second leg of the bridge, so the director never sees the replies.
+mode_dr() {
+  local w name key
+  for w in "${WEBS[@]}"; do
+    name=${w%%:*}
+    ns "$name" ip addr replace "$VIP/32" dev lo
+    for key in net.ipv4.conf.all.arp_ignore net.ipv4.conf.eth0.arp_ignore; do mode_sysctl "$name" "$key" 1; done
+    for key in net.ipv4.conf.all.arp_announce net.ipv4.conf.eth0.arp_announce; do mode_sysctl "$name" "$key" 2; done
+  done
+  link client eth1 lan c-eth1; ns lan ip link set c-eth1 master br0
+  ns client ip addr add 192.168.139.200/24 dev eth1
+  for w in "${WEBS[@]}"; do ns "${w%%:*}" ip route replace 192.168.1.0/24 via 192.168.139.200; done
+  for key in net.ipv4.conf.all.rp_filter net.ipv4.conf.eth1.rp_filter net.ipv4.conf.eth0.rp_filter; do mode_sysctl client "$key" 0; done
+}
+
+# NAT, as `up` leaves it: no VIP on the webs, their replies routed via the director, no second client leg,
+# and every sysctl a DR switch changed back to what it was.
+mode_nat_undo_dr() {
+  local w name host key value
+  for w in "${WEBS[@]}"; do
+    name=${w%%:*}
+    ns "$name" ip addr del "$VIP/32" dev lo 2>/dev/null || true
+    ns "$name" ip route del 192.168.1.0/24 via 192.168.139.200 2>/dev/null || true
+  done
+  # Deleting the client's end of the veth deletes the bridge's end with it.
+  if ns client ip link show eth1 >/dev/null 2>&1; then ns client ip link del eth1; fi
+  if [ -f "$STATE/mode-undo" ]; then
+    while read -r host key value; do
+      ns "$host" sysctl -qw "$key=$value" 2>/dev/null || true
+    done <"$STATE/mode-undo"
+    rm -f "$STATE/mode-undo"
+  fi
 }
 
 udp_echo() {
@@ -136,5 +166,5 @@ status() { ip netns list | grep "^$P" || echo "no lab (prefix $P)"; }
 
 case "${1:-}" in
   up) up ;; down) down ;; status) status ;; mode) mode "${2:?nat or dr}" ;; udp-echo) udp_echo ;;
-  *) sed -n '2,17p' "$0"; exit 2 ;;
+  *) sed -n '2,${/^#/!q;s/^# \{0,1\}//;p}' "$0" >&2; exit 2 ;;
 esac

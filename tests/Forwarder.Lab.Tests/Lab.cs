@@ -109,6 +109,10 @@ public sealed class Lab : IDisposable
         {
             File.Delete(Socket);
         }
+        lock (this)
+        {
+            DirectorLog = string.Empty;
+        }
         _director = Process.Start(start) ?? throw new InvalidOperationException("the director did not start");
         _director.OutputDataReceived += (_, e) => Log(e.Data);
         _director.ErrorDataReceived += (_, e) => Log(e.Data);
@@ -127,12 +131,21 @@ public sealed class Lab : IDisposable
 
     public string DirectorLog { get; private set; } = string.Empty;
 
-    /// <summary>Stops the director: SIGTERM (it saves and restores the host), SIGKILL if it lingers.</summary>
-    public void StopDirector(bool kill = false)
+    /// <summary>Whether the director started by <see cref="StartDirector"/> is still running.</summary>
+    public bool DirectorRunning => _director is { HasExited: false };
+
+    /// <summary>The running director's process id.</summary>
+    public int DirectorPid => _director?.Id ?? throw new InvalidOperationException("no director started");
+
+    /// <summary>
+    /// Stops the director: SIGTERM (it saves and restores the host), SIGKILL if it lingers. Returns its exit
+    /// status once it has exited and its output has been read to the end (null if none was running).
+    /// </summary>
+    public int? StopDirector(bool kill = false)
     {
         if (_director is null)
         {
-            return;
+            return null;
         }
         if (!_director.HasExited)
         {
@@ -143,9 +156,34 @@ public sealed class Lab : IDisposable
                 _director.WaitForExit(5_000);
             }
         }
+        // The overload without a timeout also waits for the end of its output (what run-director.sh says after it).
+        var drained = Task.Run(() => _director.WaitForExit());
+        drained.Wait(TimeSpan.FromSeconds(10));
+        int? status = _director.HasExited ? _director.ExitCode : null;
         _director.Dispose();
         _director = null;
+        return status;
     }
+
+    /// <summary>
+    /// Runs <c>run-director.sh run --socket SOCKET ARGS...</c> in the director's namespace to its end: for
+    /// arguments the director must refuse. A director that does not exit within the deadline is killed (a
+    /// <see cref="TimeoutException"/>).
+    /// </summary>
+    public Shell.Result RunDirectorToExit(IEnumerable<string> arguments, TimeSpan? timeout = null) =>
+        Shell.Run("ip", new[] { "netns", "exec", Prefix + "director", Path.Combine(Repository.Root, "run-director.sh"), "run", "--socket", Socket }.Concat(arguments),
+            timeout ?? TimeSpan.FromSeconds(20), environment: DirectorEnvironment);
+
+    /// <summary>Runs <c>run-director.sh ARGS...</c> (stop, say) in the director's namespace with the director's state.</summary>
+    public Shell.Result RunDirectorScript(params string[] arguments) =>
+        Shell.Run("ip", new[] { "netns", "exec", Prefix + "director", Path.Combine(Repository.Root, "run-director.sh") }.Concat(arguments),
+            TimeSpan.FromSeconds(60), environment: DirectorEnvironment);
+
+    private Dictionary<string, string> DirectorEnvironment => new()
+    {
+        ["FORWARDER_DLL"] = Repository.ForwarderDll,
+        ["FORWARDER_STATE"] = DirectorState,
+    };
 
     /// <summary>ipvsadm against the lab's director, through this build's forwarder.</summary>
     public Shell.Result Ipvsadm(params string[] arguments) =>

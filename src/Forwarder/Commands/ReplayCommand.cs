@@ -14,10 +14,7 @@ public static class ReplayCommand
     {
         try
         {
-            if (options.MaxConnections < 1)
-            {
-                throw new ArgumentException($"--max-connections must be at least 1, got {options.MaxConnections}");
-            }
+            DirectorSetup.CheckMaxConnections(options.MaxConnections);
             var topology = Load(options.Topology, TopologyParser.Parse);
             var replay = Load(options.Rules, rules => DirectorReplay.Build(topology, rules, options.MaxConnections));
             // The whole commands file is read before any frame moves, so a bad line costs nothing.

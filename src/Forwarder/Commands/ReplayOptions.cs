@@ -31,6 +31,6 @@ public sealed class ReplayOptions
     [Option("counters", HelpText = "Print the engine's frame counters at the end.")]
     public bool Counters { get; set; }
 
-    [Option("max-connections", Default = ConnectionTable.DefaultMaximum, HelpText = "Bound of the connection table (a full table sheds half-open connections first).")]
+    [Option("max-connections", Default = ConnectionTable.DefaultMaximum, HelpText = "Bound of the connection table, at least 1 (a full table sheds half-open connections first).")]
     public int MaxConnections { get; set; } = ConnectionTable.DefaultMaximum;
 }

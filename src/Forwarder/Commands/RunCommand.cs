@@ -5,6 +5,7 @@ using Forwarder.Core.Connections;
 using Forwarder.Core.Engine;
 using Forwarder.Core.Frames;
 using Forwarder.Core.Services;
+using Forwarder.Core.Topology;
 using Forwarder.Director;
 using Forwarder.Ipvsadm.Control;
 using Forwarder.Ipvsadm.Execution;
@@ -16,10 +17,27 @@ namespace Forwarder.Commands;
 /// <summary><c>forwarder run</c>: the live director in the foreground until SIGTERM or SIGINT.</summary>
 public static class RunCommand
 {
+    /// <summary>The exit status of a director stopped by an exception nobody expected (sysexits' EX_SOFTWARE).</summary>
+    public const int InternalErrorExitCode = 70;
+
     public static int Run(RunOptions options, TextWriter output, TextWriter errors)
     {
         try
         {
+            // Everything that can be refused is refused here, before a port is opened or a file written:
+            // run-director.sh runs this much (--check) before it prepares the host.
+            DirectorSetup.CheckMaxConnections(options.MaxConnections);
+            var rulesText = options.Rules is { } rulesPath ? ReadRules(rulesPath) : null;
+            if (options.SaveOnExit && options.Rules is null)
+            {
+                throw new ArgumentException("--save-on-exit needs --rules FILE to save the table to");
+            }
+            if (options.CountersFile is { } countersPath)
+            {
+                CountersFile.Check(countersPath);
+            }
+            var socket = ControlSocketPath.Resolve(options.Socket, Environment.GetEnvironmentVariable(ControlSocketPath.EnvironmentVariable));
+            SocketPathCheck.EnsureUsable(socket);
             var masquerade = options.Masquerade.Select(ParseNetwork).ToList();
             var topology = SystemInterfaces.Read(options.PublicInterface, options.PrivateInterface, masquerade);
             if (masquerade.Count == 0)
@@ -29,55 +47,50 @@ public static class RunCommand
             }
             var timeouts = new ConnectionTimeouts();
             var services = new ServiceTable();
-            if (options.Rules is { } rulesPath && File.Exists(rulesPath))
+            if (rulesText is not null)
             {
-                CommandApplier.ApplyAll(RulesFile.Parse(File.ReadAllText(rulesPath)), services, timeouts);
+                ApplyRules(options.Rules!, rulesText, services, timeouts);
             }
             var engine = new DirectorEngine(topology, services, new ConnectionTable(timeouts, options.MaxConnections),
                 new EngineSettings { AnswerForOwnAddresses = false });
+            if (options.Check)
+            {
+                return 0;
+            }
 
             using var publicPort = new LivePort(topology.Public.Name, CaptureFilter(topology.Public.Mac));
             using var privatePort = new LivePort(topology.Private.Name, CaptureFilter(topology.Private.Mac));
             var rates = new ServiceRateEstimators();
             var executor = new IpvsadmExecutor(DirectorState.FromEngine(engine, rates));
             var commands = new EngineCommandQueue();
+            var countersFile = options.CountersFile is { } countersFilePath ? new CountersFile(countersFilePath, errors) : null;
             var nextCounters = 0L;
             void OnTick(long now)
             {
                 rates.Sample(services, now);
-                if (options.CountersFile is { } countersFile && now >= nextCounters)
+                if (countersFile is not null && now >= nextCounters)
                 {
                     nextCounters = now + 1_000_000;
-                    File.WriteAllText(countersFile, CountersReport.Format(engine, [publicPort, privatePort]));
+                    countersFile.Write(CountersReport.Format(engine, [publicPort, privatePort]));
                 }
             }
             var director = new LiveDirector(engine, [publicPort, privatePort], commands, executor, OnTick);
-            var socket = ControlSocketPath.Resolve(options.Socket, Environment.GetEnvironmentVariable(ControlSocketPath.EnvironmentVariable));
             using var control = new ControlServer(socket, commands.SubmitAsync);
             control.Start();
-
-            using var stop = new CancellationTokenSource();
-            using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stop.Cancel(); });
-            using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; stop.Cancel(); });
-            output.WriteLine($"forwarder: directing on {topology.Public.Name} (public {topology.Public.Address}) and {topology.Private.Name} (private {topology.Private.Address}), {services.Count} service(s); ipvsadm at {socket}");
-            output.Flush();
-            director.Run(stop.Token);
-            control.Dispose();
-            commands.Close();
-
-            if (options.SaveOnExit && options.Rules is { } savePath)
+            // The last resort: an exception nobody caught (on a capture thread, say) still removes the socket
+            // and ends the process with a status, so that run-director.sh restores the host behind it.
+            UnhandledExceptionEventHandler lastResort = (_, unhandled) => StopOnInternalError(unhandled.ExceptionObject, control, errors);
+            AppDomain.CurrentDomain.UnhandledException += lastResort;
+            try
             {
-                lock (director.EngineLock)
-                {
-                    File.WriteAllText(savePath, new ServiceListing().Save(services, new ListingOptions { Numeric = true }));
-                }
-                output.WriteLine($"forwarder: table saved to {savePath}");
+                return Direct(options, output, errors, topology, services, director, control, commands, socket);
             }
-            output.Write(director.Counters());
-            output.WriteLine("forwarder: stopped");
-            return 0;
+            finally
+            {
+                AppDomain.CurrentDomain.UnhandledException -= lastResort;
+            }
         }
-        catch (Exception failure) when (failure is LineFormatException or InvalidOperationException or ArgumentException or IOException or SharpPcap.PcapException)
+        catch (Exception failure) when (failure is LineFormatException or InvalidOperationException or ArgumentException or IOException or UnauthorizedAccessException or SharpPcap.PcapException)
         {
             errors.WriteLine($"forwarder run: {failure.Message}");
             return 1;
@@ -86,6 +99,82 @@ public static class RunCommand
         {
             errors.WriteLine("forwarder run: libpcap (libpcap.so.0.8) is not installed: apt-get install libpcap0.8");
             return 1;
+        }
+    }
+
+    /// <summary>Directs until SIGTERM or SIGINT, then saves the table if asked: 0, or 1 when the save failed.</summary>
+    private static int Direct(RunOptions options, TextWriter output, TextWriter errors, DirectorTopology topology, ServiceTable services,
+        LiveDirector director, ControlServer control, EngineCommandQueue commands, string socket)
+    {
+        using var stop = new CancellationTokenSource();
+        using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stop.Cancel(); });
+        using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; stop.Cancel(); });
+        output.WriteLine($"forwarder: directing on {topology.Public.Name} (public {topology.Public.Address}) and {topology.Private.Name} (private {topology.Private.Address}), {services.Count} service(s); ipvsadm at {socket}");
+        output.Flush();
+        director.Run(stop.Token);
+        control.Dispose();
+        commands.Close();
+
+        var status = 0;
+        if (options.SaveOnExit && options.Rules is { } savePath)
+        {
+            try
+            {
+                lock (director.EngineLock)
+                {
+                    File.WriteAllText(savePath, new ServiceListing().Save(services, new ListingOptions { Numeric = true }));
+                }
+                output.WriteLine($"forwarder: table saved to {savePath}");
+            }
+            catch (Exception failed) when (failed is IOException or UnauthorizedAccessException)
+            {
+                errors.WriteLine($"forwarder run: could not save the table to {savePath}: {failed.Message}");
+                status = 1;
+            }
+        }
+        output.Write(director.Counters());
+        output.WriteLine("forwarder: stopped");
+        return status;
+    }
+
+    /// <summary>A rules file must be there and be a file: a missing one is a mistyped path, not an empty table.</summary>
+    private static string ReadRules(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            throw new ArgumentException($"--rules {path}: is a directory, not a rules file");
+        }
+        if (!File.Exists(path))
+        {
+            throw new ArgumentException($"--rules {path}: no such file");
+        }
+        return File.ReadAllText(path);
+    }
+
+    private static void ApplyRules(string path, string text, ServiceTable services, ConnectionTimeouts timeouts)
+    {
+        try
+        {
+            CommandApplier.ApplyAll(RulesFile.Parse(text), services, timeouts);
+        }
+        catch (LineFormatException refused)
+        {
+            throw new ArgumentException($"{path}: {refused.Message}", refused);
+        }
+    }
+
+    private static void StopOnInternalError(object exception, ControlServer control, TextWriter errors)
+    {
+        try
+        {
+            errors.WriteLine($"forwarder run: stopping on an internal error: {(exception as Exception)?.Message ?? exception.ToString()}");
+            errors.WriteLine(exception.ToString());
+            errors.Flush();
+            control.Dispose();
+        }
+        finally
+        {
+            Environment.Exit(InternalErrorExitCode);
         }
     }
 

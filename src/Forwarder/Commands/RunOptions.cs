@@ -1,4 +1,5 @@
 using CommandLine;
+using Forwarder.Core.Connections;
 
 namespace Forwarder.Commands;
 
@@ -27,6 +28,9 @@ public sealed class RunOptions
     [Option("counters-file", HelpText = "Write the director's counters (frames by outcome, libpcap's drops) to this file every second.")]
     public string? CountersFile { get; set; }
 
-    [Option("max-connections", Default = 1 << 20, HelpText = "The connection table's bound.")]
-    public int MaxConnections { get; set; } = 1 << 20;
+    [Option("max-connections", Default = ConnectionTable.DefaultMaximum, HelpText = "The connection table's bound (at least 1).")]
+    public int MaxConnections { get; set; } = ConnectionTable.DefaultMaximum;
+
+    [Option("check", HelpText = "Check the arguments (interfaces, rules, counters file, socket) and exit, changing nothing.")]
+    public bool Check { get; set; }
 }

@@ -50,6 +50,14 @@ public sealed class ReplayErrorTests
     }
 
     [Test]
+    public void MaxConnectionsZero_IsRefusedInTheSameWordsAsRun()
+    {
+        using var run = ReplayRun.Start(Path.Combine(_seed, "rules"), Path.Combine(_seed, "topology"), [("eth2", Path.Combine(_seed, "eth2.pcap"))], maxConnections: 0);
+        Assert.That(run.ExitCode, Is.EqualTo(1));
+        Assert.That(run.StandardError, Is.EqualTo("forwarder replay: --max-connections must be at least 1, got 0\n"));
+    }
+
+    [Test]
     public void MissingCapture_IsNamed()
     {
         using var run = Replay(eth2: Path.Combine(_work, "absent.pcap"));
