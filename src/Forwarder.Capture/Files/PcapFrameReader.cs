@@ -29,10 +29,12 @@ public sealed class PcapFrameReader : IDisposable
         {
             throw new CaptureFileException($"{path}: not a readable capture ({failure.Message.Trim()})", failure);
         }
-        if (_device.LinkType != LinkLayers.Ethernet)
+        // Read before the device is closed: a closed device no longer knows its link type.
+        var linkType = _device.LinkType;
+        if (linkType != LinkLayers.Ethernet)
         {
             _device.Close();
-            throw new CaptureFileException($"{path}: link type {_device.LinkType}, only Ethernet captures can be replayed");
+            throw new CaptureFileException($"{path}: {DescribeLinkType((int)linkType)} is not Ethernet; replay reads Ethernet captures");
         }
     }
 
@@ -56,6 +58,12 @@ public sealed class PcapFrameReader : IDisposable
     }
 
     public void Dispose() => _device.Close();
+
+    /// <summary>"link type 113 (LINUX_SLL)": the file's number and libpcap's name for it.</summary>
+    private static string DescribeLinkType(int datalink) =>
+        LinkTypeNames.Name(datalink) is { } name
+            ? $"link type {LinkTypeNames.FileLinkType(datalink)} ({name})"
+            : $"link type {LinkTypeNames.FileLinkType(datalink)}";
 
     private static string Describe(string? error) =>
         string.IsNullOrWhiteSpace(error) ? "unreadable record (truncated or corrupt capture)" : error.Trim();
