@@ -1,5 +1,6 @@
 using PacketDotNet;
 using SharpPcap;
+using Forwarder.Core;
 using SharpPcap.LibPcap;
 
 namespace Forwarder.Capture.Files;
@@ -18,7 +19,7 @@ public sealed class PcapFrameReader : IDisposable
         Path = path;
         if (!File.Exists(path))
         {
-            throw new CaptureFileException($"{path}: no such file");
+            throw new CaptureFileException($"{EchoedText.Of(path)}: no such file");
         }
         _device = new CaptureFileReaderDevice(path);
         try
@@ -27,14 +28,14 @@ public sealed class PcapFrameReader : IDisposable
         }
         catch (PcapException failure)
         {
-            throw new CaptureFileException($"{path}: not a readable capture ({failure.Message.Trim()})", failure);
+            throw new CaptureFileException($"{EchoedText.Of(path)}: not a readable capture ({EchoedText.Of(failure.Message.Trim())})", failure);
         }
         // Read before the device is closed: a closed device no longer knows its link type.
         var linkType = _device.LinkType;
         if (linkType != LinkLayers.Ethernet)
         {
             _device.Close();
-            throw new CaptureFileException($"{path}: {DescribeLinkType((int)linkType)} is not Ethernet; replay reads Ethernet captures");
+            throw new CaptureFileException($"{EchoedText.Of(path)}: {DescribeLinkType((int)linkType)} is not Ethernet; replay reads Ethernet captures");
         }
     }
 
@@ -53,7 +54,7 @@ public sealed class PcapFrameReader : IDisposable
             case GetPacketStatus.NoRemainingPackets:
                 return null;
             default:
-                throw new CaptureFileException($"{Path}: frame {_read + 1}: {Describe(_device.LastError)}");
+                throw new CaptureFileException($"{EchoedText.Of(Path)}: frame {_read + 1}: {Describe(_device.LastError)}");
         }
     }
 
@@ -66,5 +67,5 @@ public sealed class PcapFrameReader : IDisposable
             : $"link type {LinkTypeNames.FileLinkType(datalink)}";
 
     private static string Describe(string? error) =>
-        string.IsNullOrWhiteSpace(error) ? "unreadable record (truncated or corrupt capture)" : error.Trim();
+        string.IsNullOrWhiteSpace(error) ? "unreadable record (truncated or corrupt capture)" : EchoedText.Of(error.Trim());
 }

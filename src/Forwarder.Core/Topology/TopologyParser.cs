@@ -61,7 +61,7 @@ public static class TopologyParser
                     masquerade.Add(ParsePrefix(words[1], lineNumber));
                     break;
                 default:
-                    throw new LineFormatException(lineNumber, $"unknown keyword '{words[0]}' (expected interface, neighbor, route or masquerade)");
+                    throw new LineFormatException(lineNumber, $"unknown keyword '{EchoedText.Of(words[0])}' (expected interface, neighbor, route or masquerade)");
             }
         }
 
@@ -85,10 +85,10 @@ public static class TopologyParser
             var neighborAddress = ParseAddress(address, line, "neighbor address");
             var neighborMac = ParseMac(mac, line);
             var link = topology.FindInterface(interfaceName)
-                ?? throw new LineFormatException(line, $"unknown interface '{interfaceName}'");
+                ?? throw new LineFormatException(line, $"unknown interface '{EchoedText.Of(interfaceName)}'");
             if (!link.IsOnLink(neighborAddress))
             {
-                throw new LineFormatException(line, $"neighbor {neighborAddress} is not on {link.Name}'s subnet {link.Address}/{link.PrefixLength}");
+                throw new LineFormatException(line, $"neighbor {neighborAddress} is not on {EchoedText.Of(link.Name)}'s subnet {link.Address}/{link.PrefixLength}");
             }
             topology.AddNeighbor(new Neighbor(neighborAddress, neighborMac, link.Index));
         }
@@ -108,7 +108,7 @@ public static class TopologyParser
         var name = words[1];
         if (existing.Any(i => i.Name == name))
         {
-            throw new LineFormatException(lineNumber, $"interface '{name}' is defined twice");
+            throw new LineFormatException(lineNumber, $"interface '{EchoedText.Of(name)}' is defined twice");
         }
         var mac = ParseMac(words[2], lineNumber);
         var (address, prefix) = ParsePrefix(words[3], lineNumber);
@@ -116,12 +116,12 @@ public static class TopologyParser
         {
             "public" => InterfaceRole.Public,
             "private" => InterfaceRole.Private,
-            _ => throw new LineFormatException(lineNumber, $"role '{words[4]}' is neither public nor private"),
+            _ => throw new LineFormatException(lineNumber, $"role '{EchoedText.Of(words[4])}' is neither public nor private"),
         };
         var mtu = 1500;
         if (words.Length == 7 && (!int.TryParse(words[6], NumberStyles.None, CultureInfo.InvariantCulture, out mtu) || mtu is < 68 or > 65535))
         {
-            throw new LineFormatException(lineNumber, $"bad mtu '{words[6]}'");
+            throw new LineFormatException(lineNumber, $"bad mtu '{EchoedText.Of(words[6])}'");
         }
         return new DirectorInterface(existing.Count, name, mac, address, prefix, role, mtu);
     }
@@ -131,22 +131,22 @@ public static class TopologyParser
         var slash = text.IndexOf('/', StringComparison.Ordinal);
         if (slash < 0)
         {
-            throw new LineFormatException(lineNumber, $"'{text}' lacks a /PREFIX");
+            throw new LineFormatException(lineNumber, $"'{EchoedText.Of(text)}' lacks a /PREFIX");
         }
         if (!Ipv4Address.TryParseNetwork(text, out var address, out var prefix))
         {
             throw Ipv4Address.TryParse(text.AsSpan(0, slash), out _)
-                ? new LineFormatException(lineNumber, $"bad prefix length in '{text}'")
-                : new LineFormatException(lineNumber, $"bad address '{text[..slash]}'");
+                ? new LineFormatException(lineNumber, $"bad prefix length in '{EchoedText.Of(text)}'")
+                : new LineFormatException(lineNumber, $"bad address '{EchoedText.Of(text[..slash])}'");
         }
         return (address, prefix);
     }
 
     private static Ipv4Address ParseAddress(string text, int lineNumber, string what) =>
-        Ipv4Address.TryParse(text, out var address) ? address : throw new LineFormatException(lineNumber, $"bad {what} '{text}'");
+        Ipv4Address.TryParse(text, out var address) ? address : throw new LineFormatException(lineNumber, $"bad {what} '{EchoedText.Of(text)}'");
 
     private static MacAddress ParseMac(string text, int lineNumber) =>
-        MacAddress.TryParse(text, out var mac) ? mac : throw new LineFormatException(lineNumber, $"bad MAC address '{text}'");
+        MacAddress.TryParse(text, out var mac) ? mac : throw new LineFormatException(lineNumber, $"bad MAC address '{EchoedText.Of(text)}'");
 
     private static string StripComment(string line)
     {

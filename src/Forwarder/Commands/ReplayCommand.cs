@@ -47,7 +47,9 @@ public static class ReplayCommand
         }
         catch (Exception failure) when (failure is LineFormatException or CaptureFileException or ArgumentException or IOException or TimedCommandRefusedException)
         {
-            errors.WriteLine($"forwarder replay: {failure.Message}");
+            // Our own messages show the user's words through EchoedText already; .NET's IOException messages
+            // repeat a path raw, so they are shown the same way as a whole.
+            errors.WriteLine($"forwarder replay: {(failure is IOException ? EchoedText.Of(failure.Message) : failure.Message)}");
             return 1;
         }
         catch (Exception failure) when (failure is DllNotFoundException || failure.InnerException is DllNotFoundException)
@@ -65,7 +67,7 @@ public static class ReplayCommand
         }
         catch (LineFormatException refused)
         {
-            throw new ArgumentException($"{path}: {refused.Message}", refused);
+            throw new ArgumentException($"{EchoedText.Of(path)}: {refused.Message}", refused);
         }
     }
 
@@ -78,10 +80,10 @@ public static class ReplayCommand
         }
         catch (LineFormatException refused)
         {
-            throw new ArgumentException($"{path}:{refused.LineNumber}: {refused.Reason}", refused);
+            throw new ArgumentException($"{EchoedText.Of(path)}:{refused.LineNumber}: {refused.Reason}", refused);
         }
     }
 
     private static string ReadText(string path) =>
-        File.Exists(path) ? File.ReadAllText(path) : throw new ArgumentException($"{path}: no such file");
+        File.Exists(path) ? File.ReadAllText(path) : throw new ArgumentException($"{EchoedText.Of(path)}: no such file");
 }
