@@ -18,7 +18,11 @@ public static class ReplayCommand
             {
                 throw new ArgumentException($"--max-connections must be at least 1, got {options.MaxConnections}");
             }
-            var topology = Load(options.Topology, TopologyParser.Parse);
+            var (topology, warnings) = Load(options.Topology, TopologyParser.ParseWithWarnings);
+            foreach (var warning in warnings)
+            {
+                errors.WriteLine($"forwarder replay: {EchoedText.Of(options.Topology)}: warning: {warning}");
+            }
             var replay = Load(options.Rules, rules => DirectorReplay.Build(topology, rules, options.MaxConnections));
             // The whole commands file is read before any frame moves, so a bad line costs nothing.
             var commands = options.Commands is { } commandsPath ? LoadCommands(commandsPath, replay) : [];
