@@ -1,6 +1,6 @@
+using Forwarder.Core;
 using PacketDotNet;
 using SharpPcap;
-using Forwarder.Core;
 using SharpPcap.LibPcap;
 
 namespace Forwarder.Capture.Files;

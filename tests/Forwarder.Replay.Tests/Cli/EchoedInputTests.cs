@@ -33,7 +33,10 @@ public sealed class EchoedInputTests
     {
         var options = new Forwarder.Commands.ReplayOptions
         {
-            Rules = Rules, Topology = Topology, Inputs = ["\u001b[2J"], Output = Path.Combine(_work, "out"),
+            Rules = Rules,
+            Topology = Topology,
+            Inputs = ["\u001b[2J"],
+            Output = Path.Combine(_work, "out"),
         };
         using var errors = new StringWriter();
 
