@@ -1,3 +1,4 @@
+using Forwarder.Core;
 using PacketDotNet;
 using SharpPcap;
 using SharpPcap.LibPcap;
@@ -18,7 +19,7 @@ public sealed class PcapFrameReader : IDisposable
         Path = path;
         if (!File.Exists(path))
         {
-            throw new CaptureFileException($"{path}: no such file");
+            throw new CaptureFileException($"{EchoedText.Of(path)}: no such file");
         }
         _device = new CaptureFileReaderDevice(path);
         try
@@ -27,12 +28,14 @@ public sealed class PcapFrameReader : IDisposable
         }
         catch (PcapException failure)
         {
-            throw new CaptureFileException($"{path}: not a readable capture ({failure.Message.Trim()})", failure);
+            throw new CaptureFileException($"{EchoedText.Of(path)}: not a readable capture ({EchoedText.Of(failure.Message.Trim())})", failure);
         }
-        if (_device.LinkType != LinkLayers.Ethernet)
+        // Read before the device is closed: a closed device no longer knows its link type.
+        var linkType = _device.LinkType;
+        if (linkType != LinkLayers.Ethernet)
         {
             _device.Close();
-            throw new CaptureFileException($"{path}: link type {_device.LinkType}, only Ethernet captures can be replayed");
+            throw new CaptureFileException($"{EchoedText.Of(path)}: {DescribeLinkType((int)linkType)} is not Ethernet; replay reads Ethernet captures");
         }
     }
 
@@ -51,12 +54,18 @@ public sealed class PcapFrameReader : IDisposable
             case GetPacketStatus.NoRemainingPackets:
                 return null;
             default:
-                throw new CaptureFileException($"{Path}: frame {_read + 1}: {Describe(_device.LastError)}");
+                throw new CaptureFileException($"{EchoedText.Of(Path)}: frame {_read + 1}: {Describe(_device.LastError)}");
         }
     }
 
     public void Dispose() => _device.Close();
 
+    /// <summary>"link type 113 (LINUX_SLL)": the file's number and libpcap's name for it.</summary>
+    private static string DescribeLinkType(int datalink) =>
+        LinkTypeNames.Name(datalink) is { } name
+            ? $"link type {LinkTypeNames.FileLinkType(datalink)} ({name})"
+            : $"link type {LinkTypeNames.FileLinkType(datalink)}";
+
     private static string Describe(string? error) =>
-        string.IsNullOrWhiteSpace(error) ? "unreadable record (truncated or corrupt capture)" : error.Trim();
+        string.IsNullOrWhiteSpace(error) ? "unreadable record (truncated or corrupt capture)" : EchoedText.Of(error.Trim());
 }

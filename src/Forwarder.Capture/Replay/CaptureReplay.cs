@@ -1,4 +1,5 @@
 using Forwarder.Capture.Files;
+using Forwarder.Core;
 using Forwarder.Core.Engine;
 
 namespace Forwarder.Capture.Replay;
@@ -18,7 +19,7 @@ public static class CaptureReplay
         var interfaces = engine.Topology.Interfaces;
         var inputIndexes = inputs.Select(input =>
             interfaces.FirstOrDefault(i => i.Name == input.InterfaceName)?.Index
-            ?? throw new ArgumentException($"--in {input.InterfaceName}: the topology has no interface of that name")).ToArray();
+            ?? throw new ArgumentException($"--in {EchoedText.Of(input.InterfaceName)}: the topology has no interface of that name")).ToArray();
 
         Directory.CreateDirectory(outputDirectory);
         var readers = new List<PcapFrameReader>();

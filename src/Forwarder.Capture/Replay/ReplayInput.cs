@@ -1,3 +1,5 @@
+using Forwarder.Core;
+
 namespace Forwarder.Capture.Replay;
 
 /// <summary>A capture to replay as if its frames arrived on the named interface.</summary>
@@ -9,7 +11,7 @@ public sealed record ReplayInput(string InterfaceName, string Path)
         var equals = text.IndexOf('=', StringComparison.Ordinal);
         if (equals <= 0 || equals == text.Length - 1)
         {
-            throw new ArgumentException($"'{text}' is not IF=PCAP");
+            throw new ArgumentException($"'{EchoedText.Of(text)}' is not IF=PCAP");
         }
         return new ReplayInput(text[..equals], text[(equals + 1)..]);
     }

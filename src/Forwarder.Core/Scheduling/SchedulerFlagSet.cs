@@ -54,12 +54,12 @@ public readonly record struct SchedulerFlagSet(int Bits)
             var (bit, onlyFor) = Lookup(name);
             if (bit == 0)
             {
-                error = $"invalid scheduler flag `{name}'";
+                error = $"invalid scheduler flag `{EchoedText.Of(name.ToString())}'";
                 return false;
             }
             if (onlyFor is not null && schedulerName is not null && schedulerName != onlyFor)
             {
-                error = $"incompatible scheduler flag `{name}'";
+                error = $"incompatible scheduler flag `{EchoedText.Of(name.ToString())}'";
                 return false;
             }
             bits |= bit;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using Forwarder.Core.Frames;
 
 namespace Forwarder.Core.Topology;
@@ -7,16 +8,28 @@ namespace Forwarder.Core.Topology;
 /// Reads the topology file that stands in for live interfaces in replay:
 /// <c>interface NAME MAC ADDRESS/PREFIX public|private [mtu N]</c>, <c>neighbor ADDRESS MAC INTERFACE</c>,
 /// <c>route default via ADDRESS</c>, <c>masquerade NETWORK/PREFIX</c>; '#' starts a comment.
+/// What no Linux host could be configured with, or what could only misdirect frames, is refused with its line
+/// (a neighbour at the director's own or a broadcast address, a non-unicast interface MAC, a /0 link, ...);
+/// what is legal but surely wrong (two interfaces with one MAC, a multicast neighbour MAC, masquerading
+/// 0.0.0.0/0) is taken with a warning.
 /// </summary>
 public static class TopologyParser
 {
-    public static DirectorTopology Parse(string text)
+    /// <summary>Linux's IFNAMSIZ: a name and its terminating NUL, so at most 15 bytes of name.</summary>
+    private const int InterfaceNameSize = 16;
+
+    /// <summary>The topology; warnings are dropped (use <see cref="ParseWithWarnings"/> to show them).</summary>
+    public static DirectorTopology Parse(string text) => ParseWithWarnings(text).Topology;
+
+    public static ParsedTopology ParseWithWarnings(string text)
     {
         var interfaces = new List<DirectorInterface>();
+        var interfaceLines = new List<int>();
         var neighbors = new List<(int Line, string Address, string Mac, string Interface)>();
         Ipv4Address? gateway = null;
         var gatewayLine = 0;
         var masquerade = new List<(Ipv4Address, int)>();
+        var warnings = new List<TopologyWarning>();
 
         var lineNumber = 0;
         foreach (var rawLine in text.Split('\n'))
@@ -31,7 +44,8 @@ public static class TopologyParser
             switch (words[0])
             {
                 case "interface":
-                    interfaces.Add(ParseInterface(words, lineNumber, interfaces));
+                    interfaces.Add(ParseInterface(words, lineNumber, interfaces, interfaceLines, warnings));
+                    interfaceLines.Add(lineNumber);
                     break;
                 case "neighbor":
                 case "neighbour":
@@ -58,10 +72,16 @@ public static class TopologyParser
                     {
                         throw new LineFormatException(lineNumber, "expected 'masquerade NETWORK/PREFIX'");
                     }
-                    masquerade.Add(ParsePrefix(words[1], lineNumber));
+                    var (network, networkPrefix) = ParsePrefix(words[1], lineNumber);
+                    if (networkPrefix == 0)
+                    {
+                        // Legal, but every source, the clients' own included, would leave as the director's address.
+                        warnings.Add(new TopologyWarning(lineNumber, $"masquerade {network}/0 takes every source address, the clients' too"));
+                    }
+                    masquerade.Add((network, networkPrefix));
                     break;
                 default:
-                    throw new LineFormatException(lineNumber, $"unknown keyword '{words[0]}' (expected interface, neighbor, route or masquerade)");
+                    throw new LineFormatException(lineNumber, $"unknown keyword '{EchoedText.Of(words[0])}' (expected interface, neighbor, route or masquerade)");
             }
         }
 
@@ -80,73 +100,165 @@ public static class TopologyParser
 
         var topology = new DirectorTopology(interfaces) { DefaultGateway = gateway };
         topology.MasqueradedNetworks.AddRange(masquerade);
+        var neighborLines = new Dictionary<uint, int>();
         foreach (var (line, address, mac, interfaceName) in neighbors)
         {
             var neighborAddress = ParseAddress(address, line, "neighbor address");
             var neighborMac = ParseMac(mac, line);
             var link = topology.FindInterface(interfaceName)
-                ?? throw new LineFormatException(line, $"unknown interface '{interfaceName}'");
+                ?? throw new LineFormatException(line, $"unknown interface '{EchoedText.Of(interfaceName)}'");
+            CheckHostAddress(topology, neighborAddress, line, $"neighbor {neighborAddress}");
             if (!link.IsOnLink(neighborAddress))
             {
-                throw new LineFormatException(line, $"neighbor {neighborAddress} is not on {link.Name}'s subnet {link.Address}/{link.PrefixLength}");
+                throw new LineFormatException(line, $"neighbor {neighborAddress} is not on {EchoedText.Of(link.Name)}'s subnet {link.Address}/{link.PrefixLength}");
+            }
+            if (neighborLines.TryGetValue(neighborAddress.Value, out var firstLine))
+            {
+                throw new LineFormatException(line, $"neighbor {neighborAddress} is defined twice (first on line {firstLine})");
+            }
+            neighborLines.Add(neighborAddress.Value, line);
+            // A zero or broadcast MAC is no host's; a multicast one is legal (a cluster answering as a group) but rare.
+            if (neighborMac == MacAddress.Zero || neighborMac == MacAddress.Broadcast)
+            {
+                throw new LineFormatException(line, $"neighbor {neighborAddress}'s MAC {neighborMac} is {(neighborMac == MacAddress.Zero ? "zero" : "the broadcast address")}, no host's");
+            }
+            if (IsMulticast(neighborMac))
+            {
+                warnings.Add(new TopologyWarning(line, $"neighbor {neighborAddress}'s MAC {neighborMac} is a multicast address: every frame to it goes to a group"));
             }
             topology.AddNeighbor(new Neighbor(neighborAddress, neighborMac, link.Index));
         }
-        if (gateway is { } via && topology.FindOnLinkInterface(via.Value) is null)
+        if (gateway is { } via)
         {
-            throw new LineFormatException(gatewayLine, $"default gateway {via} is on none of the interfaces' subnets");
+            CheckHostAddress(topology, via, gatewayLine, $"default gateway {via}");
+            if (topology.FindOnLinkInterface(via.Value) is null)
+            {
+                throw new LineFormatException(gatewayLine, $"default gateway {via} is on none of the interfaces' subnets");
+            }
         }
-        return topology;
+        warnings.Sort((a, b) => a.LineNumber.CompareTo(b.LineNumber));
+        return new ParsedTopology(topology, warnings);
     }
 
-    private static DirectorInterface ParseInterface(string[] words, int lineNumber, List<DirectorInterface> existing)
+    private static DirectorInterface ParseInterface(string[] words, int lineNumber, List<DirectorInterface> existing, List<int> existingLines,
+        List<TopologyWarning> warnings)
     {
         if (words.Length is not (5 or 7) || (words.Length == 7 && words[5] != "mtu"))
         {
             throw new LineFormatException(lineNumber, "expected 'interface NAME MAC ADDRESS/PREFIX public|private [mtu N]'");
         }
         var name = words[1];
+        CheckInterfaceName(name, lineNumber);
         if (existing.Any(i => i.Name == name))
         {
-            throw new LineFormatException(lineNumber, $"interface '{name}' is defined twice");
+            throw new LineFormatException(lineNumber, $"interface '{EchoedText.Of(name)}' is defined twice");
         }
         var mac = ParseMac(words[2], lineNumber);
+        // As the kernel's is_valid_ether_addr: an interface's own MAC is unicast and not zero.
+        if (mac == MacAddress.Zero || IsMulticast(mac))
+        {
+            var what = mac == MacAddress.Zero ? "zero" : mac == MacAddress.Broadcast ? "the broadcast address" : "a multicast address";
+            throw new LineFormatException(lineNumber, $"interface {name}'s MAC {mac} is {what}; an interface's MAC is unicast");
+        }
         var (address, prefix) = ParsePrefix(words[3], lineNumber);
+        if (address.Value == 0 || address.Value == uint.MaxValue || IsMulticast(address))
+        {
+            throw new LineFormatException(lineNumber, $"interface {name}'s address {address} is not a host address");
+        }
+        if (prefix == 0)
+        {
+            throw new LineFormatException(lineNumber, $"interface {name}'s /0 puts every address on its link, so no route is ever used");
+        }
+        if (IsSubnetBroadcast(address, address, prefix))
+        {
+            throw new LineFormatException(lineNumber, $"interface {name}'s address {address} is the broadcast address of its subnet /{prefix}");
+        }
         var role = words[4] switch
         {
             "public" => InterfaceRole.Public,
             "private" => InterfaceRole.Private,
-            _ => throw new LineFormatException(lineNumber, $"role '{words[4]}' is neither public nor private"),
+            _ => throw new LineFormatException(lineNumber, $"role '{EchoedText.Of(words[4])}' is neither public nor private"),
         };
         var mtu = 1500;
         if (words.Length == 7 && (!int.TryParse(words[6], NumberStyles.None, CultureInfo.InvariantCulture, out mtu) || mtu is < 68 or > 65535))
         {
-            throw new LineFormatException(lineNumber, $"bad mtu '{words[6]}'");
+            throw new LineFormatException(lineNumber, $"bad mtu '{EchoedText.Of(words[6])}'");
+        }
+        var sameMac = existing.FindIndex(i => i.Mac == mac);
+        if (sameMac >= 0)
+        {
+            // Legal (VLANs of one NIC share its MAC), but two legs of a director are surely two NICs.
+            warnings.Add(new TopologyWarning(lineNumber, $"interface {name} has the MAC {mac} of {existing[sameMac].Name} (line {existingLines[sameMac]})"));
         }
         return new DirectorInterface(existing.Count, name, mac, address, prefix, role, mtu);
     }
+
+    /// <summary>
+    /// As the kernel's dev_valid_name: 1 to 15 bytes (IFNAMSIZ less the NUL), not "." or "..", no '/', ':' or
+    /// white space; and, stricter than Linux, no control characters, which no one means in a name.
+    /// </summary>
+    private static void CheckInterfaceName(string name, int lineNumber)
+    {
+        var bytes = Encoding.UTF8.GetByteCount(name);
+        if (bytes >= InterfaceNameSize)
+        {
+            throw new LineFormatException(lineNumber,
+                $"interface name '{EchoedText.Of(name)}' is {bytes} bytes long; Linux allows at most {InterfaceNameSize - 1}");
+        }
+        if (name is "." or ".." || name.Any(c => c is '/' or ':' || char.IsWhiteSpace(c) || char.IsControl(c)))
+        {
+            throw new LineFormatException(lineNumber,
+                $"interface name '{EchoedText.Of(name)}' is not one Linux allows (not . or .., no '/', ':', white space or control characters)");
+        }
+    }
+
+    /// <summary>A neighbour or gateway is some other host: not the director, not a broadcast, multicast or zero address.</summary>
+    private static void CheckHostAddress(DirectorTopology topology, Ipv4Address address, int lineNumber, string what)
+    {
+        if (address.Value == 0 || address.Value == uint.MaxValue || IsMulticast(address))
+        {
+            throw new LineFormatException(lineNumber, $"{what} is not a host address");
+        }
+        if (topology.Interfaces.FirstOrDefault(i => i.Address == address) is { } own)
+        {
+            throw new LineFormatException(lineNumber, $"{what} is the director's own address (on {own.Name})");
+        }
+        if (topology.Interfaces.FirstOrDefault(i => IsSubnetBroadcast(address, i.Address, i.PrefixLength)) is { } link)
+        {
+            throw new LineFormatException(lineNumber, $"{what} is the broadcast address of {link.Name}'s subnet {link.Address}/{link.PrefixLength}");
+        }
+    }
+
+    /// <summary>Whether the address is the all-ones host of the subnet; /31 and /32 links have no broadcast address (RFC 3021).</summary>
+    private static bool IsSubnetBroadcast(Ipv4Address address, Ipv4Address onLink, int prefixLength) =>
+        prefixLength is > 0 and <= 30 && address.IsInSubnet(onLink, prefixLength) && (address.Value | Ipv4Address.PrefixMask(prefixLength)) == uint.MaxValue;
+
+    private static bool IsMulticast(Ipv4Address address) => address.Value >> 28 == 0xE;
+
+    /// <summary>The group bit, the lowest bit of the first octet (the broadcast address has it too).</summary>
+    private static bool IsMulticast(MacAddress mac) => ((mac.Value >> 40) & 1) == 1;
 
     private static (Ipv4Address, int) ParsePrefix(string text, int lineNumber)
     {
         var slash = text.IndexOf('/', StringComparison.Ordinal);
         if (slash < 0)
         {
-            throw new LineFormatException(lineNumber, $"'{text}' lacks a /PREFIX");
+            throw new LineFormatException(lineNumber, $"'{EchoedText.Of(text)}' lacks a /PREFIX");
         }
         if (!Ipv4Address.TryParseNetwork(text, out var address, out var prefix))
         {
             throw Ipv4Address.TryParse(text.AsSpan(0, slash), out _)
-                ? new LineFormatException(lineNumber, $"bad prefix length in '{text}'")
-                : new LineFormatException(lineNumber, $"bad address '{text[..slash]}'");
+                ? new LineFormatException(lineNumber, $"bad prefix length in '{EchoedText.Of(text)}'")
+                : new LineFormatException(lineNumber, $"bad address '{EchoedText.Of(text[..slash])}'");
         }
         return (address, prefix);
     }
 
     private static Ipv4Address ParseAddress(string text, int lineNumber, string what) =>
-        Ipv4Address.TryParse(text, out var address) ? address : throw new LineFormatException(lineNumber, $"bad {what} '{text}'");
+        Ipv4Address.TryParse(text, out var address) ? address : throw new LineFormatException(lineNumber, $"bad {what} '{EchoedText.Of(text)}'");
 
     private static MacAddress ParseMac(string text, int lineNumber) =>
-        MacAddress.TryParse(text, out var mac) ? mac : throw new LineFormatException(lineNumber, $"bad MAC address '{text}'");
+        MacAddress.TryParse(text, out var mac) ? mac : throw new LineFormatException(lineNumber, $"bad MAC address '{EchoedText.Of(text)}'");
 
     private static string StripComment(string line)
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using CommandLine;
+using Forwarder.Core;
 using Forwarder.Core.Frames;
 using Forwarder.Core.Scheduling;
 using Forwarder.Core.Services;
@@ -122,7 +123,7 @@ public sealed class IpvsadmParser
             // As ipvsadm's parse_fwmark: a mark is a number from 1 to UINT_MAX; only a valid one meets the refusal.
             if (!uint.TryParse(fwmark, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var mark) || mark == 0)
             {
-                throw new IpvsadmUsageException($"invalid fwmark value `{fwmark}' specified");
+                throw new IpvsadmUsageException($"invalid fwmark value `{EchoedText.Of(fwmark)}' specified");
             }
             throw FwmarkRefusal();
         }
@@ -198,7 +199,7 @@ public sealed class IpvsadmParser
         // As parse_options: words no option took are refused once every value has been read and checked.
         if (arguments.Extra.FirstOrDefault() is { } extra)
         {
-            throw new IpvsadmUsageException($"unexpected argument {extra}");
+            throw new IpvsadmUsageException($"unexpected argument {EchoedText.Of(extra)}");
         }
 
         OptionRules.Check(kind, given);
@@ -301,7 +302,7 @@ public sealed class IpvsadmParser
             var (holdsCommand, endsWantingValue) = Scan(token, firstArgument: i == 0);
             if (holdsCommand)
             {
-                throw new IpvsadmUsageException($"invalid option `{token}'");
+                throw new IpvsadmUsageException($"invalid option `{EchoedText.Of(token)}'");
             }
             fwmarkSeen |= token is "-f" or "--fwmark-service";
             if (token is "-6" or "--ipv6")
@@ -312,14 +313,14 @@ public sealed class IpvsadmParser
             if (token.Length > 1 && token[0] == '-' && char.IsAsciiDigit(token[1]))
             {
                 // A word such as -1 that no option took as its value is an option to popt, and not one it knows.
-                throw new IpvsadmUsageException($"{token}: unknown option", 255);
+                throw new IpvsadmUsageException($"{EchoedText.Of(token)}: unknown option", 255);
             }
             if (endsWantingValue)
             {
                 if (i == args.Count - 1)
                 {
                     // popt's error on the command itself (--start-daemon with no state) ends in tryhelp_exit.
-                    throw new IpvsadmUsageException(i == 0 && token.StartsWith("--", StringComparison.Ordinal) && FirstCommand(token) is not null ? TryHelp : $"{token}: missing argument", 255);
+                    throw new IpvsadmUsageException(i == 0 && token.StartsWith("--", StringComparison.Ordinal) && FirstCommand(token) is not null ? TryHelp : $"{EchoedText.Of(token)}: missing argument", 255);
                 }
                 // The next word is this option's value, whatever it looks like.
                 i++;
@@ -452,7 +453,7 @@ public sealed class IpvsadmParser
 
     private static string Describe(Error error) => error switch
     {
-        UnknownOptionError unknown => $"{Dashed(unknown.Token)}: unknown option",
+        UnknownOptionError unknown => $"{EchoedText.Of(Dashed(unknown.Token))}: unknown option",
         MissingValueOptionError missing => $"{Dashed(missing.NameInfo.ShortName, missing.NameInfo.LongName)}: missing argument",
         RepeatedOptionError repeated => $"multiple '{OptionGroupName(repeated.NameInfo.LongName)}' options specified",
         SequenceOutOfRangeError => "--set option requires 3 timeout values",
@@ -611,8 +612,8 @@ public sealed class IpvsadmParser
         if (a.McastGroup is { } group && !McastGroups.IsValid(group))
         {
             throw new IpvsadmUsageException(group.Contains(':', StringComparison.Ordinal)
-                ? $"invalid IPv6 mcast-group `{group}'"
-                : $"invalid IPv4 mcast-group `{group}'");
+                ? $"invalid IPv6 mcast-group `{EchoedText.Of(group)}'"
+                : $"invalid IPv4 mcast-group `{EchoedText.Of(group)}'");
         }
         var port = Number(a.McastPort, 65535, 1, "illegal mcast-port specified");
         var ttl = Number(a.McastTtl, 255, 1, "illegal mcast-ttl specified");
@@ -622,7 +623,7 @@ public sealed class IpvsadmParser
     }
 
     private static int ParseTimeout(string text, int minimum) =>
-        TryNumber(text, minimum, MaximumTimeout, out var value) ? value : throw new IpvsadmUsageException($"invalid timeout value `{text}' specified");
+        TryNumber(text, minimum, MaximumTimeout, out var value) ? value : throw new IpvsadmUsageException($"invalid timeout value `{EchoedText.Of(text)}' specified");
 
     private static int ParseNumber(string? text, int minimum, int maximum, string error, int fallback) =>
         text is null ? fallback : TryNumber(text, minimum, maximum, out var value) ? value : throw new IpvsadmUsageException(error);

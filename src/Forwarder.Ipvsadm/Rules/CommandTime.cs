@@ -1,4 +1,5 @@
 using System.Globalization;
+using Forwarder.Core;
 
 namespace Forwarder.Ipvsadm.Rules;
 
@@ -18,7 +19,8 @@ public static class CommandTime
     public static bool TryParse(string text, out long microseconds, out string reason)
     {
         microseconds = 0;
-        reason = $"'{text}' is not a time: expected seconds from the capture's first frame, as 0, 1.5 or 12.000250";
+        var echoed = EchoedText.Of(text);
+        reason = $"'{echoed}' is not a time: expected seconds from the capture's first frame, as 0, 1.5 or 12.000250";
         var negative = text.StartsWith('-');
         var unsigned = negative ? text[1..] : text;
         var point = unsigned.IndexOf('.', StringComparison.Ordinal);
@@ -30,12 +32,12 @@ public static class CommandTime
         }
         if (fraction.Length > MaximumDecimals)
         {
-            reason = $"'{text}' has more than {MaximumDecimals} decimals: the capture's clock counts microseconds";
+            reason = $"'{echoed}' has more than {MaximumDecimals} decimals: the capture's clock counts microseconds";
             return false;
         }
         if (whole.TrimStart('0').Length > 10 || long.Parse(whole, CultureInfo.InvariantCulture) > MaximumSeconds)
         {
-            reason = $"'{text}' is more than {MaximumSeconds:N0} seconds from the capture's first frame";
+            reason = $"'{echoed}' is more than {MaximumSeconds:N0} seconds from the capture's first frame";
             return false;
         }
         var seconds = long.Parse(whole, CultureInfo.InvariantCulture);

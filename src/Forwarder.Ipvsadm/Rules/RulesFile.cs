@@ -50,7 +50,7 @@ public static class RulesFile
             }
             if (!EditsTheTable(command.Kind))
             {
-                throw new LineFormatException(lineNumber, $"'{words[0]}' does not edit the table and has no place in a rules file");
+                throw new LineFormatException(lineNumber, $"'{EchoedText.Of(words[0])}' does not edit the table and has no place in a rules file");
             }
             lines.Add(new RuleLine(lineNumber, command));
         }

@@ -26,7 +26,7 @@ public static class TimedCommandsFile
             var arguments = words[1..];
             if (arguments.Length == 0)
             {
-                throw new LineFormatException(lineNumber, $"no ipvsadm command after the time {words[0]}");
+                throw new LineFormatException(lineNumber, $"no ipvsadm command after the time {EchoedText.Of(words[0])}");
             }
             IpvsadmCommand command;
             try
@@ -39,7 +39,7 @@ public static class TimedCommandsFile
             }
             if (!RulesFile.EditsTheTable(command.Kind))
             {
-                throw new LineFormatException(lineNumber, $"'{arguments[0]}' does not edit the table and has no place in a commands file");
+                throw new LineFormatException(lineNumber, $"'{EchoedText.Of(arguments[0])}' does not edit the table and has no place in a commands file");
             }
             commands.Add(new TimedCommand(lineNumber, offset, arguments));
         }

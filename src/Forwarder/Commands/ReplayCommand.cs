@@ -15,7 +15,11 @@ public static class ReplayCommand
         try
         {
             DirectorSetup.CheckMaxConnections(options.MaxConnections);
-            var topology = Load(options.Topology, TopologyParser.Parse);
+            var (topology, warnings) = Load(options.Topology, TopologyParser.ParseWithWarnings);
+            foreach (var warning in warnings)
+            {
+                errors.WriteLine($"forwarder replay: {EchoedText.Of(options.Topology)}: warning: {warning}");
+            }
             var replay = Load(options.Rules, rules => DirectorReplay.Build(topology, rules, options.MaxConnections));
             // The whole commands file is read before any frame moves, so a bad line costs nothing.
             var commands = options.Commands is { } commandsPath ? LoadCommands(commandsPath, replay) : [];
@@ -44,7 +48,9 @@ public static class ReplayCommand
         }
         catch (Exception failure) when (failure is LineFormatException or CaptureFileException or ArgumentException or IOException or TimedCommandRefusedException)
         {
-            errors.WriteLine($"forwarder replay: {failure.Message}");
+            // Our own messages show the user's words through EchoedText already; .NET's IOException messages
+            // repeat a path raw, so they are shown the same way as a whole.
+            errors.WriteLine($"forwarder replay: {(failure is IOException ? EchoedText.Of(failure.Message) : failure.Message)}");
             return 1;
         }
         catch (Exception failure) when (failure is DllNotFoundException || failure.InnerException is DllNotFoundException)
@@ -62,7 +68,7 @@ public static class ReplayCommand
         }
         catch (LineFormatException refused)
         {
-            throw new ArgumentException($"{path}: {refused.Message}", refused);
+            throw new ArgumentException($"{EchoedText.Of(path)}: {refused.Message}", refused);
         }
     }
 
@@ -75,10 +81,10 @@ public static class ReplayCommand
         }
         catch (LineFormatException refused)
         {
-            throw new ArgumentException($"{path}:{refused.LineNumber}: {refused.Reason}", refused);
+            throw new ArgumentException($"{EchoedText.Of(path)}:{refused.LineNumber}: {refused.Reason}", refused);
         }
     }
 
     private static string ReadText(string path) =>
-        File.Exists(path) ? File.ReadAllText(path) : throw new ArgumentException($"{path}: no such file");
+        File.Exists(path) ? File.ReadAllText(path) : throw new ArgumentException($"{EchoedText.Of(path)}: no such file");
 }

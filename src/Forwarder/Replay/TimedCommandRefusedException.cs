@@ -1,3 +1,5 @@
+using Forwarder.Core;
+
 namespace Forwarder.Replay;
 
 /// <summary>
@@ -7,7 +9,7 @@ namespace Forwarder.Replay;
 public sealed class TimedCommandRefusedException : Exception
 {
     public TimedCommandRefusedException(string commandsFile, int lineNumber, string reason, int ipvsadmExitCode)
-        : base($"{commandsFile}:{lineNumber}: {reason}")
+        : base($"{EchoedText.Of(commandsFile)}:{lineNumber}: {reason}")
     {
         CommandsFile = commandsFile;
         LineNumber = lineNumber;
