@@ -73,7 +73,8 @@ public static class MutationFuzzer
             Directory.CreateDirectory(source);
             File.WriteAllBytes(Path.Combine(source, file), bytes);
         }
-        TestContext.Out.WriteLine($"{name}: {failure.GetType().Name}: {failure.Message} on {bytes.Length} bytes: {Convert.ToHexString(bytes)} (kept as {file})");
+        var hex = Convert.ToHexString(bytes);
+        TestContext.Out.WriteLine($"{name}: {failure.GetType().Name}: {failure.Message} on {bytes.Length} bytes (kept as {file}): {(hex.Length > 512 ? hex[..512] + "..." : hex)}");
     }
 
     /// <summary>The source tree's Regressions/NAME, found upward from the test's folder, or null when there is none.</summary>

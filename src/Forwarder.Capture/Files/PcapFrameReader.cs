@@ -49,8 +49,7 @@ public sealed class PcapFrameReader : IDisposable
         {
             case GetPacketStatus.PacketRead:
                 _read++;
-                var time = capture.Header.Timeval;
-                return new CapturedFrame(_read, ((long)time.Seconds * 1_000_000) + (long)time.MicroSeconds, capture.Data.ToArray());
+                return new CapturedFrame(_read, TimestampOf(capture), capture.Data.ToArray());
             case GetPacketStatus.NoRemainingPackets:
                 return null;
             default:
@@ -59,6 +58,20 @@ public sealed class PcapFrameReader : IDisposable
     }
 
     public void Dispose() => _device.Close();
+
+    /// <summary>µs since the epoch; a record whose time SharpPcap cannot convert (found by fuzzing) is a corrupt record.</summary>
+    private long TimestampOf(in PacketCapture capture)
+    {
+        try
+        {
+            var time = capture.Header.Timeval;
+            return checked(((long)time.Seconds * 1_000_000) + (long)time.MicroSeconds);
+        }
+        catch (OverflowException)
+        {
+            throw new CaptureFileException($"{EchoedText.Of(Path)}: frame {_read}: its timestamp is out of range (corrupt capture)");
+        }
+    }
 
     /// <summary>"link type 113 (LINUX_SLL)": the file's number and libpcap's name for it.</summary>
     private static string DescribeLinkType(int datalink) =>
