@@ -27,16 +27,24 @@ public sealed class ControlClient
 
     public async Task<IpvsadmResult> SendAsync(IpvsadmInvocation invocation, CancellationToken cancellationToken = default)
     {
+        UnixDomainSocketEndPoint endPoint;
+        try
+        {
+            endPoint = ControlSocketPath.EndPoint(SocketPath);
+        }
+        catch (ArgumentException unusable)
+        {
+            return Unreachable(ControlClientMessages.Unusable(unusable.Message));
+        }
+
         using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
         {
-            await socket.ConnectAsync(new UnixDomainSocketEndPoint(SocketPath), cancellationToken).ConfigureAwait(false);
+            await socket.ConnectAsync(endPoint, cancellationToken).ConfigureAwait(false);
         }
         catch (SocketException refused)
         {
-            return Unreachable(refused.SocketErrorCode == SocketError.AccessDenied
-                ? $"ipvsadm: cannot reach the director at {SocketPath}: permission denied (you must be root or the director's user)\n"
-                : $"ipvsadm: cannot reach the director at {SocketPath} (is it running?)\n");
+            return Unreachable(WhyNotConnected(refused.SocketErrorCode));
         }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -51,14 +59,27 @@ public sealed class ControlClient
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                return Unreachable($"ipvsadm: the director at {SocketPath} did not answer within {_timeout.TotalSeconds:0} s\n");
+                return Unreachable(ControlClientMessages.TimedOut(SocketPath, _timeout));
             }
             catch (Exception lost) when (lost is IOException or SocketException or ControlProtocolException)
             {
-                return Unreachable($"ipvsadm: the director at {SocketPath} closed the connection without answering\n");
+                return Unreachable(ControlClientMessages.NoAnswer(SocketPath));
             }
         }
     }
+
+    /// <summary>
+    /// As Linux's unix_stream_connect fails: a path with nothing at it is ENOENT, a socket file whose listener is
+    /// gone is ECONNREFUSED, and a live listener whose backlog is full is EAGAIN for a non-blocking connect
+    /// (which .NET's is), so only the last means the director is there but cannot take us yet.
+    /// </summary>
+    private string WhyNotConnected(SocketError error) => error switch
+    {
+        SocketError.AccessDenied => ControlClientMessages.PermissionDenied(SocketPath),
+        SocketError.WouldBlock or SocketError.TryAgain => ControlClientMessages.Busy(SocketPath),
+        _ when !File.Exists(SocketPath) => ControlClientMessages.NotRunning(SocketPath),
+        _ => ControlClientMessages.Stale(SocketPath),
+    };
 
     private static IpvsadmResult Unreachable(string message) => IpvsadmResult.Failure(IpvsadmExitCodes.Usage, message);
 }

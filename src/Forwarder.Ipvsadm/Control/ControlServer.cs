@@ -39,7 +39,8 @@ public sealed class ControlServer : IDisposable
     /// <summary>
     /// Creates the socket's directory, replaces a stale socket file (one nobody listens on), binds, restricts
     /// the file to its owner and starts accepting. Throws <see cref="IOException"/> when another director
-    /// already listens there or the path is taken by something that is not a socket.
+    /// already listens there or the path is taken by something that is not a socket, and
+    /// <see cref="ArgumentException"/> when the path is too long for a Unix socket.
     /// </summary>
     public void Start()
     {
@@ -51,17 +52,18 @@ public sealed class ControlServer : IDisposable
         {
             throw new InvalidOperationException("the control server is already started");
         }
+        var endPoint = ControlSocketPath.EndPoint(SocketPath);
         var directory = Path.GetDirectoryName(Path.GetFullPath(SocketPath));
         if (!string.IsNullOrEmpty(directory))
         {
             Directory.CreateDirectory(directory);
         }
-        RemoveStaleSocket();
+        RemoveStaleSocket(endPoint);
 
         var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
         {
-            listener.Bind(new UnixDomainSocketEndPoint(SocketPath));
+            listener.Bind(endPoint);
             // Before listen(), so no connection can arrive while the file is still open to others.
             File.SetUnixFileMode(SocketPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
             listener.Listen(backlog: 16);
@@ -99,7 +101,7 @@ public sealed class ControlServer : IDisposable
         _stopping.Dispose();
     }
 
-    private void RemoveStaleSocket()
+    private void RemoveStaleSocket(UnixDomainSocketEndPoint endPoint)
     {
         var existing = new FileInfo(SocketPath);
         if (Directory.Exists(SocketPath) || (existing.Exists && existing.Length > 0))
@@ -114,7 +116,7 @@ public sealed class ControlServer : IDisposable
         {
             try
             {
-                probe.Connect(new UnixDomainSocketEndPoint(SocketPath));
+                probe.Connect(endPoint);
                 throw new IOException($"a director is already listening at {SocketPath}");
             }
             catch (SocketException)

@@ -1,0 +1,31 @@
+namespace Forwarder.Ipvsadm.Control;
+
+/// <summary>
+/// Everything the ipvsadm client says on its own account (not the director's answer), each one line for stderr.
+/// They are the reasons ipvsadm gives when it "Can't initialize ipvs", told about the director instead.
+/// </summary>
+public static class ControlClientMessages
+{
+    /// <summary>connect() found no socket file: no director has started there.</summary>
+    public static string NotRunning(string socketPath) =>
+        $"ipvsadm: cannot reach the director at {socketPath} (is it running?)\n";
+
+    /// <summary>connect() was refused by a socket file nobody listens on: a director that stopped left it behind.</summary>
+    public static string Stale(string socketPath) =>
+        $"ipvsadm: cannot reach the director at {socketPath}: the socket is there but nobody listens on it (is it running?)\n";
+
+    /// <summary>connect() would block: a director listens but its queue of connections not yet accepted is full.</summary>
+    public static string Busy(string socketPath) =>
+        $"ipvsadm: the director at {socketPath} is busy: its queue of waiting connections is full; try again\n";
+
+    public static string PermissionDenied(string socketPath) =>
+        $"ipvsadm: cannot reach the director at {socketPath}: permission denied (you must be root or the director's user)\n";
+
+    public static string Unusable(string reason) => $"ipvsadm: {reason}\n";
+
+    public static string TimedOut(string socketPath, TimeSpan timeout) =>
+        $"ipvsadm: the director at {socketPath} did not answer within {timeout.TotalSeconds:0} s\n";
+
+    public static string NoAnswer(string socketPath) =>
+        $"ipvsadm: the director at {socketPath} closed the connection without answering\n";
+}
