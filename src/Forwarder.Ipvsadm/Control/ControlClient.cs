@@ -46,6 +46,10 @@ public sealed class ControlClient
         {
             return Unreachable(WhyNotConnected(refused.SocketErrorCode));
         }
+        if (UntrustedListener(socket) is { } untrusted)
+        {
+            return Unreachable(untrusted);
+        }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_timeout);
@@ -66,6 +70,27 @@ public sealed class ControlClient
                 return Unreachable(ControlClientMessages.NoAnswer(SocketPath));
             }
         }
+    }
+
+    /// <summary>
+    /// Who listens, as the kernel recorded at its listen() (SO_PEERCRED on our connected socket): only root or our
+    /// own user may be the director, as only they may be its clients. Checked before a byte is sent.
+    /// </summary>
+    private string? UntrustedListener(Socket socket)
+    {
+        var ownUserId = PeerCredentials.OfThisProcess().UserId;
+        uint listenerUserId;
+        try
+        {
+            listenerUserId = PeerCredentials.Of(socket).UserId;
+        }
+        catch (SocketException)
+        {
+            return ControlClientMessages.NoAnswer(SocketPath);
+        }
+        return listenerUserId == 0 || listenerUserId == ownUserId
+            ? null
+            : ControlClientMessages.UntrustedListener(SocketPath, listenerUserId, ownUserId);
     }
 
     /// <summary>

@@ -21,6 +21,13 @@ public static class ControlClientMessages
     public static string PermissionDenied(string socketPath) =>
         $"ipvsadm: cannot reach the director at {socketPath}: permission denied (you must be root or the director's user)\n";
 
+    /// <summary>
+    /// The socket's listener is neither root nor this user: it is not our director, and what we would send it
+    /// (a -R carries the whole table) is none of its business.
+    /// </summary>
+    public static string UntrustedListener(string socketPath, uint listenerUserId, uint ownUserId) =>
+        $"Can't initialize ipvs: {socketPath} is served by uid {listenerUserId}, not by root{(ownUserId == 0 ? "" : $" or uid {ownUserId}")}; nothing was sent to it\n";
+
     public static string Unusable(string reason) => $"ipvsadm: {reason}\n";
 
     public static string TimedOut(string socketPath, TimeSpan timeout) =>
