@@ -28,11 +28,14 @@ public sealed class ControlClient
     public async Task<IpvsadmResult> SendAsync(IpvsadmInvocation invocation, CancellationToken cancellationToken = default)
     {
         UnixDomainSocketEndPoint endPoint;
+        byte[] request;
         try
         {
             endPoint = ControlSocketPath.EndPoint(SocketPath);
+            // Encoded before connecting, so a request over the limit bothers no director.
+            request = ControlFraming.EncodeRequest(invocation);
         }
-        catch (ArgumentException unusable)
+        catch (Exception unusable) when (unusable is ArgumentException or ControlRequestRefusedException)
         {
             return Unreachable(ControlClientMessages.Unusable(unusable.Message));
         }
@@ -58,7 +61,14 @@ public sealed class ControlClient
         {
             try
             {
-                await ControlFraming.WriteRequestAsync(stream, invocation, timeout.Token).ConfigureAwait(false);
+                try
+                {
+                    await ControlFraming.WriteFrameAsync(stream, request, timeout.Token).ConfigureAwait(false);
+                }
+                catch (Exception cut) when (cut is IOException or SocketException)
+                {
+                    // The director may have answered without reading it all (busy, refused): its answer is still there.
+                }
                 return await ControlFraming.ReadResponseAsync(stream, timeout.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
