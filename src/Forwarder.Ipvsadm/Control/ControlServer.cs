@@ -9,25 +9,38 @@ namespace Forwarder.Ipvsadm.Control;
 /// carries one ipvsadm request and gets one response (<see cref="ControlFraming"/>). Requests from anyone but
 /// root or the director's own user are refused. Each accepted request goes to the handler, which decides on
 /// which thread it runs: a director passes <see cref="EngineCommandQueue.SubmitAsync"/> so it runs on the engine's.
+/// What clients may hold is bounded (<see cref="ControlServerLimits"/>): connections beyond the cap, requests over
+/// the size limit and requests the memory budget cannot take are answered at once with the reason, not dropped.
 /// </summary>
 public sealed class ControlServer : IDisposable
 {
-    private static readonly TimeSpan RequestReadTimeout = TimeSpan.FromSeconds(30);
+    /// <summary>How long a client may take to send its request, or to take its answer, before it is dropped.</summary>
+    private static readonly TimeSpan ClientTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a connection over the cap gets to take its "busy" answer.</summary>
+    private static readonly TimeSpan BusyAnswerTimeout = TimeSpan.FromSeconds(2);
 
     private readonly Func<IpvsadmInvocation, CancellationToken, Task<IpvsadmResult>> _handler;
     private readonly Func<PeerCredentials, bool> _authorize;
     private readonly uint _ownUserId;
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<Task, bool> _connections = new();
+    private readonly ControlServerLimits _limits;
+    private readonly SemaphoreSlim _connectionSlots;
+    private readonly RequestByteBudget _budget;
     private Socket? _listener;
     private Task? _acceptLoop;
 
     /// <param name="socketPath">Where to listen (<see cref="ControlSocketPath.Default"/> for the director).</param>
     /// <param name="handler">Runs one request; called on a pool thread, once per connection.</param>
     /// <param name="authorize">Who may send commands; by default root and the user the server runs as.</param>
+    /// <param name="limits">What clients may hold at once; <see cref="ControlServerLimits.Default"/> unless a test says.</param>
     public ControlServer(string socketPath, Func<IpvsadmInvocation, CancellationToken, Task<IpvsadmResult>> handler,
-        Func<PeerCredentials, bool>? authorize = null)
+        Func<PeerCredentials, bool>? authorize = null, ControlServerLimits? limits = null)
     {
+        _limits = limits ?? ControlServerLimits.Default;
+        _connectionSlots = new SemaphoreSlim(_limits.MaximumConnections, _limits.MaximumConnections);
+        _budget = new RequestByteBudget(_limits.RequestBudgetBytes);
         SocketPath = socketPath;
         _handler = handler;
         _ownUserId = PeerCredentials.OfThisProcess().UserId;
@@ -36,10 +49,14 @@ public sealed class ControlServer : IDisposable
 
     public string SocketPath { get; }
 
+    /// <summary>Request bytes the open connections hold right now, out of <see cref="ControlServerLimits.RequestBudgetBytes"/>.</summary>
+    public long BufferedRequestBytes => _budget.ReservedBytes;
+
     /// <summary>
     /// Creates the socket's directory, replaces a stale socket file (one nobody listens on), binds, restricts
     /// the file to its owner and starts accepting. Throws <see cref="IOException"/> when another director
-    /// already listens there or the path is taken by something that is not a socket.
+    /// already listens there or the path is taken by something that is not a socket, and
+    /// <see cref="ArgumentException"/> when the path is too long for a Unix socket.
     /// </summary>
     public void Start()
     {
@@ -51,17 +68,18 @@ public sealed class ControlServer : IDisposable
         {
             throw new InvalidOperationException("the control server is already started");
         }
+        var endPoint = ControlSocketPath.EndPoint(SocketPath);
         var directory = Path.GetDirectoryName(Path.GetFullPath(SocketPath));
         if (!string.IsNullOrEmpty(directory))
         {
             Directory.CreateDirectory(directory);
         }
-        RemoveStaleSocket();
+        RemoveStaleSocket(endPoint);
 
         var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
         {
-            listener.Bind(new UnixDomainSocketEndPoint(SocketPath));
+            listener.Bind(endPoint);
             // Before listen(), so no connection can arrive while the file is still open to others.
             File.SetUnixFileMode(SocketPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
             listener.Listen(backlog: 16);
@@ -96,10 +114,11 @@ public sealed class ControlServer : IDisposable
             }
             File.Delete(SocketPath);
         }
+        // The slots are left undisposed: a connection outliving the wait above still gives its slot back.
         _stopping.Dispose();
     }
 
-    private void RemoveStaleSocket()
+    private void RemoveStaleSocket(UnixDomainSocketEndPoint endPoint)
     {
         var existing = new FileInfo(SocketPath);
         if (Directory.Exists(SocketPath) || (existing.Exists && existing.Length > 0))
@@ -114,7 +133,7 @@ public sealed class ControlServer : IDisposable
         {
             try
             {
-                probe.Connect(new UnixDomainSocketEndPoint(SocketPath));
+                probe.Connect(endPoint);
                 throw new IOException($"a director is already listening at {SocketPath}");
             }
             catch (SocketException)
@@ -138,9 +157,22 @@ public sealed class ControlServer : IDisposable
             {
                 return;
             }
-            var connection = ServeAsync(client, stopping);
+            // Over the cap a connection is answered at once, without reading its request, and closed.
+            var connection = _connectionSlots.Wait(0, CancellationToken.None) ? ServeInSlotAsync(client, stopping) : AnswerBusyAsync(client);
             _connections.TryAdd(connection, true);
             _ = connection.ContinueWith(done => _connections.TryRemove(done, out _), TaskScheduler.Default);
+        }
+    }
+
+    private async Task ServeInSlotAsync(Socket client, CancellationToken stopping)
+    {
+        try
+        {
+            await ServeAsync(client, stopping).ConfigureAwait(false);
+        }
+        finally
+        {
+            _connectionSlots.Release();
         }
     }
 
@@ -154,16 +186,11 @@ public sealed class ControlServer : IDisposable
                 try
                 {
                     var peer = PeerCredentials.Of(client);
-                    IpvsadmInvocation request;
-                    using (var reading = CancellationTokenSource.CreateLinkedTokenSource(stopping))
-                    {
-                        reading.CancelAfter(RequestReadTimeout);
-                        request = await ControlFraming.ReadRequestAsync(stream, reading.Token).ConfigureAwait(false);
-                    }
-                    var result = _authorize(peer)
-                        ? await _handler(request, stopping).ConfigureAwait(false)
-                        : Refusal(peer);
-                    await ControlFraming.WriteResponseAsync(stream, result, stopping).ConfigureAwait(false);
+                    // Nothing is read from a peer that may not send commands: its answer is already known.
+                    var result = _authorize(peer) ? await RunAsync(stream, stopping).ConfigureAwait(false) : Refusal(peer);
+                    using var writing = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+                    writing.CancelAfter(ClientTimeout);
+                    await ControlFraming.WriteResponseAsync(stream, result, writing.Token).ConfigureAwait(false);
                 }
                 catch (Exception dropped) when (dropped is IOException or SocketException or ControlProtocolException or OperationCanceledException)
                 {
@@ -172,6 +199,48 @@ public sealed class ControlServer : IDisposable
             }
         }
     }
+
+    /// <summary>Reads the request as it arrives and runs it, or says why it was refused: too large, or no memory left for it.</summary>
+    private async Task<IpvsadmResult> RunAsync(NetworkStream stream, CancellationToken stopping)
+    {
+        IpvsadmInvocation request;
+        using (var reading = CancellationTokenSource.CreateLinkedTokenSource(stopping))
+        {
+            reading.CancelAfter(ClientTimeout);
+            try
+            {
+                request = await ControlFraming.ReadRequestAsync(stream, _budget, reading.Token).ConfigureAwait(false);
+            }
+            catch (ControlRequestRefusedException refused)
+            {
+                return IpvsadmResult.Failure(IpvsadmExitCodes.Usage, $"ipvsadm: {refused.Message}\n");
+            }
+        }
+        return await _handler(request, stopping).ConfigureAwait(false);
+    }
+
+    private async Task AnswerBusyAsync(Socket client)
+    {
+        using (client)
+        {
+            var stream = new NetworkStream(client, ownsSocket: false);
+            await using (stream.ConfigureAwait(false))
+            {
+                try
+                {
+                    using var writing = new CancellationTokenSource(BusyAnswerTimeout);
+                    await ControlFraming.WriteResponseAsync(stream, Busy(), writing.Token).ConfigureAwait(false);
+                }
+                catch (Exception dropped) when (dropped is IOException or SocketException or OperationCanceledException)
+                {
+                    // It went away or would not read: it was getting nothing else anyway.
+                }
+            }
+        }
+    }
+
+    private IpvsadmResult Busy() => IpvsadmResult.Failure(IpvsadmExitCodes.Usage,
+        $"ipvsadm: the director at {SocketPath} is busy: it serves at most {_limits.MaximumConnections} control connections at once; try again\n");
 
     /// <summary>As ipvsadm run by a user who may not touch IPVS, which cannot initialise and fails with status 2.</summary>
     private IpvsadmResult Refusal(PeerCredentials peer) => IpvsadmResult.Failure(IpvsadmExitCodes.Usage,

@@ -34,7 +34,7 @@ public sealed class ControlFramingTests
     }
 
     [Test]
-    public void OversizedFrame_IsRefusedBeforeItIsRead()
+    public void OversizedRequest_IsRefusedBeforeItIsRead_NamingTheLimit()
     {
         var header = new byte[8];
         "FWQ1"u8.CopyTo(header);
@@ -42,7 +42,8 @@ public sealed class ControlFramingTests
         using var stream = new MemoryStream(header);
 
         Assert.That(async () => await ControlFraming.ReadRequestAsync(stream, CancellationToken.None),
-            Throws.InstanceOf<ControlProtocolException>().With.Message.Contains("limit"));
+            Throws.InstanceOf<ControlRequestRefusedException>().With.Message.EqualTo(
+                "a request of 16777217 bytes is over the control socket's limit of 16777216 bytes (16 MiB)"));
     }
 
     [Test]
