@@ -3,7 +3,10 @@ using Forwarder.Ipvsadm.Execution;
 
 namespace Forwarder.Fuzz.Targets;
 
-/// <summary>The control socket's framing, as the director reads a request: a request, or a ControlProtocolException.</summary>
+/// <summary>
+/// The control socket's framing, as the director reads a request: a request, a ControlProtocolException (a
+/// malformed one) or a ControlRequestRefusedException (one over the limits, answered with them).
+/// </summary>
 public sealed class ControlFramingTargetTests
 {
     private static IReadOnlyList<byte[]> Requests()
@@ -28,6 +31,9 @@ public sealed class ControlFramingTargetTests
             ControlFraming.ReadRequestAsync(new MemoryStream(bytes), CancellationToken.None).GetAwaiter().GetResult();
         }
         catch (ControlProtocolException)
+        {
+        }
+        catch (ControlRequestRefusedException)
         {
         }
     }
