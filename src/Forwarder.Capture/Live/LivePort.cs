@@ -8,14 +8,30 @@ namespace Forwarder.Capture.Live;
 /// One network interface the director captures from and injects into, through libpcap: promiscuous,
 /// immediate mode (no batching delay), inbound frames only — so the director never sees its own
 /// injected frames — and a kernel (BPF) filter so only frames it may have to handle reach user space.
+/// Every frame libpcap counts is accounted for here (see <see cref="Statistics"/>): read, dropped by the kernel for
+/// want of ring space, discarded unread at stop, or still waiting in the ring. The counters may be read from any thread.
 /// </summary>
 public sealed class LivePort : IDisposable
 {
     private const int PcapDirectionIn = 1;
     private const short PollIn = 1;
+    private const int EventNonBlocking = 0x800;
+    private const int EventCloseOnExec = 0x80000;
+    private const int SocketLevel = 1;
+    private const int AttachFilter = 26;
+
+    /// <summary>At most this many frames are read and discarded at stop, so a flood still arriving cannot hold the stop up.</summary>
+    private const int MaximumUnreadAtStop = 1 << 20;
+
     private readonly LibPcapLiveDevice _device;
-    private readonly PollDescriptor[] _poll = new PollDescriptor[1];
+    private readonly PollDescriptor[] _poll = new PollDescriptor[2];
     private readonly int _readTimeoutMilliseconds;
+    private readonly int _wakeDescriptor;
+    private long _received;
+    private long _sent;
+    private long _sendFailures;
+    private long _unreadAtStop;
+    private readonly PcapStatistics _baseline;
 
     public LivePort(string interfaceName, string filter, int readTimeoutMilliseconds = 50)
     {
@@ -35,22 +51,50 @@ public sealed class LivePort : IDisposable
             throw new InvalidOperationException($"{interfaceName}: libpcap cannot restrict capture to inbound frames");
         }
         _device.Filter = filter;
+        // pcap_setdirection drops outgoing frames in user space, after the kernel counted them in ps_recv; "inbound" in
+        // the kernel's filter drops them before they are counted, so the counts add up. Only in the kernel's: libpcap
+        // runs its own copy of the filter in user space on the first frame after pcap_setfilter, where "inbound" (the
+        // kernel's packet-type field) cannot be read and would refuse every frame.
+        AttachKernelFilter(interfaceName, $"inbound and ({filter})");
         // In immediate mode libpcap's own read can block past its timeout, so the port reads without
         // blocking and waits on the capture's descriptor itself: a stop request is seen within the timeout.
         _device.NonBlockingMode = true;
         _readTimeoutMilliseconds = readTimeoutMilliseconds;
         _poll[0] = new PollDescriptor { Descriptor = SelectableDescriptor(_device.Handle.DangerousGetHandle()), Events = PollIn };
+        // An eventfd waited on beside the capture: Wake ends the wait at once, so a queued command need not wait out the timeout.
+        _wakeDescriptor = EventDescriptor(0, EventNonBlocking | EventCloseOnExec);
+        if (_wakeDescriptor < 0)
+        {
+            _device.Close();
+            throw new InvalidOperationException($"{interfaceName}: cannot create the wake-up descriptor (eventfd: errno {Marshal.GetLastPInvokeError()})");
+        }
+        _poll[1] = new PollDescriptor { Descriptor = _wakeDescriptor, Events = PollIn };
+        // Frames that reached the ring before the filter was set are counted by the kernel, and libpcap filters them
+        // out in user space without a word: read them away, and count from here.
+        var header = IntPtr.Zero;
+        var data = IntPtr.Zero;
+        for (var i = 0; i < MaximumUnreadAtStop && _device.GetNextPacketPointers(ref header, ref data) == 1; i++)
+        {
+        }
+        _baseline = ReadStatistics();
     }
 
     public string Name { get; }
 
-    public long Sent { get; private set; }
+    /// <summary>Frames read from libpcap and handed on (<see cref="TryReceive"/> returned true).</summary>
+    public long Received => Interlocked.Read(ref _received);
 
-    public long SendFailures { get; private set; }
+    public long Sent => Interlocked.Read(ref _sent);
+
+    public long SendFailures => Interlocked.Read(ref _sendFailures);
+
+    /// <summary>Frames libpcap still held when the director stopped, read and discarded by <see cref="DiscardUnread"/>.</summary>
+    public long UnreadAtStop => Interlocked.Read(ref _unreadAtStop);
 
     /// <summary>
     /// Copies the next captured frame into <paramref name="buffer"/> (its length and time in µs), or returns
-    /// false after the read timeout. Reads libpcap's own header and data pointers: nothing is allocated per frame.
+    /// false after the read timeout or at once after <see cref="Wake"/>. Reads libpcap's own header and data
+    /// pointers: nothing is allocated per frame. Call it from one thread.
     /// </summary>
     public bool TryReceive(byte[] buffer, out int length, out long timestamp)
     {
@@ -61,7 +105,16 @@ public sealed class LivePort : IDisposable
         if (_device.GetNextPacketPointers(ref header, ref data) != 1)
         {
             _poll[0].ReturnedEvents = 0;
-            if (Poll(_poll, 1, _readTimeoutMilliseconds) <= 0 || _device.GetNextPacketPointers(ref header, ref data) != 1)
+            _poll[1].ReturnedEvents = 0;
+            var ready = Poll(_poll, 2, _readTimeoutMilliseconds);
+            if ((_poll[1].ReturnedEvents & PollIn) != 0)
+            {
+                // Reset before the caller looks at what woke it, so a wake-up sent after that look is not lost.
+                ulong count = 0;
+                _ = ReadEvent(_wakeDescriptor, ref count, sizeof(ulong));
+                return false;
+            }
+            if (ready <= 0 || _device.GetNextPacketPointers(ref header, ref data) != 1)
             {
                 return false;
             }
@@ -72,34 +125,161 @@ public sealed class LivePort : IDisposable
         length = Math.Min(Marshal.ReadInt32(header, 16), buffer.Length);
         Marshal.Copy(data, buffer, 0, length);
         timestamp = (seconds * 1_000_000) + microseconds;
+        Interlocked.Increment(ref _received);
         return true;
     }
 
+    /// <summary>Compiles a filter with libpcap and gives it to the capture socket itself (SO_ATTACH_FILTER), leaving libpcap's own copy as it was.</summary>
+    private void AttachKernelFilter(string interfaceName, string expression)
+    {
+        var handle = _device.Handle.DangerousGetHandle();
+        var program = default(BpfProgram);
+        if (Compile(handle, ref program, expression, 1, 0xFFFFFFFF) != 0)
+        {
+            throw new InvalidOperationException($"{interfaceName}: cannot compile the capture filter '{expression}': {_device.LastError}");
+        }
+        try
+        {
+            var socketProgram = new SocketFilterProgram { Length = checked((ushort)program.Length), Instructions = program.Instructions };
+            if (SetSocketOption(SelectableDescriptor(handle), SocketLevel, AttachFilter, ref socketProgram, (uint)Marshal.SizeOf<SocketFilterProgram>()) != 0)
+            {
+                throw new InvalidOperationException($"{interfaceName}: the kernel refused the capture filter (errno {Marshal.GetLastPInvokeError()})");
+            }
+        }
+        finally
+        {
+            FreeCode(ref program);
+        }
+    }
+
+    /// <summary>Ends a <see cref="TryReceive"/> waiting for frames, now or at its next wait. Any thread.</summary>
+    public void Wake()
+    {
+        ulong one = 1;
+        _ = WriteEvent(_wakeDescriptor, ref one, sizeof(ulong));
+    }
+
+    /// <summary>
+    /// At stop, after the last <see cref="TryReceive"/>: reads what libpcap still holds and counts it as unread, so the
+    /// frames the kernel counted and no one read are not lost from the counts. Returns how many.
+    /// </summary>
+    public int DiscardUnread()
+    {
+        var header = IntPtr.Zero;
+        var data = IntPtr.Zero;
+        var count = 0;
+        while (count < MaximumUnreadAtStop && _device.GetNextPacketPointers(ref header, ref data) == 1)
+        {
+            count++;
+        }
+        Interlocked.Add(ref _unreadAtStop, count);
+        return count;
+    }
+
+    /// <summary>Sends a frame; both pump threads may send on one port, so the counts are interlocked.</summary>
     public void Send(ReadOnlySpan<byte> frame)
     {
         try
         {
             _device.SendPacket(frame, null!);
-            Sent++;
+            Interlocked.Increment(ref _sent);
         }
         catch (PcapException)
         {
-            SendFailures++;
+            Interlocked.Increment(ref _sendFailures);
         }
     }
 
-    /// <summary>What libpcap counted: frames it received and those the kernel dropped for want of buffer.</summary>
+    /// <summary>
+    /// libpcap's pcap_stats: frames that passed the kernel's filter (<c>ps_recv</c>, those dropped included), those
+    /// the kernel dropped for want of ring space (<c>ps_drop</c>) and those the interface dropped (<c>ps_ifdrop</c>).
+    /// Read directly: SharpPcap reads Linux's <c>struct pcap_stat</c> (three 32-bit counts) as three 64-bit ones, so
+    /// its DroppedPackets is really ps_ifdrop and the kernel's drops were never seen. Counted from the moment the
+    /// port was ready (its filter set); like libpcap's, the counts wrap at 2^32.
+    /// </summary>
     public (uint Received, uint Dropped, uint InterfaceDropped) Statistics()
     {
-        var statistics = _device.Statistics;
-        return (statistics.ReceivedPackets, statistics.DroppedPackets, statistics.InterfaceDroppedPackets);
+        var now = ReadStatistics();
+        return (unchecked(now.Received - _baseline.Received), unchecked(now.Dropped - _baseline.Dropped),
+            unchecked(now.InterfaceDropped - _baseline.InterfaceDropped));
     }
 
-    public void Dispose() => _device.Close();
+    private PcapStatistics ReadStatistics()
+    {
+        var statistics = default(PcapStatistics);
+        if (ReadStatistics(_device.Handle.DangerousGetHandle(), ref statistics) != 0)
+        {
+            throw new InvalidOperationException($"{Name}: pcap_stats failed: {_device.LastError}");
+        }
+        return statistics;
+    }
+
+    public void Dispose()
+    {
+        _device.Close();
+        _ = CloseDescriptor(_wakeDescriptor);
+    }
 
     [DllImport("libpcap.so.0.8", EntryPoint = "pcap_get_selectable_fd")]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     private static extern int SelectableDescriptor(IntPtr handle);
+
+    [DllImport("libpcap.so.0.8", EntryPoint = "pcap_compile")]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int Compile(IntPtr handle, ref BpfProgram program, [MarshalAs(UnmanagedType.LPUTF8Str)] string expression, int optimize, uint netmask);
+
+    [DllImport("libpcap.so.0.8", EntryPoint = "pcap_freecode")]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern void FreeCode(ref BpfProgram program);
+
+    [DllImport("libc", EntryPoint = "setsockopt", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int SetSocketOption(int descriptor, int level, int option, ref SocketFilterProgram value, uint length);
+
+    /// <summary>struct bpf_program: the instruction count and the instructions (struct bpf_insn, laid out as the kernel's sock_filter).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    private struct BpfProgram
+    {
+        public uint Length;
+        public IntPtr Instructions;
+    }
+
+    /// <summary>struct sock_fprog, what SO_ATTACH_FILTER takes.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    private struct SocketFilterProgram
+    {
+        public ushort Length;
+        public IntPtr Instructions;
+    }
+
+    [DllImport("libpcap.so.0.8", EntryPoint = "pcap_stats")]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int ReadStatistics(IntPtr handle, ref PcapStatistics statistics);
+
+    [DllImport("libc", EntryPoint = "eventfd", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int EventDescriptor(uint initialValue, int flags);
+
+    [DllImport("libc", EntryPoint = "read")]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern nint ReadEvent(int descriptor, ref ulong value, nuint count);
+
+    [DllImport("libc", EntryPoint = "write")]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern nint WriteEvent(int descriptor, ref ulong value, nuint count);
+
+    [DllImport("libc", EntryPoint = "close")]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int CloseDescriptor(int descriptor);
+
+    /// <summary>Linux's struct pcap_stat: three u_int.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    private struct PcapStatistics
+    {
+        public uint Received;
+        public uint Dropped;
+        public uint InterfaceDropped;
+    }
 
     [DllImport("libc", EntryPoint = "poll")]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]

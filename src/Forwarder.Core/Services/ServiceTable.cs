@@ -26,6 +26,12 @@ public sealed class ServiceTable
     public int Count => _services.Count;
 
     /// <summary>
+    /// Moves on with every change to the rules (services, destinations, their settings): a -R tried on a copy off the
+    /// engine's thread is committed only if the table is still the one it was tried against.
+    /// </summary>
+    public long Version { get; private set; }
+
+    /// <summary>
     /// Whether an address is the broadcast address of one of the director's networks (the kernel's RTN_BROADCAST
     /// routes), so that it is refused as a real server. None by default.
     /// </summary>
@@ -74,7 +80,23 @@ public sealed class ServiceTable
         ApplySettings(service, spec);
         scheduler.Initialize(service);
         _services.Add(spec.Key, service);
+        Version++;
         return service;
+    }
+
+    /// <summary>
+    /// Takes in a service built whole on another table (a -R's trial copy, off the engine's thread), with its
+    /// scheduler and destinations as they are, so committing it costs one insertion however many servers it has.
+    /// The service must be new to that table too: it carries no connections or counters of this one.
+    /// </summary>
+    public void Adopt(VirtualService service)
+    {
+        if (_services.ContainsKey(service.Key))
+        {
+            throw new IpvsException(IpvsError.ServiceExists);
+        }
+        _services.Add(service.Key, service);
+        Version++;
     }
 
     public void EditService(ServiceSpec spec)
@@ -89,12 +111,14 @@ public sealed class ServiceTable
             scheduler.Initialize(service);
         }
         ApplySettings(service, spec);
+        Version++;
     }
 
     public void DeleteService(ServiceKey key)
     {
         var service = Get(key, IpvsError.NoSuchService);
         _services.Remove(key);
+        Version++;
         foreach (var destination in service.Destinations)
         {
             destination.IsAvailable = false;
@@ -123,6 +147,7 @@ public sealed class ServiceTable
         ApplySettings(destination, spec);
         service.InsertAtHead(destination);
         service.Scheduler.OnDestinationAdded(service, destination);
+        Version++;
         return destination;
     }
 
@@ -133,6 +158,7 @@ public sealed class ServiceTable
         CheckTunnel(spec);
         ApplySettings(destination, spec);
         service.Scheduler.OnDestinationUpdated(service, destination);
+        Version++;
     }
 
     public void DeleteDestination(ServiceKey key, Frames.Ipv4Address address, ushort port)
@@ -144,6 +170,7 @@ public sealed class ServiceTable
         _trash.RemoveAll(HasNoConnections);
         _trash.Add(destination);
         service.Scheduler.OnDestinationRemoved(service, destination, index);
+        Version++;
         DestinationRemoved?.Invoke(destination);
     }
 

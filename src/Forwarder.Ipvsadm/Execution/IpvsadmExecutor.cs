@@ -10,7 +10,8 @@ namespace Forwarder.Ipvsadm.Execution;
 /// <summary>
 /// Runs one ipvsadm command line against a director's state and answers as ipvsadm 1.31 would: the same
 /// stdout, stderr and exit status (<c>process_options</c> in ipvsadm.c). A refused command changes nothing.
-/// Not thread-safe: call it on the engine's thread, between frames, so a command is atomic to the data plane.
+/// Not thread-safe: call it on the engine's thread, between frames, so a command is atomic to the data plane. Only
+/// the stages of a -R marked "on any thread" may run elsewhere (see <see cref="Control.EngineCommandQueue"/>).
 /// </summary>
 public sealed class IpvsadmExecutor
 {
@@ -24,6 +25,7 @@ public sealed class IpvsadmExecutor
 
     private readonly DirectorState _state;
     private readonly IpvsadmParser _parser;
+    private readonly RestoreLineParser _lines;
     private readonly ServiceListing _services;
     private readonly ConnectionListing _connections;
 
@@ -35,6 +37,7 @@ public sealed class IpvsadmExecutor
         _state = state;
         names ??= ServicesFileNameResolver.FromSystem();
         _parser = parser ?? new IpvsadmParser();
+        _lines = new RestoreLineParser(_parser);
         _services = new ServiceListing(names, state.Rates);
         _connections = new ConnectionListing(names);
     }
@@ -146,9 +149,37 @@ public sealed class IpvsadmExecutor
     /// <summary>
     /// -R, atomically (ipvsadm itself applies line by line and keeps what went in before a bad line): every line
     /// is parsed, then the whole input is tried on a copy of the table; only when all of it applies there is it
-    /// applied to the real table. A refused line is reported with ipvsadm's words and its exit status.
+    /// applied to the real table. A refused line is reported with ipvsadm's words and its exit status. Here all
+    /// four stages run on the calling thread; the command queue runs the parse and the trial on the client's.
     /// </summary>
     private int Restore(string standardInput, StringBuilder errors)
+    {
+        var result = RestoreNow(standardInput);
+        errors.Append(result.StandardError);
+        return result.ExitCode;
+    }
+
+    private IpvsadmResult RestoreNow(string standardInput)
+    {
+        var (parsed, refusal) = ParseRestore(standardInput);
+        return refusal ?? RestoreNow(parsed!);
+    }
+
+    /// <summary>The trial and the commit of a parsed -R, both here: on the engine's thread, the table cannot move in between.</summary>
+    internal IpvsadmResult RestoreNow(ParsedRestore parsed)
+    {
+        var (plan, refusal) = PlanRestore(parsed, TrialForRestore(parsed));
+        return refusal ?? CommitRestore(plan!) ?? throw new InvalidOperationException("the table changed between a -R's trial and its commit on one thread");
+    }
+
+    /// <summary>Whether an invocation is a plain -R, which <see cref="Control.EngineCommandQueue"/> prepares off the engine's thread.</summary>
+    public static bool IsRestore(IReadOnlyList<string> arguments) => arguments is ["-R"] or ["--restore"];
+
+    /// <summary>
+    /// Stage 1, on any thread: reads and checks every line, with no table involved. Refuses a line that does not
+    /// parse, a nested -R, and a line that is not a rule.
+    /// </summary>
+    internal (ParsedRestore? Parsed, IpvsadmResult? Refusal) ParseRestore(string standardInput)
     {
         var commands = new List<(int LineNumber, IpvsadmCommand Command)>();
         foreach (var (lineNumber, words) in RestoreInput.Lines(standardInput))
@@ -156,57 +187,101 @@ public sealed class IpvsadmExecutor
             IpvsadmCommand command;
             try
             {
-                command = _parser.Parse(words);
+                command = _lines.Parse(words);
             }
             catch (IpvsadmUsageException refused)
             {
-                return RefuseRestore(errors, lineNumber, refused.Message, refused.ExitCode);
+                return (null, RestoreRefusal(lineNumber, refused.Message, refused.ExitCode));
             }
             if (command.Kind == IpvsadmCommandKind.Restore)
             {
                 // As restore_table: a -R read from stdin would loop, so ipvsadm answers with tryhelp_exit(-1).
-                return RefuseRestore(errors, lineNumber, IpvsadmParser.TryHelp, IpvsadmExitCodes.Refused);
+                return (null, RestoreRefusal(lineNumber, IpvsadmParser.TryHelp, IpvsadmExitCodes.Refused));
             }
             if (!RuleCommands.Contains(command.Kind))
             {
                 var text = string.Format(CultureInfo.InvariantCulture, IpvsadmTexts.RestoreNotARule, words[0]);
-                return RefuseRestore(errors, lineNumber, text, IpvsadmExitCodes.Usage);
+                return (null, RestoreRefusal(lineNumber, text, IpvsadmExitCodes.Usage));
             }
             commands.Add((lineNumber, command));
         }
+        return (new ParsedRestore(commands), null);
+    }
 
-        var scratch = ScratchTables.CopyOf(_state.Services);
-        var scratchTimeouts = ScratchTables.CopyOf(_state.Timeouts);
-        foreach (var (lineNumber, command) in commands)
+    /// <summary>
+    /// Stage 2, on the engine's thread: copies of what the lines can meet — the live services they name, the
+    /// timeouts — and the table's version. Costs nothing for services the input creates.
+    /// </summary>
+    internal RestoreTrial TrialForRestore(ParsedRestore parsed) =>
+        new(_state.Services.Version, ScratchTables.CopyOf(_state.Services, parsed.NamedServices), ScratchTables.CopyOf(_state.Timeouts));
+
+    /// <summary>
+    /// Stage 3, on any thread: applies every line to the trial copy, in order; the first refusal ends the -R with
+    /// nothing applied. Services the input creates are built whole here, to be taken in as they are.
+    /// </summary>
+    internal (RestorePlan? Plan, IpvsadmResult? Refusal) PlanRestore(ParsedRestore parsed, RestoreTrial trial)
+    {
+        var created = new HashSet<VirtualService>(ReferenceEqualityComparer.Instance);
+        var steps = new List<RestoreStep>();
+        foreach (var (lineNumber, command) in parsed.Commands)
         {
             try
             {
-                CommandApplier.Apply(command, scratch, scratchTimeouts);
+                CommandApplier.Apply(command, trial.Services, trial.Timeouts);
             }
             catch (IpvsException refused)
             {
-                return RefuseRestore(errors, lineNumber, LibipvsMessages.For(command.Kind, refused), IpvsadmExitCodes.Refused);
+                return (null, RestoreRefusal(lineNumber, LibipvsMessages.For(command.Kind, refused), IpvsadmExitCodes.Refused));
+            }
+            switch (command.Kind)
+            {
+                case IpvsadmCommandKind.AddService:
+                    trial.Services.TryGet(command.Service!.Value, out var service);
+                    created.Add(service);
+                    steps.Add(new RestoreStep(command, service));
+                    break;
+                case IpvsadmCommandKind.EditService or IpvsadmCommandKind.AddServer or IpvsadmCommandKind.EditServer or IpvsadmCommandKind.DeleteServer
+                    when trial.Services.TryGet(command.Service!.Value, out var edited) && created.Contains(edited):
+                    // Already done to the very service that will be taken in.
+                    break;
+                default:
+                    steps.Add(new RestoreStep(command, null));
+                    break;
             }
         }
+        return (new RestorePlan(trial.Version, steps), null);
+    }
 
-        // The copy took every line, and the real table is in the same state, so it takes them too.
-        foreach (var (_, command) in commands)
+    /// <summary>
+    /// Stage 4, on the engine's thread, between two frames: the plan's few steps on the live table — one insertion
+    /// per created service, and the lines that edit what was already there. Null, with nothing done, when another
+    /// command changed the table since the trial's copy: the caller tries again rather than lose that change.
+    /// </summary>
+    internal IpvsadmResult? CommitRestore(RestorePlan plan)
+    {
+        if (plan.Version != _state.Services.Version)
         {
+            return null;
+        }
+        // The trial took every line against the same table, so the live one takes them too.
+        foreach (var (command, service) in plan.Steps)
+        {
+            if (service is not null)
+            {
+                _state.Services.Adopt(service);
+                continue;
+            }
             CommandApplier.Apply(command, _state.Services, _state.Timeouts);
             if (command.Kind == IpvsadmCommandKind.Zero)
             {
                 ResetEstimators(command.Service);
             }
         }
-        return IpvsadmExitCodes.Success;
+        return new IpvsadmResult(IpvsadmExitCodes.Success, string.Empty, string.Empty);
     }
 
-    private static int RefuseRestore(StringBuilder errors, int lineNumber, string message, int exitCode)
-    {
-        errors.Append(message).Append('\n');
-        errors.AppendFormat(CultureInfo.InvariantCulture, IpvsadmTexts.RestoreRefusedLine, lineNumber);
-        return exitCode;
-    }
+    private static IpvsadmResult RestoreRefusal(int lineNumber, string message, int exitCode) =>
+        IpvsadmResult.Failure(exitCode, message + "\n" + string.Format(CultureInfo.InvariantCulture, IpvsadmTexts.RestoreRefusedLine, lineNumber));
 
     /// <summary>As the kernel's zeroing: the estimators of the zeroed counters start again from nothing.</summary>
     private void ResetEstimators(ServiceKey? key)

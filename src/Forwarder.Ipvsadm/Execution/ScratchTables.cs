@@ -10,10 +10,26 @@ namespace Forwarder.Ipvsadm.Execution;
 /// </summary>
 internal static class ScratchTables
 {
-    public static ServiceTable CopyOf(ServiceTable table)
+    public static ServiceTable CopyOf(ServiceTable table) => CopyOf(table, table.Services);
+
+    /// <summary>A copy of only the named services that exist: all a trial of lines naming just these can meet.</summary>
+    public static ServiceTable CopyOf(ServiceTable table, IEnumerable<ServiceKey> keys)
+    {
+        var services = new List<VirtualService>();
+        foreach (var key in keys)
+        {
+            if (table.TryGet(key, out var service))
+            {
+                services.Add(service);
+            }
+        }
+        return CopyOf(table, services);
+    }
+
+    private static ServiceTable CopyOf(ServiceTable table, IEnumerable<VirtualService> services)
     {
         var copy = new ServiceTable { IsBroadcastAddress = table.IsBroadcastAddress };
-        foreach (var service in table.Services)
+        foreach (var service in services)
         {
             copy.AddService(new ServiceSpec(service.Key, service.Scheduler.Name, service.PersistenceTimeout,
                 service.PersistenceMask.Value, service.SchedulerFlags, service.PersistenceEngine, service.OnePacket));

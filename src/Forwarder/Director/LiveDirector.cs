@@ -8,7 +8,9 @@ namespace Forwarder.Director;
 /// <summary>
 /// The running director: one thread per interface reads frames from libpcap, hands them to the engine
 /// under one lock (the engine is single-threaded), and injects what the engine sends. Queued ipvsadm
-/// commands run under the same lock between two frames, so each applies whole. Idle read timeouts tick
+/// commands run under the same lock between two frames, so each applies whole; a submitted command wakes the
+/// pumps waiting for frames, so an idle director answers at once rather than at its next read timeout, and a -R is
+/// parsed and tried on the client's thread, leaving the engine only a short commit. Idle read timeouts tick
 /// the engine's clock (expiries, ARP retries, rate estimation).
 /// </summary>
 public sealed class LiveDirector
@@ -30,6 +32,8 @@ public sealed class LiveDirector
         _commands = commands;
         _executor = executor;
         _onTick = onTick;
+        commands.PrepareRestoresWith(executor);
+        commands.AlsoWake(WakePumps);
     }
 
     /// <summary>Held while the engine processes a frame; control commands hold it too.</summary>
@@ -47,8 +51,23 @@ public sealed class LiveDirector
     public void Run(CancellationToken stop)
     {
         var pumps = _ports.Select((port, index) => new Thread(() => Pump(port, index, stop)) { IsBackground = true, Name = "pump " + port.Name }).ToList();
+        // A stop request ends the pumps' wait for frames too, rather than at their next read timeout.
+        using var onStop = stop.Register(WakePumps);
         pumps.ForEach(p => p.Start());
         pumps.ForEach(p => p.Join());
+        // What libpcap counted and no pump read is counted too, so the counters add up after a stop.
+        foreach (var port in _ports)
+        {
+            port.DiscardUnread();
+        }
+    }
+
+    private void WakePumps()
+    {
+        foreach (var port in _ports)
+        {
+            port.Wake();
+        }
     }
 
     /// <summary>Every tenth of a second of engine time, busy or idle, the tick work runs (rates, the counters file).</summary>

@@ -137,4 +137,124 @@ public sealed class EngineCommandQueueTests
 
         Assert.That(wakes, Is.EqualTo(1));
     }
+
+    [Test]
+    public void Restore_IsParsedAndTriedOnTheSubmittingThread_TheEngineOnlyCopiesAndCommits()
+    {
+        var rig = new ExecutorRig();
+        rig.Do("-A -t 10.0.0.1:80 -s rr");
+        var queue = new EngineCommandQueue();
+        queue.PrepareRestoresWith(rig.Executor);
+        var input = RestoreOf(services: 500, serversEach: 10);
+        var engineExecuted = new List<IpvsadmInvocation>();
+
+        var submitted = queue.SubmitAsync(new IpvsadmInvocation(["-R"], input), CancellationToken.None);
+        var (result, engineSteps) = RunEngineUntil(queue, submitted, invocation =>
+        {
+            engineExecuted.Add(invocation);
+            return rig.Executor.Execute(invocation);
+        });
+
+        Assert.That(result, Is.EqualTo(new IpvsadmResult(0, "", "")));
+        // The engine never saw the input to parse: it ran a copy of the services named (none of the 500 existed)
+        // and the commit of the tried table, two steps, whatever the size of the input.
+        Assert.That(engineExecuted, Is.Empty);
+        Assert.That(engineSteps, Is.EqualTo(2));
+        Assert.That(rig.Services.Count, Is.EqualTo(501));
+        Assert.That(rig.Services.Services.Sum(s => s.Destinations.Count), Is.EqualTo(5000));
+    }
+
+    [Test]
+    public void Restore_RefusedInTheTrial_IsAnsweredWithoutTheEngineCommittingAnything()
+    {
+        var rig = new ExecutorRig();
+        var queue = new EngineCommandQueue();
+        queue.PrepareRestoresWith(rig.Executor);
+
+        var submitted = queue.SubmitAsync(new IpvsadmInvocation(["-R"], "-A -t 10.0.0.1:80 -s rr\n-a -t 10.0.0.2:80 -r 10.0.1.1 -m\n"), CancellationToken.None);
+        var (result, engineSteps) = RunEngineUntil(queue, submitted, rig.Executor.Execute);
+
+        Assert.That(result, Is.EqualTo(IpvsadmResult.Failure(255, "Service not defined\nipvsadm: restore input line 2 refused; nothing was restored\n")));
+        Assert.That(engineSteps, Is.EqualTo(1), "only the copy of what the lines name");
+        Assert.That(rig.Services.Count, Is.Zero);
+    }
+
+    [Test]
+    public void EditBetweenTheTrialAndTheCommit_IsKept_AndTheRestoreIsTriedAgain()
+    {
+        var rig = new ExecutorRig();
+        var queue = new EngineCommandQueue();
+        queue.PrepareRestoresWith(rig.Executor);
+
+        var submitted = queue.SubmitAsync(new IpvsadmInvocation(["-R"], "-A -t 10.0.0.1:80 -s rr\n-a -t 10.0.0.1:80 -r 10.0.1.1 -m\n"), CancellationToken.None);
+        Assert.That(queue.RunPending(rig.Executor.Execute), Is.EqualTo(1), "the trial's copy");
+        // Another client's command, run by the engine while the restore is tried off its thread.
+        rig.Do("-A -t 10.0.0.2:80 -s wrr");
+        var (result, _) = RunEngineUntil(queue, submitted, rig.Executor.Execute);
+
+        Assert.That(result, Is.EqualTo(new IpvsadmResult(0, "", "")));
+        Assert.That(rig.Run("-Sn").StandardOutput, Is.EqualTo(
+            "-A -t 10.0.0.1:80 -s rr\n-a -t 10.0.0.1:80 -r 10.0.1.1:80 -m -w 1\n-A -t 10.0.0.2:80 -s wrr\n"));
+    }
+
+    [Test]
+    public void ConflictingEditBetweenTheTrialAndTheCommit_IsKept_AndRefusesTheRestoreAsIpvsadmWould()
+    {
+        var rig = new ExecutorRig();
+        var queue = new EngineCommandQueue();
+        queue.PrepareRestoresWith(rig.Executor);
+
+        var submitted = queue.SubmitAsync(new IpvsadmInvocation(["-R"], "-A -t 10.0.0.1:80 -s rr\n-a -t 10.0.0.1:80 -r 10.0.1.1 -m\n"), CancellationToken.None);
+        Assert.That(queue.RunPending(rig.Executor.Execute), Is.EqualTo(1), "the trial's copy");
+        rig.Do("-A -t 10.0.0.1:80 -s wrr");
+        var (result, _) = RunEngineUntil(queue, submitted, rig.Executor.Execute);
+
+        Assert.That(result, Is.EqualTo(IpvsadmResult.Failure(255, "Service already exists\nipvsadm: restore input line 1 refused; nothing was restored\n")));
+        Assert.That(rig.Run("-Sn").StandardOutput, Is.EqualTo("-A -t 10.0.0.1:80 -s wrr\n"));
+    }
+
+    [Test]
+    public void Restore_AfterClose_IsShuttingDown()
+    {
+        var rig = new ExecutorRig();
+        var queue = new EngineCommandQueue();
+        queue.PrepareRestoresWith(rig.Executor);
+
+        var submitted = queue.SubmitAsync(new IpvsadmInvocation(["-R"], "-A -t 10.0.0.1:80 -s rr\n"), CancellationToken.None);
+        queue.Close();
+
+        Assert.That(submitted.Wait(TimeSpan.FromSeconds(30)), Is.True);
+        Assert.That(submitted.Result, Is.EqualTo(EngineCommandQueue.ShuttingDown));
+        Assert.That(rig.Services.Count, Is.Zero);
+    }
+
+    /// <summary>A saved table: services 10.1.x.y:80 with servers 10.2.x.y:8080 and up.</summary>
+    internal static string RestoreOf(int services, int serversEach)
+    {
+        var text = new System.Text.StringBuilder();
+        for (var s = 0; s < services; s++)
+        {
+            var service = $"10.1.{s / 250}.{(s % 250) + 1}:80";
+            text.Append($"-A -t {service} -s wlc\n");
+            for (var d = 0; d < serversEach; d++)
+            {
+                text.Append($"-a -t {service} -r 10.2.{s / 250}.{(s % 250) + 1}:{8080 + d} -m -w 1\n");
+            }
+        }
+        return text.ToString();
+    }
+
+    /// <summary>Plays the engine's thread until the submission is answered (30 s at most): the result, and how many queued steps ran.</summary>
+    private static (IpvsadmResult Result, int Steps) RunEngineUntil(EngineCommandQueue queue, Task<IpvsadmResult> submitted, Func<IpvsadmInvocation, IpvsadmResult> execute)
+    {
+        var steps = 0;
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!submitted.IsCompleted && DateTime.UtcNow < deadline)
+        {
+            steps += queue.RunPending(execute);
+            Thread.Sleep(1);
+        }
+        Assert.That(submitted.IsCompleted, Is.True, "the restore was answered");
+        return (submitted.Result, steps);
+    }
 }

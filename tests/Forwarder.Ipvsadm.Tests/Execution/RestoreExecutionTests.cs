@@ -119,4 +119,76 @@ public sealed class RestoreExecutionTests
         Assert.That(rig.Run("-Ln --thresholds").StandardOutput, Does.Contain(
             "  -> 10.0.1.1:80                  100        50         0          0         \n"));
     }
+
+    [Test]
+    public void MixedInput_LeavesTheTableAsApplyingItLineByLineDoes()
+    {
+        // Lines on services that were there and on services the input creates, deletions, re-creations, edits of
+        // both kinds, -Z and --set: the trial builds new services whole, the commit must still end where ipvsadm does.
+        var lines = new List<string>
+        {
+            "-a -t 192.168.1.113:80 -r 192.168.139.130:80 -m -w 3",
+            "-e -t 192.168.1.113:80 -r 192.168.139.129:80 -m -w 5 -x 10 -y 5",
+            "-A -t 10.1.0.1:80 -s wrr",
+        };
+        for (var i = 1; i <= 10; i++)
+        {
+            lines.Add($"-a -t 10.1.0.1:80 -r 10.2.0.{i}:8080 -m -w {i}");
+        }
+        lines.AddRange(
+        [
+            "-e -t 10.1.0.1:80 -r 10.2.0.3:8080 -m -w 30",
+            "-d -t 10.1.0.1:80 -r 10.2.0.4:8080",
+            "-a -t 10.1.0.1:80 -r 10.2.0.4:8080 -m -w 40",
+            "-E -t 10.1.0.1:80 -s lc",
+            "-A -u 10.1.0.2:53 -s sh -b sh-port",
+            "-a -u 10.1.0.2:53 -r 10.2.0.1 -g",
+            "-D -t 192.168.1.114:80",
+            "-A -t 192.168.1.114:80 -s rr -p 60",
+            "-a -t 192.168.1.114:80 -r 10.2.1.1:80 -i -w 2",
+            "-A -t 10.1.0.3:80 -s rr",
+            "-a -t 10.1.0.3:80 -r 10.2.3.1:80 -m",
+            "-D -t 10.1.0.3:80",
+            "-Z",
+            "--set 900 90 200",
+            "-A -t 10.1.0.4:80 -s rr",
+        ]);
+        var input = string.Join("\n", lines) + "\n";
+        IpvsadmResult Run(ExecutorRig rig, string command) => rig.Run(command);
+        ExecutorRig Prepared()
+        {
+            var rig = OneService();
+            rig.Do("-A -t 192.168.1.114:80 -s wlc");
+            rig.Do("-a -t 192.168.1.114:80 -r 10.9.0.1:80 -g");
+            return rig;
+        }
+        var lineByLine = Prepared();
+        foreach (var line in lines)
+        {
+            lineByLine.Do(line);
+        }
+        var restored = Prepared();
+
+        Assert.That(restored.Run("-R", input), Is.EqualTo(new IpvsadmResult(0, "", "")));
+
+        foreach (var listing in new[] { "-Sn", "-Ln --nosort", "-Ln --thresholds", "-Ln --stats", "-L --timeout", "-Ln --tun-info" })
+        {
+            Assert.That(Run(restored, listing).StandardOutput, Is.EqualTo(Run(lineByLine, listing).StandardOutput), listing);
+        }
+    }
+
+    [Test]
+    public void RefusedLineAfterNewServices_LeavesNoneOfThem()
+    {
+        var rig = OneService();
+        var before = rig.Snapshot();
+
+        var result = rig.Run("-R",
+            "-A -t 10.1.0.1:80 -s rr\n" +
+            "-a -t 10.1.0.1:80 -r 10.2.0.1:80 -m\n" +
+            "-a -t 10.1.0.1:80 -r 10.2.0.1:80 -m\n");
+
+        Assert.That(result.StandardError, Is.EqualTo("Destination already exists\nipvsadm: restore input line 3 refused; nothing was restored\n"));
+        Assert.That(rig.Snapshot(), Is.EqualTo(before));
+    }
 }
