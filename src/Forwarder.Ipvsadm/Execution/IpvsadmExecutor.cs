@@ -200,7 +200,7 @@ public sealed class IpvsadmExecutor
             }
             if (!RuleCommands.Contains(command.Kind))
             {
-                var text = string.Format(CultureInfo.InvariantCulture, IpvsadmTexts.RestoreNotARule, words[0]);
+                var text = string.Format(CultureInfo.InvariantCulture, IpvsadmTexts.RestoreNotARule, Forwarder.Core.EchoedText.Of(words[0]));
                 return (null, RestoreRefusal(lineNumber, text, IpvsadmExitCodes.Usage));
             }
             commands.Add((lineNumber, command));
