@@ -1,9 +1,9 @@
 using Forwarder.Commands;
 using Forwarder.Core;
-using Forwarder.Core.Topology;
-using Forwarder.Ipvsadm.Execution;
 using Forwarder.Core.Connections;
 using Forwarder.Core.Services;
+using Forwarder.Core.Topology;
+using Forwarder.Ipvsadm.Execution;
 using Forwarder.Ipvsadm.Grammar;
 using Forwarder.Ipvsadm.Rules;
 
