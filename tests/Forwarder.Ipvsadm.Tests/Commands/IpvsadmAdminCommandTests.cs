@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Forwarder.Ipvsadm.Control;
 using Forwarder.Ipvsadm.Execution;
+using Forwarder.Ipvsadm.Tests.Control;
 using Forwarder.Ipvsadm.Tests.Execution;
 
 namespace Forwarder.Ipvsadm.Tests.Commands;
@@ -43,34 +44,8 @@ public sealed class IpvsadmAdminCommandTests
         Directory.Delete(_directory, recursive: true);
     }
 
-    private static async Task<IpvsadmResult> RunForwarderAsync(string standardInput, IDictionary<string, string>? environment, params string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "forwarder.dll"));
-        start.ArgumentList.Add("ipvsadm");
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        start.Environment.Remove(ControlSocketPath.EnvironmentVariable);
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
-        {
-            start.Environment[name] = value;
-        }
-        using var process = Process.Start(start)!;
-        await process.StandardInput.WriteAsync(standardInput);
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return new IpvsadmResult(process.ExitCode, await output, await errors);
-    }
+    private static Task<IpvsadmResult> RunForwarderAsync(string standardInput, IDictionary<string, string>? environment, params string[] arguments) =>
+        ForwarderClientProcess.RunAsync(standardInput, environment, arguments);
 
     private Task<IpvsadmResult> ForwarderAsync(params string[] arguments) =>
         RunForwarderAsync("", null, ["--socket", SocketPath, .. arguments]);

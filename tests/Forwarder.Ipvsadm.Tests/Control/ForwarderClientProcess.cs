@@ -12,7 +12,11 @@ public static class ForwarderClientProcess
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
 
-    public static async Task<IpvsadmResult> RunAsync(string standardInput, params string[] arguments)
+    public static Task<IpvsadmResult> RunAsync(string standardInput, params string[] arguments) =>
+        RunAsync(standardInput, null, arguments);
+
+    /// <param name="environment">Variables set for the process (FORWARDER_SOCKET is removed unless given here).</param>
+    public static async Task<IpvsadmResult> RunAsync(string standardInput, IDictionary<string, string>? environment, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -28,6 +32,10 @@ public static class ForwarderClientProcess
             start.ArgumentList.Add(argument);
         }
         start.Environment.Remove(ControlSocketPath.EnvironmentVariable);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
         using var process = Process.Start(start)!;
         try
         {
