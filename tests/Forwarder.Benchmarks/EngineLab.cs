@@ -5,6 +5,7 @@ using Forwarder.Core.Engine;
 using Forwarder.Core.Frames;
 using Forwarder.Core.Services;
 using Forwarder.Core.Topology;
+using Forwarder.Core.Transmit;
 using PacketDotNet;
 
 namespace Forwarder.Benchmarks;

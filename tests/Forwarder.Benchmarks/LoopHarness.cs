@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Forwarder.Core.Engine;
 
 namespace Forwarder.Benchmarks;
 

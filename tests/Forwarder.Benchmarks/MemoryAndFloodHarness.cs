@@ -2,7 +2,6 @@ using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Globalization;
 using Forwarder.Core.Connections;
-using Forwarder.Core.Engine;
 using Forwarder.Core.Frames;
 using Forwarder.Core.Services;
 

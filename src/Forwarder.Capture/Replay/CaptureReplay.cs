@@ -1,5 +1,6 @@
 using Forwarder.Capture.Files;
 using Forwarder.Core.Engine;
+using Forwarder.Core.Transmit;
 
 namespace Forwarder.Capture.Replay;
 

@@ -4,6 +4,7 @@ using Forwarder.Core.Connections;
 using Forwarder.Core.Engine;
 using Forwarder.Core.Services;
 using Forwarder.Core.Topology;
+using Forwarder.Core.Transmit;
 using Forwarder.Ipvsadm.Execution;
 using Forwarder.Ipvsadm.Grammar;
 using Forwarder.Ipvsadm.Listing;

@@ -4,6 +4,7 @@ using Forwarder.Core.Frames;
 using Forwarder.Core.Services;
 using Forwarder.Core.Tests.Support;
 using Forwarder.Core.Topology;
+using Forwarder.Core.Transmit;
 
 namespace Forwarder.Core.Tests.Engine;
 

@@ -2,6 +2,7 @@ using Forwarder.Core.Connections;
 using Forwarder.Core.Engine;
 using Forwarder.Core.Services;
 using Forwarder.Core.Topology;
+using Forwarder.Core.Transmit;
 using Forwarder.Ipvsadm.Rules;
 
 namespace Forwarder.Fuzz.Targets;
