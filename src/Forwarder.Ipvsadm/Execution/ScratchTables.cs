@@ -12,7 +12,7 @@ internal static class ScratchTables
 {
     public static ServiceTable CopyOf(ServiceTable table)
     {
-        var copy = new ServiceTable { IsBroadcastAddress = table.IsBroadcastAddress };
+        var copy = new ServiceTable(table.SchedulerFactory) { IsBroadcastAddress = table.IsBroadcastAddress };
         foreach (var service in table.Services)
         {
             copy.AddService(new ServiceSpec(service.Key, service.Scheduler.Name, service.PersistenceTimeout,
