@@ -21,7 +21,8 @@ internal sealed class TransmitRig
         var text = EngineRig.TopologyText.Replace("192.168.139.1/24 private", $"192.168.139.1/24 private mtu {privateMtu}", StringComparison.Ordinal);
         Topology = TopologyParser.Parse(text + "\n" + extraTopology + "\n");
         Neighbors = new NeighborTable(Topology);
-        Link = new EthernetTransmitter(Topology.Interfaces.Select(i => i.Mac).ToArray(), Neighbors);
+        Resolver = new RecordingResolver(Neighbors);
+        Link = new EthernetTransmitter(Topology.Interfaces.Select(i => i.Mac).ToArray(), Resolver);
         var identification = new Ipv4Identification();
         Answers = new LocalAnswerTransmit(Topology, Link, Neighbors, identification);
         Transmits = new TransmitTable(Topology, Link, Neighbors, identification, Answers);
@@ -31,6 +32,9 @@ internal sealed class TransmitRig
     public DirectorTopology Topology { get; }
 
     public NeighborTable Neighbors { get; }
+
+    /// <summary>The neighbour table as the transmitter sees it, keeping a copy of each frame it is handed to hold.</summary>
+    public RecordingResolver Resolver { get; }
 
     public EthernetTransmitter Link { get; }
 
@@ -58,6 +62,10 @@ internal sealed class TransmitRig
     public void Learn(string address, MacAddress mac, int interfaceIndex) =>
         Neighbors.Learn(Frame.Ip(address), mac, interfaceIndex, Output);
 
+    /// <summary>The frames of the batch with this EtherType (0x0800 IPv4, 0x0806 ARP).</summary>
+    public List<byte[]> SentOfType(ushort etherType) =>
+        Enumerable.Range(0, Output.Count).Select(Sent).Where(f => ((f[12] << 8) | f[13]) == etherType).ToList();
+
     public static PacketFields Fields(byte[] frame)
     {
         Assert.That(Ipv4Parser.Parse(frame, out var fields), Is.Null, "the frame under test parses");
@@ -80,4 +88,18 @@ internal sealed class TransmitRig
         ClientMac = clientMac ?? EngineRig.ClientMac,
         ClientInterface = EngineRig.Public,
     };
+}
+
+/// <summary>Passes everything to the neighbour table, and keeps what each held frame looked like when it was handed over.</summary>
+internal sealed class RecordingResolver(INextHopResolver inner) : INextHopResolver
+{
+    public List<(uint NextHop, int Interface, byte[] Frame)> Held { get; } = [];
+
+    public bool TryGetMac(uint address, out MacAddress mac) => inner.TryGetMac(address, out mac);
+
+    public bool Hold(uint nextHop, int interfaceIndex, ReadOnlySpan<byte> frame, long now, OutputBatch output)
+    {
+        Held.Add((nextHop, interfaceIndex, frame.ToArray()));
+        return inner.Hold(nextHop, interfaceIndex, frame, now, output);
+    }
 }
