@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Forwarder.Core.Connections;
 using Forwarder.Core.Frames;
 using Forwarder.Core.Neighbors;
@@ -44,25 +45,31 @@ public abstract class PacketTransmit
     /// The next hop toward the real server: the MAC the connection resolved when it opened, else (still unknown)
     /// what ARP has learned since, which the connection then keeps.
     /// </summary>
-    protected NextHop TowardServer(ref Connection connection)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    protected NextHop TowardServer(ref Connection connection) =>
+        connection.ServerMac.Value != 0
+            ? new NextHop(connection.ServerInterface, connection.DestinationAddress, connection.ServerMac)
+            : ResolveServer(ref connection);
+
+    /// <summary>The next hop toward the client, for NAT replies, likewise.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    protected NextHop TowardClient(ref Connection connection) =>
+        connection.ClientMac.Value != 0
+            ? new NextHop(connection.ClientInterface, connection.ClientAddress, connection.ClientMac)
+            : ResolveClient(ref connection);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private NextHop ResolveServer(ref Connection connection)
     {
-        if (connection.ServerMac != MacAddress.Zero)
-        {
-            return new NextHop(connection.ServerInterface, connection.DestinationAddress, connection.ServerMac);
-        }
         Neighbors.TryRoute(connection.DestinationAddress, out var nextHop, out _);
         var hop = Link.Resolve(connection.ServerInterface, nextHop, MacAddress.Zero);
         connection.ServerMac = hop.Mac;
         return hop;
     }
 
-    /// <summary>The next hop toward the client, for NAT replies, likewise.</summary>
-    protected NextHop TowardClient(ref Connection connection)
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private NextHop ResolveClient(ref Connection connection)
     {
-        if (connection.ClientMac != MacAddress.Zero)
-        {
-            return new NextHop(connection.ClientInterface, connection.ClientAddress, connection.ClientMac);
-        }
         Neighbors.TryRoute(connection.ClientAddress, out var nextHop, out _);
         var hop = Link.Resolve(connection.ClientInterface, nextHop, MacAddress.Zero);
         connection.ClientMac = hop.Mac;

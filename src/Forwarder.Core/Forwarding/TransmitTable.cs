@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Forwarder.Core.Neighbors;
 using Forwarder.Core.Services;
 using Forwarder.Core.Topology;
@@ -22,5 +23,9 @@ public sealed class TransmitTable
         _byMethod[(int)ForwardingMethod.Tunnel] = new TunnelTransmit(link, neighbors, topology, identification, answers);
     }
 
-    public PacketTransmit this[ForwardingMethod method] => _byMethod[(int)method];
+    public PacketTransmit this[ForwardingMethod method]
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => _byMethod[(int)method];
+    }
 }

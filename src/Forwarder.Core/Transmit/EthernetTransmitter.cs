@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Forwarder.Core.Frames;
 
 namespace Forwarder.Core.Transmit;
@@ -35,12 +36,14 @@ public sealed class EthernetTransmitter
     }
 
     /// <summary>Room for a frame of <paramref name="length"/> bytes toward <paramref name="hop"/>; empty when the batch is full.</summary>
-    public Span<byte> Reserve(in FrameContext context, in NextHop hop, int length)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Span<byte> Reserve(in FrameContext context, in NextHop hop, int length) =>
+        hop.IsResolved ? context.Output.Add(hop.Interface, length) : ReserveAside(length);
+
+    /// <summary>Room for a frame that will wait for ARP: never in the batch, which only holds frames that go now.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private Span<byte> ReserveAside(int length)
     {
-        if (hop.IsResolved)
-        {
-            return context.Output.Add(hop.Interface, length);
-        }
         if (_scratch.Length < length)
         {
             // Slow path only (a frame waiting for ARP larger than any before): grows once.
@@ -50,6 +53,7 @@ public sealed class EthernetTransmitter
     }
 
     /// <summary>Room for a copy of <paramref name="frame"/> from its IP header on (the Ethernet header is <see cref="Send"/>'s).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Span<byte> ReserveCopyOf(in FrameContext context, in NextHop hop, ReadOnlySpan<byte> frame)
     {
         var copy = Reserve(context, hop, frame.Length);
@@ -65,6 +69,7 @@ public sealed class EthernetTransmitter
     /// (<see cref="FrameOutcome.Forwarded"/>), else left with the resolver until ARP answers (<see cref="FrameOutcome.Queued"/>,
     /// or <see cref="FrameOutcome.DroppedNoNeighbor"/> when too many wait).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public FrameOutcome Send(in FrameContext context, in NextHop hop, Span<byte> frame)
     {
         if (hop.IsResolved)
@@ -72,6 +77,12 @@ public sealed class EthernetTransmitter
             Ipv4HeaderWriter.WriteEthernet(frame, hop.Mac, _interfaceMacs[hop.Interface]);
             return FrameOutcome.Forwarded;
         }
+        return Hold(context, hop, frame);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private FrameOutcome Hold(in FrameContext context, in NextHop hop, Span<byte> frame)
+    {
         return _resolver.Hold(hop.Address, hop.Interface, frame, context.Now, context.Output) ? FrameOutcome.Queued : FrameOutcome.DroppedNoNeighbor;
     }
 }

@@ -8,5 +8,5 @@ namespace Forwarder.Core.Transmit;
 /// </summary>
 public readonly record struct NextHop(int Interface, uint Address, MacAddress Mac)
 {
-    public bool IsResolved => Mac != MacAddress.Zero;
+    public bool IsResolved => Mac.Value != 0;
 }
