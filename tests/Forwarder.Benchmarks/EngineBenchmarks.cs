@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using BenchmarkDotNet.Attributes;
 using Forwarder.Core.Connections;
-using Forwarder.Core.Engine;
+using Forwarder.Core.Frames;
 
 namespace Forwarder.Benchmarks;
 

@@ -3,8 +3,10 @@ using System.Net.NetworkInformation;
 using Forwarder.Core.Connections;
 using Forwarder.Core.Engine;
 using Forwarder.Core.Frames;
+using Forwarder.Core.Scheduling;
 using Forwarder.Core.Services;
 using Forwarder.Core.Topology;
+using Forwarder.Core.Transmit;
 using PacketDotNet;
 
 namespace Forwarder.Benchmarks;
@@ -88,7 +90,7 @@ public sealed class EngineLab
     public static EngineLab Create(int maximumConnections = ConnectionTable.DefaultMaximum)
     {
         var topology = TopologyParser.Parse(TopologyText);
-        var services = new ServiceTable();
+        var services = new ServiceTable(SchedulerRegistry.Create);
         var key = new ServiceKey(IpProtocol.Tcp, VirtualAddress.Value, VirtualPort);
         services.AddService(new ServiceSpec(key, "rr"));
         foreach (var server in RealServers.Reverse())

@@ -1,38 +1,41 @@
 using System.Diagnostics;
 using System.Globalization;
-using Forwarder.Core.Engine;
 
 namespace Forwarder.Benchmarks;
 
 /// <summary>
-/// The same three cases in a plain Stopwatch loop, for a quick number or to run under a profiler
+/// The same cases in a plain Stopwatch loop, for a quick number or to run under a profiler
 /// (perf, DOTNET_ knobs) without BenchmarkDotNet's child processes. Reports frames/s and bytes allocated per frame.
 /// </summary>
 internal static class LoopHarness
 {
     public static int Run(double secondsPerCase, string filter)
     {
-        var cases = new (string Name, Action<EngineBenchmarks> Setup, Func<EngineBenchmarks, int> Body, Action<EngineBenchmarks>? BeforeEach)[]
+        var cases = new (string Name, int Frames, Action<EngineBenchmarks, EngineScaleBenchmarks> Setup, Func<EngineBenchmarks, EngineScaleBenchmarks, int> Body, Action<EngineBenchmarks, EngineScaleBenchmarks>? BeforeEach)[]
         {
-            ("NewFlows", b => b.SetupNewFlows(), b => b.NewFlows(), b => b.ResetTable()),
-            ("EstablishedClientToServer", b => b.SetupEstablished(), b => b.EstablishedClientToServer(), null),
-            ("EstablishedServerToClient", b => b.SetupEstablished(), b => b.EstablishedServerToClient(), null),
+            ("NewFlows", EngineLab.Flows, (b, _) => b.SetupNewFlows(), (b, _) => b.NewFlows(), (b, _) => b.ResetTable()),
+            ("EstablishedClientToServer", EngineLab.Flows, (b, _) => b.SetupEstablished(), (b, _) => b.EstablishedClientToServer(), null),
+            ("EstablishedServerToClient", EngineLab.Flows, (b, _) => b.SetupEstablished(), (b, _) => b.EstablishedServerToClient(), null),
+            ("MillionFlowsClientToServer", EngineScaleBenchmarks.MillionFlows, (_, s) => s.SetupMillionFlows(), (_, s) => s.MillionFlowsClientToServer(), null),
+            ("TenThousandServicesNewFlows", EngineScaleBenchmarks.Services, (_, s) => s.SetupServicesNewFlows(), (_, s) => s.TenThousandServicesNewFlows(), (_, s) => s.ResetServicesTable()),
+            ("TenThousandServicesClientToServer", EngineScaleBenchmarks.Services, (_, s) => s.SetupServicesEstablished(), (_, s) => s.TenThousandServicesClientToServer(), null),
         };
         var failed = false;
-        foreach (var (name, setup, body, beforeEach) in cases)
+        foreach (var (name, caseFrames, setup, body, beforeEach) in cases)
         {
             if (!name.Contains(filter, StringComparison.OrdinalIgnoreCase))
             {
                 continue;
             }
             var benchmark = new EngineBenchmarks();
-            setup(benchmark);
+            var scale = new EngineScaleBenchmarks();
+            setup(benchmark, scale);
             // Warm up past tiered compilation.
             var warmUntil = Stopwatch.GetTimestamp() + Stopwatch.Frequency;
             while (Stopwatch.GetTimestamp() < warmUntil)
             {
-                beforeEach?.Invoke(benchmark);
-                body(benchmark);
+                beforeEach?.Invoke(benchmark, scale);
+                body(benchmark, scale);
             }
             long frames = 0;
             long forwarded = 0;
@@ -42,21 +45,21 @@ internal static class LoopHarness
             var budget = (long)(secondsPerCase * Stopwatch.Frequency);
             while (ticks < budget)
             {
-                beforeEach?.Invoke(benchmark);
+                beforeEach?.Invoke(benchmark, scale);
                 var cpuBefore = ThreadCpuNanoseconds();
                 var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
                 var start = Stopwatch.GetTimestamp();
-                forwarded += body(benchmark);
+                forwarded += body(benchmark, scale);
                 ticks += Stopwatch.GetTimestamp() - start;
                 allocated += GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
                 cpuNanoseconds += ThreadCpuNanoseconds() - cpuBefore;
-                frames += EngineLab.Flows;
+                frames += caseFrames;
             }
             // CPU time too: on a shared two-core machine the wall clock also counts time the thread was not running.
             var cpuSeconds = cpuNanoseconds / 1e9;
             var seconds = (double)ticks / Stopwatch.Frequency;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{name,-26} wall {frames / seconds / 1e6,6:0.00} M/s {seconds * 1e9 / frames,6:0.0} ns  cpu {frames / cpuSeconds / 1e6,6:0.00} M/s {cpuSeconds * 1e9 / frames,6:0.0} ns  {(double)allocated / frames,5:0.###} B/frame  forwarded {forwarded}/{frames}"));
+                $"{name,-34} wall {frames / seconds / 1e6,6:0.00} M/s {seconds * 1e9 / frames,6:0.0} ns  cpu {frames / cpuSeconds / 1e6,6:0.00} M/s {cpuSeconds * 1e9 / frames,6:0.0} ns  {(double)allocated / frames,5:0.###} B/frame  forwarded {forwarded}/{frames}"));
             failed |= forwarded != frames;
         }
         return failed ? 1 : 0;

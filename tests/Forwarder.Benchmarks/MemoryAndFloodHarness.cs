@@ -2,8 +2,8 @@ using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Globalization;
 using Forwarder.Core.Connections;
-using Forwarder.Core.Engine;
 using Forwarder.Core.Frames;
+using Forwarder.Core.Scheduling;
 using Forwarder.Core.Services;
 
 namespace Forwarder.Benchmarks;
@@ -20,7 +20,7 @@ internal static class MemoryAndFloodHarness
         const int Count = ConnectionTable.DefaultMaximum;
         var before = GC.GetTotalMemory(forceFullCollection: true);
         var table = new ConnectionTable(new ConnectionTimeouts(), Count);
-        var services = new ServiceTable();
+        var services = new ServiceTable(SchedulerRegistry.Create);
         var key = new ServiceKey(IpProtocol.Udp, Ipv4Address.Parse("192.168.1.199").Value, 53);
         var service = services.AddService(new ServiceSpec(key, "rr"));
         var server = services.AddDestination(key, new DestinationSpec(Ipv4Address.Parse("192.168.139.252"), 53, ForwardingMethod.Masquerade));

@@ -4,6 +4,7 @@ using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Engines;
 using BenchmarkDotNet.Jobs;
 using Forwarder.Core.Connections;
+using Forwarder.Core.Scheduling;
 using Forwarder.Core.Services;
 using Forwarder.Ipvsadm.Control;
 using Forwarder.Ipvsadm.Execution;
@@ -97,7 +98,7 @@ public class RestoreBenchmarks
     private IpvsadmExecutor NewExecutor()
     {
         var timeouts = new ConnectionTimeouts();
-        _table = new ServiceTable();
+        _table = new ServiceTable(SchedulerRegistry.Create);
         var executor = new IpvsadmExecutor(new DirectorState(_table, new ConnectionTable(timeouts), () => 0),
             new ServicesFileNameResolver(null), new IpvsadmParser(ServiceNames.BuiltIn, HostNames.None));
         if (Reload)

@@ -1,6 +1,7 @@
 using Forwarder.Capture.Files;
 using Forwarder.Core;
 using Forwarder.Core.Engine;
+using Forwarder.Core.Transmit;
 
 namespace Forwarder.Capture.Replay;
 

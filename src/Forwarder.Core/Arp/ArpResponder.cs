@@ -1,8 +1,9 @@
-using Forwarder.Core.Engine;
+using Forwarder.Core.Forwarding;
 using Forwarder.Core.Frames;
 using Forwarder.Core.Neighbors;
 using Forwarder.Core.Services;
 using Forwarder.Core.Topology;
+using Forwarder.Core.Transmit;
 
 namespace Forwarder.Core.Arp;
 
@@ -16,17 +17,20 @@ public sealed class ArpResponder
     private readonly DirectorTopology _topology;
     private readonly ServiceTable _services;
     private readonly NeighborTable _neighbors;
-    private readonly EngineSettings _settings;
+    private readonly LocalAnswerTransmit _answers;
+    private readonly bool _answerForOwnAddresses;
 
-    public ArpResponder(DirectorTopology topology, ServiceTable services, NeighborTable neighbors, EngineSettings settings)
+    /// <param name="answerForOwnAddresses">Whether to answer for the interfaces' own addresses too (the engine's setting of that name).</param>
+    public ArpResponder(DirectorTopology topology, ServiceTable services, NeighborTable neighbors, LocalAnswerTransmit answers, bool answerForOwnAddresses)
     {
         _topology = topology;
         _services = services;
         _neighbors = neighbors;
-        _settings = settings;
+        _answers = answers;
+        _answerForOwnAddresses = answerForOwnAddresses;
     }
 
-    public FrameOutcome Handle(ReadOnlySpan<byte> frame, int interfaceIndex, OutputBatch output)
+    public FrameOutcome Handle(in FrameContext context, ReadOnlySpan<byte> frame, int interfaceIndex)
     {
         if (!ArpFrames.TryRead(frame, out var operation, out var senderMac, out var senderAddress, out var targetAddress))
         {
@@ -38,18 +42,12 @@ public sealed class ArpResponder
         // As the kernel's arp_process: learn from what is addressed to us, and from any answer to a question we asked.
         if (senderAddress != 0 && link.IsOnLink(new Ipv4Address(senderAddress)) && (forUs || operation == FrameLayout.ArpReply))
         {
-            _neighbors.Learn(senderAddress, senderMac, interfaceIndex, output);
+            _neighbors.Learn(senderAddress, senderMac, interfaceIndex, context.Output);
         }
-        if (operation != FrameLayout.ArpRequest || !forUs || (own && !_settings.AnswerForOwnAddresses && !_services.HasVirtualAddress(targetAddress)))
+        if (operation != FrameLayout.ArpRequest || !forUs || (own && !_answerForOwnAddresses && !_services.HasVirtualAddress(targetAddress)))
         {
             return operation == FrameLayout.ArpReply && forUs ? FrameOutcome.Answered : FrameOutcome.NotOurs;
         }
-        var reply = output.Add(interfaceIndex, ArpFrames.FrameLength);
-        if (reply.IsEmpty)
-        {
-            return FrameOutcome.DroppedOutputFull;
-        }
-        ArpFrames.Write(reply, FrameLayout.ArpReply, senderMac, link.Mac, targetAddress, senderMac, senderAddress);
-        return FrameOutcome.Answered;
+        return _answers.AnswerArp(context, interfaceIndex, senderMac, senderAddress, targetAddress);
     }
 }

@@ -9,6 +9,7 @@ using Forwarder.Core.Neighbors;
 using Forwarder.Core.Scheduling;
 using Forwarder.Core.Services;
 using Forwarder.Core.Topology;
+using Forwarder.Core.Transmit;
 
 namespace Forwarder.Core.Engine;
 
@@ -17,7 +18,8 @@ namespace Forwarder.Core.Engine;
 /// writes whatever must be sent into an <see cref="OutputBatch"/>. No I/O and no clock of its own,
 /// so a capture replays the same way every time. Not thread-safe: one thread drives it.
 /// As IPVS: a packet's connection is looked up first; only a flow-opening packet to a virtual service
-/// without one is scheduled.
+/// without one is scheduled. This is ip_vs_in and ip_vs_out: classification, lookup and scheduling; the way out
+/// is the connection's own forwarding method (<see cref="TransmitTable"/>), bound when the connection is created.
 /// </summary>
 public sealed class DirectorEngine
 {
@@ -25,7 +27,9 @@ public sealed class DirectorEngine
     private readonly ServiceTable _services;
     private readonly ConnectionTable _connections;
     private readonly NeighborTable _neighbors;
-    private readonly FrameTransmitter _transmitter;
+    private readonly EthernetTransmitter _link;
+    private readonly TransmitTable _transmits;
+    private readonly LocalAnswerTransmit _answers;
     private readonly ArpResponder _arp;
     private readonly IcmpHandler _icmp;
     private readonly Masquerader _masquerader;
@@ -40,10 +44,13 @@ public sealed class DirectorEngine
         _services = services;
         _connections = connections;
         _neighbors = new NeighborTable(topology);
-        _transmitter = new FrameTransmitter(topology, _neighbors);
-        _arp = new ArpResponder(topology, services, _neighbors, settings);
-        _icmp = new IcmpHandler(topology, services, connections, _transmitter, settings);
-        _masquerader = new Masquerader(topology, services, _transmitter);
+        _link = new EthernetTransmitter(topology.Interfaces.Select(i => i.Mac).ToArray(), _neighbors);
+        var identification = new Ipv4Identification();
+        _answers = new LocalAnswerTransmit(topology, _link, _neighbors, identification);
+        _transmits = new TransmitTable(topology, _link, _neighbors, identification, _answers);
+        _arp = new ArpResponder(topology, services, _neighbors, _answers, settings.AnswerForOwnAddresses);
+        _icmp = new IcmpHandler(topology, services, connections, _transmits, _answers, settings.AnswerForOwnAddresses);
+        _masquerader = new Masquerader(topology, services, _neighbors, new MasqueradeTransmit(_link));
         _interfaceRoles = topology.Interfaces.Select(i => i.Role).ToArray();
     }
 
@@ -79,15 +86,13 @@ public sealed class DirectorEngine
     public FrameOutcome Process(ReadOnlySpan<byte> frame, int interfaceIndex, long now, OutputBatch output)
     {
         AdvanceClock(now, output);
-        _transmitter.Output = output;
-        _transmitter.Now = Now;
         var before = output.Count;
-        var outcome = Counters.Count(Classify(frame, interfaceIndex, output));
+        var outcome = Counters.Count(Classify(new FrameContext(Now, output), frame, interfaceIndex));
         Counters.FramesOut += output.Count - before;
         return outcome;
     }
 
-    private FrameOutcome Classify(ReadOnlySpan<byte> frame, int interfaceIndex, OutputBatch output)
+    private FrameOutcome Classify(in FrameContext context, ReadOnlySpan<byte> frame, int interfaceIndex)
     {
         if (frame.Length < FrameLayout.EthernetHeaderLength)
         {
@@ -98,7 +103,7 @@ public sealed class DirectorEngine
             case FrameLayout.EtherTypeIpv4:
                 break;
             case FrameLayout.EtherTypeArp:
-                return _arp.Handle(frame, interfaceIndex, output);
+                return _arp.Handle(context, frame, interfaceIndex);
             case FrameLayout.EtherTypeVlan:
                 return FrameOutcome.DroppedVlanTagged;
             case FrameLayout.EtherTypeIpv6:
@@ -107,7 +112,7 @@ public sealed class DirectorEngine
                 return FrameOutcome.NotOurs;
         }
         // Frames for other hosts on the segment are the kernel's PACKET_OTHERHOST: never ours to route.
-        if (MacAddress.Read(frame) != _transmitter.MacOf(interfaceIndex))
+        if (MacAddress.Read(frame) != _link.MacOf(interfaceIndex))
         {
             return FrameOutcome.NotOurs;
         }
@@ -125,11 +130,11 @@ public sealed class DirectorEngine
         {
             case FrameLayout.ProtocolTcp:
             case FrameLayout.ProtocolUdp:
-                return fromClients ? FromPublicSide(frame, fields) : FromPrivateSide(frame, fields);
+                return fromClients ? FromPublicSide(context, frame, fields) : FromPrivateSide(context, frame, fields);
             case FrameLayout.ProtocolIcmp:
-                var handled = _icmp.Handle(frame, fields, interfaceIndex);
+                var handled = _icmp.Handle(context, frame, fields, interfaceIndex);
                 return handled != FrameOutcome.NotOurs ? handled
-                    : fromClients ? _masquerader.FromOutside(frame, fields) : _masquerader.FromInside(frame, fields);
+                    : fromClients ? _masquerader.FromOutside(context, frame, fields) : _masquerader.FromInside(context, frame, fields);
             default:
                 return FrameOutcome.NotOurs;
         }
@@ -149,7 +154,7 @@ public sealed class DirectorEngine
     /// service. A connection that must give way (<see cref="ExistingConnectionPolicy"/>) ends here and the packet
     /// goes on as if it had found none.
     /// </summary>
-    private FrameOutcome FromPublicSide(ReadOnlySpan<byte> frame, in PacketFields fields)
+    private FrameOutcome FromPublicSide(in FrameContext context, ReadOnlySpan<byte> frame, in PacketFields fields)
     {
         var slot = _connections.FindByClient(fields.Protocol, fields.Source, fields.SourcePort, fields.Destination, fields.DestinationPort, Now);
         if (slot >= 0)
@@ -157,7 +162,7 @@ public sealed class DirectorEngine
             switch (ExistingConnectionPolicy.Judge(_connections[slot], fields, _settings))
             {
                 case ExistingConnectionVerdict.Use:
-                    return ForwardToServer(slot, frame, fields);
+                    return ForwardToServer(context, slot, frame, fields);
                 case ExistingConnectionVerdict.Drop:
                     // As the kernel: neither the connection's timer nor its counters see the packet.
                     return FrameOutcome.DroppedDestinationUnavailable;
@@ -170,7 +175,7 @@ public sealed class DirectorEngine
             !(_services.TryGet(new ServiceKey((IpProtocol)fields.Protocol, fields.Destination, 0), out service) && service.PersistenceTimeout is not null))
         {
             // Not a service (nor a persistent port-zero service, which IPVS lets take every port): maybe a masqueraded flow's reply.
-            return _masquerader.FromOutside(frame, fields);
+            return _masquerader.FromOutside(context, frame, fields);
         }
         if (!fields.OpensFlow)
         {
@@ -179,121 +184,46 @@ public sealed class DirectorEngine
         var opened = OpenConnection(service, fields, out slot);
         if (opened == FrameOutcome.DroppedNoDestination)
         {
-            _icmp.SendPortUnreachable(frame, fields);
+            _answers.SendPortUnreachable(context, frame, fields);
         }
-        return opened == FrameOutcome.Forwarded ? ForwardToServer(slot, frame, fields) : opened;
+        return opened == FrameOutcome.Forwarded ? ForwardToServer(context, slot, frame, fields) : opened;
     }
 
     /// <summary>A packet from the real servers' side: a NAT connection's reply, or something to masquerade.</summary>
-    private FrameOutcome FromPrivateSide(ReadOnlySpan<byte> frame, in PacketFields fields)
+    private FrameOutcome FromPrivateSide(in FrameContext context, ReadOnlySpan<byte> frame, in PacketFields fields)
     {
         var slot = _connections.FindByServer(fields.Protocol, fields.Source, fields.SourcePort, fields.Destination, fields.DestinationPort, Now);
-        return slot >= 0 ? ForwardToClient(slot, frame, fields) : _masquerader.FromInside(frame, fields);
+        return slot >= 0 ? ForwardToClient(context, slot, frame, fields) : _masquerader.FromInside(context, frame, fields);
     }
 
-    private FrameOutcome ForwardToServer(int slot, ReadOnlySpan<byte> frame, in PacketFields fields)
+    private FrameOutcome ForwardToServer(in FrameContext context, int slot, ReadOnlySpan<byte> frame, in PacketFields fields)
     {
         ref var connection = ref _connections[slot];
         // As ip_vs_in: the counters and the state move before the packet is sent, whatever then becomes of it
         // (a neighbour still unresolved, a full queue, a tunnel's "fragmentation needed").
         _connections.Touch(slot, PacketDirection.Input, fields.TcpFlags, Now);
         CountIn(connection.Destination, fields.TotalLength);
-        FrameOutcome outcome;
-        if (connection.Method == ForwardingMethod.Tunnel)
-        {
-            outcome = Tunnel(ref connection, frame, fields);
-        }
-        else
-        {
-            var outInterface = connection.ServerInterface;
-            var sent = _transmitter.ReserveCopyOf(outInterface, frame);
-            if (sent.IsEmpty)
-            {
-                return FrameOutcome.DroppedOutputFull;
-            }
-            if (connection.Method == ForwardingMethod.Masquerade)
-            {
-                NatForwarding.ToServer(sent, fields, connection, _transmitter.MacOf(outInterface));
-            }
-            else
-            {
-                DirectRouteForwarding.ToServer(sent, connection, _transmitter.MacOf(outInterface));
-            }
-            outcome = connection.ServerMac == MacAddress.Zero ? SendToServer(ref connection, sent) : FrameOutcome.Forwarded;
-        }
-        return outcome;
+        return _transmits[connection.Method].ToServer(context, ref connection, frame, fields);
     }
 
-    /// <summary>Encapsulates for -i; when the result needs fragmenting but the client set DF, answers "fragmentation needed".</summary>
-    private FrameOutcome Tunnel(ref Connection connection, ReadOnlySpan<byte> frame, in PacketFields fields)
-    {
-        var link = _topology.Interfaces[connection.ServerInterface];
-        var inner = frame.Slice(FrameLayout.EthernetHeaderLength, fields.TotalLength);
-        var fragments = TunnelForwarding.FragmentCount(inner.Length, link.Mtu);
-        var dontFragment = (BinaryPrimitives.ReadUInt16BigEndian(inner[FrameLayout.Ipv4FlagsAndFragment..]) & FrameLayout.Ipv4DontFragment) != 0;
-        if (fragments > 1 && dontFragment)
-        {
-            _icmp.SendFragmentationNeeded(inner, TunnelForwarding.InnerMtu(link.Mtu));
-            return FrameOutcome.DroppedTooBig;
-        }
-        var identification = _transmitter.NextIdentification();
-        var outcome = FrameOutcome.Forwarded;
-        for (var index = 0; index < fragments && outcome is FrameOutcome.Forwarded or FrameOutcome.Queued; index++)
-        {
-            var sent = _transmitter.Reserve(link.Index, TunnelForwarding.FragmentFrameLength(inner.Length, link.Mtu, index));
-            if (sent.IsEmpty)
-            {
-                return FrameOutcome.DroppedOutputFull;
-            }
-            TunnelForwarding.WriteFragment(sent, inner, link.Mtu, index, link.Address.Value, connection.DestinationAddress, identification);
-            outcome = SendToServer(ref connection, sent);
-        }
-        return outcome;
-    }
-
-    private FrameOutcome ForwardToClient(int slot, ReadOnlySpan<byte> frame, in PacketFields fields)
+    private FrameOutcome ForwardToClient(in FrameContext context, int slot, ReadOnlySpan<byte> frame, in PacketFields fields)
     {
         if (fields.Ttl <= 1)
         {
-            _icmp.SendTimeExceeded(frame, fields);
+            _answers.SendTimeExceeded(context, frame, fields);
             return FrameOutcome.DroppedTtlExceeded;
         }
         ref var connection = ref _connections[slot];
         // As ip_vs_out's handle_response: state and counters first, then the packet goes its way.
         _connections.Touch(slot, PacketDirection.Output, fields.TcpFlags, Now);
         CountOut(connection.Destination, fields.TotalLength);
-        var outInterface = connection.ClientInterface;
-        var sent = _transmitter.ReserveCopyOf(outInterface, frame);
-        if (sent.IsEmpty)
-        {
-            return FrameOutcome.DroppedOutputFull;
-        }
-        NatForwarding.ToClient(sent, fields, connection, _transmitter.MacOf(outInterface));
-        return connection.ClientMac == MacAddress.Zero ? SendToClient(ref connection, sent) : FrameOutcome.Forwarded;
+        return _transmits[connection.Method].ToClient(context, ref connection, frame, fields);
     }
 
-    /// <summary>The slow path while the real server's MAC is unknown: learn it when ARP has, else wait for ARP.</summary>
-    private FrameOutcome SendToServer(ref Connection connection, Span<byte> frame)
-    {
-        _neighbors.TryRoute(connection.DestinationAddress, out var nextHop, out _);
-        if (connection.ServerMac == MacAddress.Zero && _neighbors.TryGetMac(nextHop, out var mac))
-        {
-            connection.ServerMac = mac;
-        }
-        return _transmitter.Send(frame, connection.ServerInterface, nextHop, connection.ServerMac);
-    }
-
-    private FrameOutcome SendToClient(ref Connection connection, Span<byte> frame)
-    {
-        _neighbors.TryRoute(connection.ClientAddress, out var nextHop, out _);
-        if (_neighbors.TryGetMac(nextHop, out var mac))
-        {
-            connection.ClientMac = mac;
-        }
-        return _transmitter.Send(frame, connection.ClientInterface, nextHop, connection.ClientMac);
-    }
-
-    /// <summary>Schedules a new flow and records its connection, with the next hops both ways resolved once.</summary>
+    /// <summary>
+    /// Schedules a new flow and records its connection, with the next hops both ways resolved once and its
+    /// forwarding method (so its <see cref="PacketTransmit"/>) bound from the destination's, as ip_vs_bind_xmit.
+    /// </summary>
     private FrameOutcome OpenConnection(VirtualService service, in PacketFields fields, out int slot)
     {
         slot = -1;

@@ -1,3 +1,5 @@
+using Forwarder.Core.Frames;
+
 namespace Forwarder.Core.Engine;
 
 /// <summary>One counter per <see cref="FrameOutcome"/>, plus frames seen and sent.</summary>

@@ -14,7 +14,6 @@ public static class IcmpMessages
     {
         var quote = offending[..Math.Min(offending.Length, IcmpLayout.MaximumQuote)];
         var icmpLength = IcmpLayout.HeaderLength + quote.Length;
-        Ipv4HeaderWriter.WriteEthernet(frame, MacAddress.Zero, MacAddress.Zero);
         Ipv4HeaderWriter.WriteHeader(frame[FrameLayout.EthernetHeaderLength..], 0xC0, FrameLayout.Ipv4MinimumHeaderLength + icmpLength,
             identification, 0, Ipv4HeaderWriter.DefaultTtl, FrameLayout.ProtocolIcmp, source, destination);
         var icmp = frame.Slice(FrameLayout.EthernetHeaderLength + FrameLayout.Ipv4MinimumHeaderLength, icmpLength);

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 
 namespace Forwarder.Core.Frames;
 
-/// <summary>Writes the Ethernet and IPv4 headers of frames the director makes itself (ARP aside).</summary>
+/// <summary>Writes the IPv4 headers of frames the director makes itself, and the Ethernet header of every IPv4 frame it sends (see EthernetTransmitter).</summary>
 public static class Ipv4HeaderWriter
 {
     public const byte DefaultTtl = 64;

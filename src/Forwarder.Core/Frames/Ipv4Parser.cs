@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using Forwarder.Core.Engine;
 
 namespace Forwarder.Core.Frames;
 

@@ -1,25 +1,30 @@
-using Forwarder.Core.Engine;
+using Forwarder.Core.Forwarding;
 using Forwarder.Core.Frames;
+using Forwarder.Core.Neighbors;
 using Forwarder.Core.Services;
 using Forwarder.Core.Topology;
+using Forwarder.Core.Transmit;
 
 namespace Forwarder.Core.Masquerading;
 
 /// <summary>
 /// Masquerading for the networks the topology names (<c>masquerade 192.168.139.0/24</c>): what their hosts
 /// send out that belongs to no virtual service leaves from the director's public address, and the replies
-/// find their way back. TCP, UDP and ICMP echo (by its identifier). Both ways are routed: TTL drops by one.
+/// find their way back. TCP, UDP and ICMP echo (by its identifier). This decides and keeps the table; the
+/// rewrite and the way out are <see cref="MasqueradeTransmit"/>'s.
 /// </summary>
 public sealed class Masquerader
 {
     private readonly DirectorTopology _topology;
-    private readonly FrameTransmitter _transmitter;
+    private readonly NeighborTable _neighbors;
+    private readonly MasqueradeTransmit _transmit;
     private readonly uint _publicAddress;
 
-    public Masquerader(DirectorTopology topology, ServiceTable services, FrameTransmitter transmitter)
+    public Masquerader(DirectorTopology topology, ServiceTable services, NeighborTable neighbors, MasqueradeTransmit transmit)
     {
         _topology = topology;
-        _transmitter = transmitter;
+        _neighbors = neighbors;
+        _transmit = transmit;
         _publicAddress = topology.Public.Address.Value;
         var publicAddress = _publicAddress;
         // A port that a virtual service listens on at the public address is never handed out.
@@ -29,10 +34,10 @@ public sealed class Masquerader
     public MasqueradeTable Table { get; }
 
     /// <summary>From an inside host: masquerade it if it comes from a masqueraded network and leaves by the public side.</summary>
-    public FrameOutcome FromInside(ReadOnlySpan<byte> frame, in PacketFields fields)
+    public FrameOutcome FromInside(in FrameContext context, ReadOnlySpan<byte> frame, in PacketFields fields)
     {
         if (!IsMasqueraded(fields.Source) || _topology.IsOwnAddress(fields.Destination) || !IsMasqueradable(fields) ||
-            !_transmitter.Neighbors.TryRoute(fields.Destination, out var nextHop, out var outInterface) ||
+            !_neighbors.TryRoute(fields.Destination, out var nextHop, out var outInterface) ||
             _topology.Interfaces[outInterface].Role != InterfaceRole.Public)
         {
             return FrameOutcome.NotOurs;
@@ -41,38 +46,27 @@ public sealed class Masquerader
         {
             return FrameOutcome.DroppedTtlExceeded;
         }
-        var slot = Table.FindOrAddOutgoing(fields.Protocol, fields.Source, fields.SourcePort, fields.Destination, RemotePort(fields, fields.DestinationPort), _transmitter.Now);
+        var slot = Table.FindOrAddOutgoing(fields.Protocol, fields.Source, fields.SourcePort, fields.Destination, RemotePort(fields, fields.DestinationPort), context.Now);
         if (slot < 0)
         {
             return FrameOutcome.DroppedMasqueradeFull;
         }
-        var sent = _transmitter.ReserveCopyOf(outInterface, frame);
-        if (sent.IsEmpty)
+        var outcome = _transmit.Outgoing(context, frame, fields, outInterface, nextHop, _publicAddress, Table[slot].PublicPort);
+        if (outcome != FrameOutcome.DroppedOutputFull)
         {
-            return FrameOutcome.DroppedOutputFull;
+            Table.Touch(slot, reply: false, fields.TcpFlags, context.Now);
         }
-        var publicPort = Table[slot].PublicPort;
-        if (fields.Protocol == FrameLayout.ProtocolIcmp)
-        {
-            HeaderRewriter.SetSourceAndIcmpIdentifier(sent, fields, _publicAddress, publicPort);
-        }
-        else
-        {
-            HeaderRewriter.SetSource(sent, fields, _publicAddress, publicPort);
-        }
-        HeaderRewriter.DecrementTtl(sent);
-        Table.Touch(slot, reply: false, fields.TcpFlags, _transmitter.Now);
-        return _transmitter.Send(sent, outInterface, nextHop, MacAddress.Zero);
+        return outcome;
     }
 
     /// <summary>To the director's public address: a reply to a masqueraded flow goes back to its inside host.</summary>
-    public FrameOutcome FromOutside(ReadOnlySpan<byte> frame, in PacketFields fields)
+    public FrameOutcome FromOutside(in FrameContext context, ReadOnlySpan<byte> frame, in PacketFields fields)
     {
         if (fields.Destination != _publicAddress || !IsMasqueradable(fields))
         {
             return FrameOutcome.NotOurs;
         }
-        var slot = Table.FindIncoming(fields.Protocol, fields.Source, RemotePort(fields, fields.SourcePort), fields.DestinationPort, _transmitter.Now);
+        var slot = Table.FindIncoming(fields.Protocol, fields.Source, RemotePort(fields, fields.SourcePort), fields.DestinationPort, context.Now);
         if (slot < 0)
         {
             return FrameOutcome.NotOurs;
@@ -82,26 +76,16 @@ public sealed class Masquerader
             return FrameOutcome.DroppedTtlExceeded;
         }
         ref var entry = ref Table[slot];
-        if (!_transmitter.Neighbors.TryRoute(entry.InsideAddress, out var nextHop, out var outInterface))
+        if (!_neighbors.TryRoute(entry.InsideAddress, out var nextHop, out var outInterface))
         {
             return FrameOutcome.DroppedNoRoute;
         }
-        var sent = _transmitter.ReserveCopyOf(outInterface, frame);
-        if (sent.IsEmpty)
+        var outcome = _transmit.Incoming(context, frame, fields, outInterface, nextHop, entry.InsideAddress, entry.InsidePort);
+        if (outcome != FrameOutcome.DroppedOutputFull)
         {
-            return FrameOutcome.DroppedOutputFull;
+            Table.Touch(slot, reply: true, fields.TcpFlags, context.Now);
         }
-        if (fields.Protocol == FrameLayout.ProtocolIcmp)
-        {
-            HeaderRewriter.SetDestinationAndIcmpIdentifier(sent, fields, entry.InsideAddress, entry.InsidePort);
-        }
-        else
-        {
-            HeaderRewriter.SetDestination(sent, fields, entry.InsideAddress, entry.InsidePort);
-        }
-        HeaderRewriter.DecrementTtl(sent);
-        Table.Touch(slot, reply: true, fields.TcpFlags, _transmitter.Now);
-        return _transmitter.Send(sent, outInterface, nextHop, MacAddress.Zero);
+        return outcome;
     }
 
     /// <summary>An echo's identifier is rewritten on the way out, so the remote side of an ICMP flow has no port of its own.</summary>

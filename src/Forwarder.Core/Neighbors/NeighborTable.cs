@@ -1,6 +1,6 @@
-using Forwarder.Core.Engine;
 using Forwarder.Core.Frames;
 using Forwarder.Core.Topology;
+using Forwarder.Core.Transmit;
 
 namespace Forwarder.Core.Neighbors;
 
@@ -10,7 +10,7 @@ namespace Forwarder.Core.Neighbors;
 /// a request per second, three in all, as the kernel's neighbour code retries; then the frames are dropped
 /// and counted.
 /// </summary>
-public sealed class NeighborTable
+public sealed class NeighborTable : INextHopResolver
 {
     public const int MaximumLearned = 4096;
     public const int MaximumHeldFrames = 256;
@@ -75,7 +75,7 @@ public sealed class NeighborTable
     }
 
     /// <summary>
-    /// Keeps a ready frame (all but its destination MAC) until <paramref name="nextHop"/> answers ARP,
+    /// Keeps a ready frame (all but its Ethernet header) until <paramref name="nextHop"/> answers ARP,
     /// asking for it now unless a request is already out. False when it had to be dropped.
     /// </summary>
     public bool Hold(uint nextHop, int interfaceIndex, ReadOnlySpan<byte> frame, long now, OutputBatch output)
@@ -124,7 +124,8 @@ public sealed class NeighborTable
                     continue;
                 }
                 held.CopyTo(sent);
-                mac.Write(sent[FrameLayout.EthernetDestination..]);
+                // The frame's one Ethernet header, now that its next hop is known.
+                Ipv4HeaderWriter.WriteEthernet(sent, mac, _topology.Interfaces[pending.InterfaceIndex].Mac);
             }
             _heldFrames -= pending.Frames.Count;
         }

@@ -1,3 +1,5 @@
+using Forwarder.Core.Services;
+
 namespace Forwarder.Core.Scheduling;
 
 /// <summary>The schedulers by the names ipvsadm's -s takes. Adding a scheduler is one line here.</summary>

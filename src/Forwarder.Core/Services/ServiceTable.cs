@@ -1,5 +1,3 @@
-using Forwarder.Core.Scheduling;
-
 namespace Forwarder.Core.Services;
 
 /// <summary>
@@ -17,6 +15,21 @@ public sealed class ServiceTable
     /// are carried again and count on it; one whose connections have all gone is forgotten.
     /// </summary>
     private readonly List<Destination> _trash = new();
+
+    private readonly Func<string, IScheduler?> _createScheduler;
+
+    /// <param name="createScheduler">
+    /// A fresh scheduler for an ipvsadm -s name, or null for one the director does not have: the scheduler
+    /// registry (Scheduling.SchedulerRegistry.Create), which sits above the services it schedules for, as the
+    /// kernel's ip_vs_ctl looks schedulers up by name in the list the scheduler modules register into.
+    /// </param>
+    public ServiceTable(Func<string, IScheduler?> createScheduler)
+    {
+        _createScheduler = createScheduler;
+    }
+
+    /// <summary>Where this table gets its schedulers by name (so a scratch copy gets the same).</summary>
+    public Func<string, IScheduler?> SchedulerFactory => _createScheduler;
 
     public IReadOnlyCollection<VirtualService> Services => _services.Values;
 
@@ -196,8 +209,8 @@ public sealed class ServiceTable
     private VirtualService Get(ServiceKey key, IpvsError missing) =>
         _services.TryGetValue(key, out var service) ? service : throw new IpvsException(missing);
 
-    private static IScheduler CreateScheduler(string name) =>
-        SchedulerRegistry.Create(name) ?? throw new IpvsException(IpvsError.SchedulerNotFound);
+    private IScheduler CreateScheduler(string name) =>
+        _createScheduler(name) ?? throw new IpvsException(IpvsError.SchedulerNotFound);
 
     /// <summary>The persistence engines IPVS knows (ip_vs_pe_sip); any other name is ENOENT, as an unknown scheduler.</summary>
     private static void CheckPersistenceEngine(ServiceSpec spec)

@@ -1,5 +1,4 @@
 using Forwarder.Core.Frames;
-using Forwarder.Core.Scheduling;
 
 namespace Forwarder.Core.Services;
 

@@ -1,5 +1,6 @@
 using Forwarder.Core.Connections;
 using Forwarder.Core.Engine;
+using Forwarder.Core.Scheduling;
 using Forwarder.Core.Services;
 using Forwarder.Core.Topology;
 using Forwarder.Ipvsadm.Grammar;
@@ -29,7 +30,7 @@ public static class DirectorSetup
     {
         var rules = RulesFile.Parse(rulesText, parser);
         var timeouts = new ConnectionTimeouts();
-        var services = new ServiceTable();
+        var services = new ServiceTable(SchedulerRegistry.Create);
         CommandApplier.ApplyAll(rules, services, timeouts);
         var connections = new ConnectionTable(timeouts, maxConnections);
         return new DirectorEngine(topology, services, connections);

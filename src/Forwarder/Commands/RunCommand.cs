@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Forwarder.Capture.Live;
+using Forwarder.Core.Scheduling;
 using Forwarder.Core;
 using Forwarder.Core.Connections;
 using Forwarder.Core.Engine;
@@ -46,7 +47,7 @@ public static class RunCommand
                 topology.MasqueradedNetworks.Add((new Ipv4Address(link.Address.Value & Ipv4Address.PrefixMask(link.PrefixLength)), link.PrefixLength));
             }
             var timeouts = new ConnectionTimeouts();
-            var services = new ServiceTable();
+            var services = new ServiceTable(SchedulerRegistry.Create);
             if (rulesText is not null)
             {
                 ApplyRules(options.Rules!, rulesText, services, timeouts);

@@ -1,5 +1,6 @@
 using Forwarder.Capture.Live;
 using Forwarder.Core.Engine;
+using Forwarder.Core.Transmit;
 using Forwarder.Ipvsadm.Control;
 using Forwarder.Ipvsadm.Execution;
 

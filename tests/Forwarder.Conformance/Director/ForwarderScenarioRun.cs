@@ -2,8 +2,10 @@ using Forwarder.Conformance.Kernel;
 using Forwarder.Conformance.Scenarios;
 using Forwarder.Core.Connections;
 using Forwarder.Core.Engine;
+using Forwarder.Core.Scheduling;
 using Forwarder.Core.Services;
 using Forwarder.Core.Topology;
+using Forwarder.Core.Transmit;
 using Forwarder.Ipvsadm.Execution;
 using Forwarder.Ipvsadm.Grammar;
 using Forwarder.Ipvsadm.Listing;
@@ -32,7 +34,7 @@ public sealed class ForwarderScenarioRun
     public ForwarderScenarioRun()
     {
         var topology = TopologyParser.Parse(GuestTopology.ForwarderTopology());
-        _engine = new DirectorEngine(topology, new ServiceTable(), new ConnectionTable(new ConnectionTimeouts()));
+        _engine = new DirectorEngine(topology, new ServiceTable(SchedulerRegistry.Create), new ConnectionTable(new ConnectionTimeouts()));
         _publicIndex = topology.Interfaces.Single(i => i.Role == InterfaceRole.Public).Index;
         _privateIndex = topology.Interfaces.Single(i => i.Role == InterfaceRole.Private).Index;
         var services = File.Exists("/etc/services") ? File.ReadAllText("/etc/services") : null;

@@ -1,5 +1,6 @@
 using Forwarder.Core.Connections;
 using Forwarder.Core.Frames;
+using Forwarder.Core.Scheduling;
 using Forwarder.Core.Services;
 
 namespace Forwarder.Core.Tests.Connections;
@@ -12,7 +13,7 @@ public sealed class ThresholdTests
 
     private static (ConnectionTable Table, Destination Server) Rig(int upper, int lower)
     {
-        var services = new ServiceTable();
+        var services = new ServiceTable(SchedulerRegistry.Create);
         services.AddService(new ServiceSpec(Key, "rr"));
         var server = services.AddDestination(Key, new DestinationSpec(Ipv4Address.Parse("10.0.1.1"), 80, ForwardingMethod.Masquerade, 1, upper, lower));
         return (new ConnectionTable(new ConnectionTimeouts()), server);
@@ -63,7 +64,7 @@ public sealed class ThresholdTests
     [Test]
     public void RaisingOrRemovingTheUpperThreshold_LiftsTheMark()
     {
-        var services = new ServiceTable();
+        var services = new ServiceTable(SchedulerRegistry.Create);
         services.AddService(new ServiceSpec(Key, "rr"));
         var server = services.AddDestination(Key, new DestinationSpec(Ipv4Address.Parse("10.0.1.1"), 80, ForwardingMethod.Masquerade, 1, 2, 0));
         server.IsOverloaded = true;

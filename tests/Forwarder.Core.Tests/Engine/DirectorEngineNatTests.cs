@@ -1,6 +1,6 @@
 using System.Net;
 using Forwarder.Core.Connections;
-using Forwarder.Core.Engine;
+using Forwarder.Core.Frames;
 using Forwarder.Core.Tests.Support;
 using static Forwarder.Core.Tests.Engine.EngineRig;
 

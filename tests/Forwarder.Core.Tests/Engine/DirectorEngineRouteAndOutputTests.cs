@@ -1,9 +1,11 @@
 using Forwarder.Core.Connections;
 using Forwarder.Core.Engine;
 using Forwarder.Core.Frames;
+using Forwarder.Core.Scheduling;
 using Forwarder.Core.Services;
 using Forwarder.Core.Tests.Support;
 using Forwarder.Core.Topology;
+using Forwarder.Core.Transmit;
 
 namespace Forwarder.Core.Tests.Engine;
 
@@ -22,7 +24,7 @@ public sealed class DirectorEngineRouteAndOutputTests
 
     private static (DirectorEngine Engine, ConnectionTable Connections) Director(string server)
     {
-        var services = new ServiceTable();
+        var services = new ServiceTable(SchedulerRegistry.Create);
         services.AddService(new ServiceSpec(Key, "rr"));
         services.AddDestination(Key, new DestinationSpec(Ipv4Address.Parse(server), 80, ForwardingMethod.Masquerade));
         var connections = new ConnectionTable(new ConnectionTimeouts());

@@ -1,9 +1,11 @@
 using Forwarder.Core.Connections;
 using Forwarder.Core.Engine;
 using Forwarder.Core.Frames;
+using Forwarder.Core.Scheduling;
 using Forwarder.Core.Services;
 using Forwarder.Core.Tests.Support;
 using Forwarder.Core.Topology;
+using Forwarder.Core.Transmit;
 
 namespace Forwarder.Core.Tests.Engine;
 
@@ -50,7 +52,7 @@ internal sealed class EngineRig
     public EngineRig(ForwardingMethod method = ForwardingMethod.Masquerade, string extraTopology = "", int privateMtu = 1500,
         int maximumConnections = ConnectionTable.DefaultMaximum, EngineSettings? settings = null)
     {
-        Services = new ServiceTable();
+        Services = new ServiceTable(SchedulerRegistry.Create);
         Services.AddService(new ServiceSpec(TcpKey, "rr"));
         Services.AddService(new ServiceSpec(UdpKey, "rr"));
         foreach (var octet in new[] { 129, 130, 131 })

@@ -1,9 +1,11 @@
 using Forwarder.Core.Connections;
 using Forwarder.Core.Engine;
 using Forwarder.Core.Frames;
+using Forwarder.Core.Scheduling;
 using Forwarder.Core.Services;
 using Forwarder.Core.Tests.Support;
 using Forwarder.Core.Topology;
+using Forwarder.Core.Transmit;
 
 namespace Forwarder.Core.Tests.Engine;
 
@@ -33,7 +35,7 @@ public sealed class PersistenceTests
 
     private void Build(int persistence, string mask = "255.255.255.255", EngineSettings? settings = null)
     {
-        _services = new ServiceTable();
+        _services = new ServiceTable(SchedulerRegistry.Create);
         _services.AddService(new ServiceSpec(Key, "rr", persistence, Ipv4Address.Parse(mask).Value));
         foreach (var octet in new[] { 129, 130, 131 })
         {

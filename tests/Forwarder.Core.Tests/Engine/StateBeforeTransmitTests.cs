@@ -1,5 +1,4 @@
 using Forwarder.Core.Connections;
-using Forwarder.Core.Engine;
 using Forwarder.Core.Tests.Support;
 
 namespace Forwarder.Core.Tests.Engine;

@@ -1,5 +1,5 @@
 using Forwarder.Core.Connections;
-using Forwarder.Core.Engine;
+using Forwarder.Core.Frames;
 using Forwarder.Core.Tests.Support;
 using static Forwarder.Core.Tests.Engine.EngineRig;
 

@@ -1,9 +1,7 @@
 using System.Net;
 using Forwarder.Core.Connections;
-using Forwarder.Core.Forwarding;
 using Forwarder.Core.Frames;
 using Forwarder.Core.Services;
-using Forwarder.Core.Tests.Frames;
 using Forwarder.Core.Tests.Support;
 
 namespace Forwarder.Core.Tests.Forwarding;
@@ -26,15 +24,30 @@ public sealed class NatForwardingTests
         DestinationPort = 8080,
         Method = ForwardingMethod.Masquerade,
         ServerMac = ServerMac,
+        ServerInterface = Engine.EngineRig.Private,
         ClientMac = ClientMac,
+        ClientInterface = Engine.EngineRig.Public,
     };
+
+    /// <summary>Sends <paramref name="frame"/> through NatTransmit and returns the frame it put out.</summary>
+    private static byte[] Transmit(byte[] frame, TransmitCall call)
+    {
+        var rig = new TransmitRig();
+        var connection = Flow;
+        Assert.That(call(rig, ref connection), Is.EqualTo(FrameOutcome.Forwarded));
+        Assert.That(rig.Output.Count, Is.EqualTo(1));
+        return rig.Sent();
+    }
+
+    private delegate FrameOutcome TransmitCall(TransmitRig rig, ref Connection connection);
 
     [Test]
     public void ToServer_RewritesDestinationToTheRealServerAndKeepsTtl()
     {
         var frame = Frame.Tcp(ClientMac, PublicMac, "192.168.1.50", 40000, "192.168.1.199", 80, syn: true, ttl: 61);
 
-        HeaderRewriterTests.Rewrite(frame, (f, fields) => NatForwarding.ToServer(f, fields, Flow, PrivateMac));
+        var input = frame;
+        frame = Transmit(frame, (TransmitRig rig, ref Connection connection) => rig.ToServer(ref connection, input));
 
         var ethernet = Frame.ParseEthernet(frame);
         var ip = Frame.ParseIpv4(frame);
@@ -58,7 +71,8 @@ public sealed class NatForwardingTests
     {
         var frame = Frame.Tcp(ServerMac, PrivateMac, "192.168.139.131", 8080, "192.168.1.50", 40000, syn: true, ack: true, ttl: 64);
 
-        HeaderRewriterTests.Rewrite(frame, (f, fields) => NatForwarding.ToClient(f, fields, Flow, PublicMac));
+        var input = frame;
+        frame = Transmit(frame, (TransmitRig rig, ref Connection connection) => rig.ToClient(ref connection, input));
 
         var ethernet = Frame.ParseEthernet(frame);
         var ip = Frame.ParseIpv4(frame);
@@ -82,7 +96,8 @@ public sealed class NatForwardingTests
     {
         var frame = Frame.Udp(ServerMac, PrivateMac, "192.168.139.131", 8080, "192.168.1.50", 40000, [0xDE, 0xAD, 0xBE]);
 
-        HeaderRewriterTests.Rewrite(frame, (f, fields) => NatForwarding.ToClient(f, fields, Flow, PublicMac));
+        var input = frame;
+        frame = Transmit(frame, (TransmitRig rig, ref Connection connection) => rig.ToClient(ref connection, input));
 
         var udp = Frame.ParseUdp(frame);
         Assert.Multiple(() =>

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Net;
-using Forwarder.Core.Engine;
+using Forwarder.Core.Frames;
 using Forwarder.Core.Services;
 using Forwarder.Core.Tests.Engine;
 using Forwarder.Core.Tests.Support;

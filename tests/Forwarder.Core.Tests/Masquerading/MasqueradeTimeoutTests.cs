@@ -1,4 +1,4 @@
-using Forwarder.Core.Engine;
+using Forwarder.Core.Frames;
 using Forwarder.Core.Tests.Engine;
 using Forwarder.Core.Tests.Support;
 using static Forwarder.Core.Tests.Engine.EngineRig;

@@ -1,8 +1,8 @@
-using Forwarder.Core.Engine;
 using Forwarder.Core.Neighbors;
 using Forwarder.Core.Tests.Engine;
 using Forwarder.Core.Tests.Support;
 using Forwarder.Core.Topology;
+using Forwarder.Core.Transmit;
 
 namespace Forwarder.Core.Tests.Neighbors;
 

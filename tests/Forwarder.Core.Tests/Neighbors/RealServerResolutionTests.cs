@@ -1,5 +1,4 @@
 using System.Net;
-using Forwarder.Core.Engine;
 using Forwarder.Core.Frames;
 using Forwarder.Core.Neighbors;
 using Forwarder.Core.Services;

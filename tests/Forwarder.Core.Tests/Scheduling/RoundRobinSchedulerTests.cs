@@ -136,7 +136,7 @@ public sealed class RoundRobinSchedulerTests
 
     private static (ServiceTable Table, VirtualService Service) Service(params string[] lastOctets)
     {
-        var table = new ServiceTable();
+        var table = new ServiceTable(SchedulerRegistry.Create);
         var service = table.AddService(new ServiceSpec(Key, "rr"));
         foreach (var octet in lastOctets)
         {

@@ -19,7 +19,7 @@ internal sealed class ServiceUnderTest
         Service = Table.AddService(new ServiceSpec(Key, scheduler, SchedulerFlags: flags));
     }
 
-    public ServiceTable Table { get; } = new();
+    public ServiceTable Table { get; } = new(SchedulerRegistry.Create);
 
     public ServiceKey Key { get; }
 

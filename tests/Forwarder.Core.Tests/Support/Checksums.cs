@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using Forwarder.Core.Engine;
+using Forwarder.Core.Transmit;
 using PacketDotNet;
 
 namespace Forwarder.Core.Tests.Support;

@@ -1,7 +1,9 @@
 using Forwarder.Core.Connections;
 using Forwarder.Core.Engine;
+using Forwarder.Core.Scheduling;
 using Forwarder.Core.Services;
 using Forwarder.Core.Topology;
+using Forwarder.Core.Transmit;
 using Forwarder.Ipvsadm.Rules;
 
 namespace Forwarder.Fuzz.Targets;
@@ -40,7 +42,7 @@ public sealed class EngineFrameTargetTests
     {
         // A fresh director for every input (rules parsed once), so a kept input replays the same way.
         var timeouts = new ConnectionTimeouts();
-        var services = new ServiceTable();
+        var services = new ServiceTable(SchedulerRegistry.Create);
         CommandApplier.ApplyAll(ParsedRules, services, timeouts);
         var engine = new DirectorEngine(ParsedTopology, services, new ConnectionTable(timeouts, 64));
         var output = new OutputBatch();

@@ -1,4 +1,5 @@
 using Forwarder.Commands;
+using Forwarder.Core.Scheduling;
 using Forwarder.Core;
 using Forwarder.Core.Connections;
 using Forwarder.Core.Services;
@@ -43,7 +44,7 @@ public sealed class TextParserTargetTests
 
     private static void Arguments(byte[] bytes)
     {
-        var services = new ServiceTable();
+        var services = new ServiceTable(SchedulerRegistry.Create);
         var state = new DirectorState(services, new ConnectionTable(new ConnectionTimeouts(), 64), () => 0);
         var executor = new IpvsadmExecutor(state);
         foreach (var line in Seeds.Text(bytes).Split('\n'))

@@ -1,4 +1,5 @@
 using Forwarder.Core.Connections;
+using Forwarder.Core.Scheduling;
 using Forwarder.Core.Services;
 using Forwarder.Ipvsadm.Execution;
 using Forwarder.Ipvsadm.Grammar;
@@ -18,7 +19,7 @@ internal sealed class ExecutorRig
     public ExecutorRig()
     {
         Timeouts = new ConnectionTimeouts();
-        Services = new ServiceTable();
+        Services = new ServiceTable(SchedulerRegistry.Create);
         Connections = new ConnectionTable(Timeouts);
         State = new DirectorState(Services, Connections, () => Now, Rates);
         Executor = new IpvsadmExecutor(State, new ServicesFileNameResolver(null), new IpvsadmParser(ServiceNames.BuiltIn, HostNames.None));

@@ -1,4 +1,5 @@
 using Forwarder.Core.Frames;
+using Forwarder.Core.Scheduling;
 using Forwarder.Core.Services;
 
 namespace Forwarder.Ipvsadm.Tests.Listing;
@@ -17,7 +18,7 @@ internal static class ListingTables
     /// </summary>
     public static ServiceTable ExampleOne()
     {
-        var table = new ServiceTable();
+        var table = new ServiceTable(SchedulerRegistry.Create);
         table.AddService(new ServiceSpec(WebService, "rr"));
         foreach (var server in new[] { "192.168.139.129", "192.168.139.131", "192.168.139.144" })
         {
@@ -33,7 +34,7 @@ internal static class ListingTables
     /// </summary>
     public static ServiceTable ExampleTwo()
     {
-        var table = new ServiceTable();
+        var table = new ServiceTable(SchedulerRegistry.Create);
         var service = table.AddService(new ServiceSpec(WebService, "rr"));
         service.Scheduler = new NamedSchedulerStub("wrr");
         table.AddDestination(WebService, new DestinationSpec(Ipv4Address.Parse("192.168.139.129"), 80, ForwardingMethod.DirectRoute, 1));

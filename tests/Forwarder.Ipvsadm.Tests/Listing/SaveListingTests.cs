@@ -1,5 +1,6 @@
 using System.Text;
 using Forwarder.Core.Frames;
+using Forwarder.Core.Scheduling;
 using Forwarder.Core.Services;
 using Forwarder.Ipvsadm.Listing;
 
@@ -55,7 +56,7 @@ public sealed class SaveListingTests
     [Test]
     public void PersistenceMaskAndSchedulerFlags_SaveAsDashPDashMDashB()
     {
-        var table = new ServiceTable();
+        var table = new ServiceTable(SchedulerRegistry.Create);
         var key = ListingTables.Udp("10.1.1.1", 53);
         var service = table.AddService(new ServiceSpec(key, "rr", PersistenceTimeout: 600, PersistenceMask: 0xFFFF0000, SchedulerFlags: "sh-fallback"));
         service.Scheduler = new NamedSchedulerStub("sh");
@@ -72,6 +73,6 @@ public sealed class SaveListingTests
     [Test]
     public void EmptyTable_SavesNothing()
     {
-        Assert.That(new ServiceListing().Save(new ServiceTable(), ListingOptions.Default), Is.Empty);
+        Assert.That(new ServiceListing().Save(new ServiceTable(SchedulerRegistry.Create), ListingOptions.Default), Is.Empty);
     }
 }

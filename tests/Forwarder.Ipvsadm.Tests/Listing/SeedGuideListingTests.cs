@@ -1,4 +1,5 @@
 using Forwarder.Core.Frames;
+using Forwarder.Core.Scheduling;
 using Forwarder.Core.Services;
 using Forwarder.Ipvsadm.Listing;
 
@@ -134,7 +135,7 @@ public sealed class SeedGuideListingTests
     [Test]
     public void PersistentService_ShowsTimeoutAndMask_AndUdpAndTunnel()
     {
-        var table = new ServiceTable();
+        var table = new ServiceTable(SchedulerRegistry.Create);
         var key = ListingTables.Udp("10.1.1.1", 53);
         table.AddService(new ServiceSpec(key, "rr", PersistenceTimeout: 300, PersistenceMask: 0xFFFFFF00));
         table.AddDestination(key, new DestinationSpec(Ipv4Address.Parse("10.1.2.3"), 5353, ForwardingMethod.Tunnel, 0));
@@ -150,7 +151,7 @@ public sealed class SeedGuideListingTests
     [Test]
     public void SchedulerFlags_PrintInParenthesesAfterScheduler_NamedAfterTheScheduler()
     {
-        var table = new ServiceTable();
+        var table = new ServiceTable(SchedulerRegistry.Create);
         var service = table.AddService(new ServiceSpec(ListingTables.WebService, "rr", PersistenceTimeout: 60, SchedulerFlags: "sh-port,sh-fallback"));
         service.Scheduler = new NamedSchedulerStub("sh");
 
@@ -163,7 +164,7 @@ public sealed class SeedGuideListingTests
     [Test]
     public void SchedulerFlags_OfOtherSchedulers_AreFlagNumbers()
     {
-        var table = new ServiceTable();
+        var table = new ServiceTable(SchedulerRegistry.Create);
         table.AddService(new ServiceSpec(ListingTables.WebService, "rr", SchedulerFlags: "flag-3,flag-1"));
 
         var text = new ServiceListing().ListAll(table, Numeric);

@@ -1,4 +1,5 @@
 using Forwarder.Core.Frames;
+using Forwarder.Core.Scheduling;
 using Forwarder.Core.Services;
 using Forwarder.Ipvsadm.Listing;
 
@@ -14,7 +15,7 @@ public sealed class SortOrderTests
 
     private static ServiceTable MixedTable()
     {
-        var table = new ServiceTable();
+        var table = new ServiceTable(SchedulerRegistry.Create);
         var udp = ListingTables.Udp("192.168.1.20", 53);
         var https = ListingTables.Tcp("192.168.1.113", 443);
         var http = ListingTables.Tcp("192.168.1.113", 80);
@@ -67,7 +68,7 @@ public sealed class SortOrderTests
     {
         // libipvs compares (int)(a - b) of the unsigned addresses: 10.0.0.5 - 192.168.1.113 wraps to a positive
         // int, so ipvsadm lists 10.0.0.5 after 192.168.1.113, and 192.168.1.113 after 172.16.0.1 still.
-        var table = new ServiceTable();
+        var table = new ServiceTable(SchedulerRegistry.Create);
         foreach (var address in new[] { "10.0.0.5", "192.168.1.113", "172.16.0.1" })
         {
             table.AddService(new ServiceSpec(ListingTables.Tcp(address, 80), "rr"));

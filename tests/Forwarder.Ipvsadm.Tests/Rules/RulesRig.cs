@@ -1,4 +1,5 @@
 using Forwarder.Core.Connections;
+using Forwarder.Core.Scheduling;
 using Forwarder.Core.Services;
 using Forwarder.Ipvsadm.Grammar;
 using Forwarder.Ipvsadm.Naming;
@@ -11,7 +12,7 @@ internal sealed class RulesRig
 {
     public static IpvsadmParser Parser { get; } = new(ServiceNames.BuiltIn, HostNames.None);
 
-    public ServiceTable Table { get; } = new();
+    public ServiceTable Table { get; } = new(SchedulerRegistry.Create);
 
     public ConnectionTimeouts Timeouts { get; } = new();
 

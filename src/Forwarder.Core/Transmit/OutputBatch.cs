@@ -1,4 +1,4 @@
-namespace Forwarder.Core.Engine;
+namespace Forwarder.Core.Transmit;
 
 /// <summary>
 /// Where the engine writes the frames it sends: one buffer reused across calls, each frame with the

@@ -1,5 +1,9 @@
 using System.Buffers.Binary;
+using Forwarder.Core.Connections;
 using Forwarder.Core.Frames;
+using Forwarder.Core.Neighbors;
+using Forwarder.Core.Topology;
+using Forwarder.Core.Transmit;
 
 namespace Forwarder.Core.Forwarding;
 
@@ -7,11 +11,55 @@ namespace Forwarder.Core.Forwarding;
 /// IP-in-IP tunnelling (-i), as <c>ip_vs_tunnel_xmit</c>: the client's IPv4 packet, untouched, inside a new
 /// IPv4 header (protocol 4) from the director's address on the outgoing link to the real server. The outer
 /// header copies the inner TOS, DF bit and TTL (as ip_vs_prepare_tunneled_skb). A result above the link MTU is split
-/// into outer fragments unless DF forbids it, in which case the client is told the MTU to use.
+/// into outer fragments unless DF forbids it, in which case the client is told the MTU to use. ICMP errors from
+/// the client's side are not tunnelled (the real server answers the client itself).
 /// </summary>
-public static class TunnelForwarding
+public sealed class TunnelTransmit : PacketTransmit
 {
     public const int OuterHeaderLength = FrameLayout.Ipv4MinimumHeaderLength;
+
+    private readonly DirectorTopology _topology;
+    private readonly Ipv4Identification _identification;
+    private readonly LocalAnswerTransmit _answers;
+
+    public TunnelTransmit(EthernetTransmitter link, NeighborTable neighbors, DirectorTopology topology, Ipv4Identification identification, LocalAnswerTransmit answers)
+        : base(link, neighbors)
+    {
+        _topology = topology;
+        _identification = identification;
+        _answers = answers;
+    }
+
+    /// <summary>Encapsulates; when the result needs fragmenting but the client set DF, answers "fragmentation needed".</summary>
+    public override FrameOutcome ToServer(in FrameContext context, ref Connection connection, ReadOnlySpan<byte> frame, in PacketFields fields)
+    {
+        var link = _topology.Interfaces[connection.ServerInterface];
+        var inner = frame.Slice(FrameLayout.EthernetHeaderLength, fields.TotalLength);
+        var fragments = FragmentCount(inner.Length, link.Mtu);
+        var dontFragment = (BinaryPrimitives.ReadUInt16BigEndian(inner[FrameLayout.Ipv4FlagsAndFragment..]) & FrameLayout.Ipv4DontFragment) != 0;
+        if (fragments > 1 && dontFragment)
+        {
+            _answers.SendFragmentationNeeded(context, inner, InnerMtu(link.Mtu));
+            return FrameOutcome.DroppedTooBig;
+        }
+        var identification = _identification.Next();
+        var hop = TowardServer(ref connection);
+        var outcome = FrameOutcome.Forwarded;
+        for (var index = 0; index < fragments && outcome is FrameOutcome.Forwarded or FrameOutcome.Queued; index++)
+        {
+            var sent = Link.Reserve(context, hop, FragmentFrameLength(inner.Length, link.Mtu, index));
+            if (sent.IsEmpty)
+            {
+                return FrameOutcome.DroppedOutputFull;
+            }
+            WriteFragment(sent, inner, link.Mtu, index, link.Address.Value, connection.DestinationAddress, identification);
+            outcome = Link.Send(context, hop, sent);
+        }
+        return outcome;
+    }
+
+    public override FrameOutcome RelayIcmpToServer(in FrameContext context, ref Connection connection, ReadOnlySpan<byte> frame, in PacketFields fields, in QuotedPacket quoted) =>
+        FrameOutcome.NotOurs;
 
     /// <summary>The largest inner packet the link carries without fragmenting the outer one.</summary>
     public static int InnerMtu(int linkMtu) => linkMtu - OuterHeaderLength;
@@ -36,7 +84,10 @@ public static class TunnelForwarding
         return FrameLayout.EthernetHeaderLength + OuterHeaderLength + payload;
     }
 
-    /// <summary>Writes outer fragment <paramref name="index"/> (the whole packet when it fits) of the encapsulation of <paramref name="inner"/>.</summary>
+    /// <summary>
+    /// Writes outer fragment <paramref name="index"/> (the whole packet when it fits) of the encapsulation of
+    /// <paramref name="inner"/>, from its IPv4 header on (the Ethernet header is the transmitter's).
+    /// </summary>
     public static void WriteFragment(Span<byte> frame, ReadOnlySpan<byte> inner, int linkMtu, int index, uint source, uint destination, ushort identification)
     {
         var count = FragmentCount(inner.Length, linkMtu);
@@ -49,7 +100,6 @@ public static class TunnelForwarding
         {
             flags |= FrameLayout.Ipv4MoreFragments;
         }
-        Ipv4HeaderWriter.WriteEthernet(frame, MacAddress.Zero, MacAddress.Zero);
         Ipv4HeaderWriter.WriteHeader(frame[FrameLayout.EthernetHeaderLength..], inner[FrameLayout.Ipv4Tos], OuterHeaderLength + payload.Length,
             identification, flags, inner[FrameLayout.Ipv4Ttl], FrameLayout.ProtocolIpInIp, source, destination);
         payload.CopyTo(frame[(FrameLayout.EthernetHeaderLength + OuterHeaderLength)..]);

@@ -1,6 +1,4 @@
-using Forwarder.Core.Services;
-
-namespace Forwarder.Core.Scheduling;
+namespace Forwarder.Core.Services;
 
 /// <summary>
 /// One scheduling algorithm bound to one service, as a kernel <c>ip_vs_scheduler</c>: told when the

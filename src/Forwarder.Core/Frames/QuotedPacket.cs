@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
-using Forwarder.Core.Frames;
 
-namespace Forwarder.Core.Icmp;
+namespace Forwarder.Core.Frames;
 
 /// <summary>The datagram an ICMP error quotes: its IP header and the first eight bytes after it (the ports).</summary>
 public readonly ref struct QuotedPacket

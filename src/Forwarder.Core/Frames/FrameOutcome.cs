@@ -1,4 +1,4 @@
-namespace Forwarder.Core.Engine;
+namespace Forwarder.Core.Frames;
 
 /// <summary>What the engine did with one frame. Every outcome has a counter; the drop reasons say why nothing went out.</summary>
 public enum FrameOutcome

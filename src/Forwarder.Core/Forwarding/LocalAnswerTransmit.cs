@@ -1,0 +1,105 @@
+using System.Buffers.Binary;
+using Forwarder.Core.Frames;
+using Forwarder.Core.Neighbors;
+using Forwarder.Core.Topology;
+using Forwarder.Core.Transmit;
+
+namespace Forwarder.Core.Forwarding;
+
+/// <summary>
+/// What the director sends as itself rather than on a connection's behalf: ARP and ICMP echo replies, and its own
+/// ICMP errors (fragmentation needed, port unreachable, time exceeded), each routed, addressed once, and sent as
+/// the forwarding methods send theirs.
+/// </summary>
+public sealed class LocalAnswerTransmit
+{
+    private readonly DirectorTopology _topology;
+    private readonly EthernetTransmitter _link;
+    private readonly NeighborTable _neighbors;
+    private readonly Ipv4Identification _identification;
+
+    public LocalAnswerTransmit(DirectorTopology topology, EthernetTransmitter link, NeighborTable neighbors, Ipv4Identification identification)
+    {
+        _topology = topology;
+        _link = link;
+        _neighbors = neighbors;
+        _identification = identification;
+    }
+
+    /// <summary>An ARP reply for <paramref name="targetAddress"/> to the host that asked (ARP frames carry their own Ethernet header).</summary>
+    public FrameOutcome AnswerArp(in FrameContext context, int interfaceIndex, MacAddress senderMac, uint senderAddress, uint targetAddress)
+    {
+        var reply = context.Output.Add(interfaceIndex, ArpFrames.FrameLength);
+        if (reply.IsEmpty)
+        {
+            return FrameOutcome.DroppedOutputFull;
+        }
+        ArpFrames.Write(reply, FrameLayout.ArpReply, senderMac, _link.MacOf(interfaceIndex), targetAddress, senderMac, senderAddress);
+        return FrameOutcome.Answered;
+    }
+
+    /// <summary>As Linux's icmp_echo: the reply goes back out of the interface the request came in by, to the MAC it came from.</summary>
+    public FrameOutcome AnswerEcho(in FrameContext context, ReadOnlySpan<byte> frame, in PacketFields fields, int interfaceIndex)
+    {
+        var hop = _link.Resolve(interfaceIndex, fields.Source, MacAddress.Read(frame[FrameLayout.EthernetSource..]));
+        var reply = _link.Reserve(context, hop, FrameLayout.EthernetHeaderLength + FrameLayout.Ipv4MinimumHeaderLength + fields.TotalLength - fields.IpHeaderLength);
+        if (reply.IsEmpty)
+        {
+            return FrameOutcome.DroppedOutputFull;
+        }
+        // The fixed part of the request's IP header (the reply keeps its TOS), then its ICMP message.
+        frame[FrameLayout.EthernetHeaderLength..(FrameLayout.EthernetHeaderLength + FrameLayout.Ipv4MinimumHeaderLength)].CopyTo(reply[FrameLayout.EthernetHeaderLength..]);
+        var icmpLength = fields.TotalLength - fields.IpHeaderLength;
+        frame.Slice(fields.TransportOffset, icmpLength).CopyTo(reply[(FrameLayout.EthernetHeaderLength + FrameLayout.Ipv4MinimumHeaderLength)..]);
+        var replyFields = fields;
+        replyFields.IpHeaderLength = FrameLayout.Ipv4MinimumHeaderLength;
+        replyFields.TransportOffset = FrameLayout.EthernetHeaderLength + FrameLayout.Ipv4MinimumHeaderLength;
+        replyFields.TotalLength = FrameLayout.Ipv4MinimumHeaderLength + icmpLength;
+        IcmpMessages.TurnIntoEchoReply(reply, replyFields, _identification.Next());
+        var outcome = _link.Send(context, hop, reply);
+        return outcome == FrameOutcome.Forwarded ? FrameOutcome.Answered : outcome;
+    }
+
+    /// <summary>Tells the client that a packet it sent with DF set is too big for the tunnel (RFC 1191), from the address it sent to.</summary>
+    public void SendFragmentationNeeded(in FrameContext context, ReadOnlySpan<byte> offendingIp, int nextHopMtu)
+    {
+        var source = BinaryPrimitives.ReadUInt32BigEndian(offendingIp[FrameLayout.Ipv4Source..]);
+        var destination = BinaryPrimitives.ReadUInt32BigEndian(offendingIp[FrameLayout.Ipv4Destination..]);
+        SendError(context, IcmpLayout.DestinationUnreachable, IcmpLayout.FragmentationNeeded, (uint)nextHopMtu, offendingIp, destination, source);
+    }
+
+    /// <summary>
+    /// As ip_vs_leave when a service has no usable real server: the client is told "port unreachable" (for
+    /// TCP as for UDP, since no socket exists to reset), from the virtual address it tried.
+    /// </summary>
+    public void SendPortUnreachable(in FrameContext context, ReadOnlySpan<byte> frame, in PacketFields fields) =>
+        SendError(context, IcmpLayout.DestinationUnreachable, IcmpLayout.PortUnreachable, 0,
+            frame.Slice(FrameLayout.EthernetHeaderLength, fields.TotalLength), fields.Destination, fields.Source);
+
+    /// <summary>As a router does when a forwarded packet's TTL runs out: tell its sender, from our address on its link.</summary>
+    public void SendTimeExceeded(in FrameContext context, ReadOnlySpan<byte> frame, in PacketFields fields)
+    {
+        var offending = frame.Slice(FrameLayout.EthernetHeaderLength, fields.TotalLength);
+        var link = _topology.FindOnLinkInterface(fields.Source);
+        if (link is not null)
+        {
+            SendError(context, IcmpLayout.TimeExceeded, 0, 0, offending, link.Address.Value, fields.Source);
+        }
+    }
+
+    private void SendError(in FrameContext context, byte type, byte code, uint restOfHeader, ReadOnlySpan<byte> offendingIp, uint source, uint destination)
+    {
+        if (!_neighbors.TryRoute(destination, out var nextHop, out var interfaceIndex))
+        {
+            return;
+        }
+        var hop = _link.Resolve(interfaceIndex, nextHop, MacAddress.Zero);
+        var frame = _link.Reserve(context, hop, IcmpMessages.ErrorFrameLength(offendingIp));
+        if (frame.IsEmpty)
+        {
+            return;
+        }
+        IcmpMessages.WriteError(frame, type, code, restOfHeader, offendingIp, source, destination, _identification.Next());
+        _link.Send(context, hop, frame);
+    }
+}

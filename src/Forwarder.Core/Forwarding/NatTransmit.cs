@@ -1,0 +1,97 @@
+using System.Buffers.Binary;
+using Forwarder.Core.Connections;
+using Forwarder.Core.Frames;
+using Forwarder.Core.Neighbors;
+using Forwarder.Core.Transmit;
+
+namespace Forwarder.Core.Forwarding;
+
+/// <summary>
+/// Masquerading (-m), as <c>ip_vs_nat_xmit</c> and IPVS's reply handling: requests get the real server as
+/// destination, replies get the virtual service back as source. The request leaves the director as a locally
+/// delivered packet would (TTL kept); the reply is routed, so its TTL drops by one. ICMP errors about the
+/// connection are rewritten both ways as <c>ip_vs_nat_icmp</c> does.
+/// </summary>
+public sealed class NatTransmit : PacketTransmit
+{
+    public NatTransmit(EthernetTransmitter link, NeighborTable neighbors)
+        : base(link, neighbors)
+    {
+    }
+
+    public override FrameOutcome ToServer(in FrameContext context, ref Connection connection, ReadOnlySpan<byte> frame, in PacketFields fields)
+    {
+        var hop = TowardServer(ref connection);
+        var sent = Link.ReserveCopyOf(context, hop, frame);
+        if (sent.IsEmpty)
+        {
+            return FrameOutcome.DroppedOutputFull;
+        }
+        HeaderRewriter.SetDestination(sent, fields, connection.DestinationAddress, connection.DestinationPort);
+        return Link.Send(context, hop, sent);
+    }
+
+    public override FrameOutcome ToClient(in FrameContext context, ref Connection connection, ReadOnlySpan<byte> frame, in PacketFields fields)
+    {
+        var hop = TowardClient(ref connection);
+        var sent = Link.ReserveCopyOf(context, hop, frame);
+        if (sent.IsEmpty)
+        {
+            return FrameOutcome.DroppedOutputFull;
+        }
+        HeaderRewriter.SetSource(sent, fields, connection.VirtualAddress, connection.VirtualPort);
+        HeaderRewriter.DecrementTtl(sent);
+        return Link.Send(context, hop, sent);
+    }
+
+    /// <summary>ip_vs_nat_icmp, client to server: the outer destination and the quoted source become the real server.</summary>
+    public override FrameOutcome RelayIcmpToServer(in FrameContext context, ref Connection connection, ReadOnlySpan<byte> frame, in PacketFields fields, in QuotedPacket quoted)
+    {
+        var hop = TowardServer(ref connection);
+        var sent = Link.ReserveCopyOf(context, hop, frame);
+        if (sent.IsEmpty)
+        {
+            return FrameOutcome.DroppedOutputFull;
+        }
+        var ip = sent[FrameLayout.EthernetHeaderLength..];
+        var quotedIp = sent[quoted.Offset..];
+        BinaryPrimitives.WriteUInt32BigEndian(ip[FrameLayout.Ipv4Destination..], connection.DestinationAddress);
+        BinaryPrimitives.WriteUInt32BigEndian(quotedIp[FrameLayout.Ipv4Source..], connection.DestinationAddress);
+        BinaryPrimitives.WriteUInt16BigEndian(quotedIp[(quoted.HeaderLength + FrameLayout.SourcePort)..], connection.DestinationPort);
+        FinishIcmpRewrite(sent, fields, quoted);
+        return Link.Send(context, hop, sent);
+    }
+
+    /// <summary>ip_vs_nat_icmp, server to client: the outer source and the quoted destination become the virtual service.</summary>
+    public override FrameOutcome RelayIcmpToClient(in FrameContext context, ref Connection connection, ReadOnlySpan<byte> frame, in PacketFields fields, in QuotedPacket quoted)
+    {
+        if (fields.Ttl <= 1)
+        {
+            return FrameOutcome.DroppedTtlExceeded;
+        }
+        var hop = TowardClient(ref connection);
+        var sent = Link.ReserveCopyOf(context, hop, frame);
+        if (sent.IsEmpty)
+        {
+            return FrameOutcome.DroppedOutputFull;
+        }
+        var ip = sent[FrameLayout.EthernetHeaderLength..];
+        var quotedIp = sent[quoted.Offset..];
+        BinaryPrimitives.WriteUInt32BigEndian(ip[FrameLayout.Ipv4Source..], connection.VirtualAddress);
+        ip[FrameLayout.Ipv4Ttl]--;
+        BinaryPrimitives.WriteUInt32BigEndian(quotedIp[FrameLayout.Ipv4Destination..], connection.VirtualAddress);
+        BinaryPrimitives.WriteUInt16BigEndian(quotedIp[(quoted.HeaderLength + FrameLayout.DestinationPort)..], connection.VirtualPort);
+        FinishIcmpRewrite(sent, fields, quoted);
+        return Link.Send(context, hop, sent);
+    }
+
+    /// <summary>As the kernel: both IP header checksums and the whole ICMP checksum computed afresh.</summary>
+    private static void FinishIcmpRewrite(Span<byte> frame, in PacketFields fields, in QuotedPacket quoted)
+    {
+        Ipv4HeaderWriter.RecomputeChecksum(frame[FrameLayout.EthernetHeaderLength..]);
+        Ipv4HeaderWriter.RecomputeChecksum(frame[quoted.Offset..]);
+        var icmp = frame.Slice(fields.TransportOffset, fields.TotalLength - fields.IpHeaderLength);
+        BinaryPrimitives.WriteUInt16BigEndian(icmp[IcmpLayout.Checksum..], 0);
+        BinaryPrimitives.WriteUInt16BigEndian(icmp[IcmpLayout.Checksum..], InternetChecksum.Compute(icmp));
+    }
+}

@@ -1,0 +1,78 @@
+using System.Runtime.CompilerServices;
+using Forwarder.Core.Connections;
+using Forwarder.Core.Frames;
+using Forwarder.Core.Neighbors;
+using Forwarder.Core.Transmit;
+
+namespace Forwarder.Core.Forwarding;
+
+/// <summary>
+/// A forwarding method, as the kernel's <c>cp-&gt;packet_xmit</c>: bound to a connection when it is created (the
+/// connection's <see cref="Connection.Method"/> indexes the <see cref="TransmitTable"/>), it owns the whole way
+/// out for that connection's packets: the rewrite, the next hop, the MTU, and the frame's one Ethernet header.
+/// The engine only classifies, looks up and schedules, then calls it.
+/// </summary>
+public abstract class PacketTransmit
+{
+    protected PacketTransmit(EthernetTransmitter link, NeighborTable neighbors)
+    {
+        Link = link;
+        Neighbors = neighbors;
+    }
+
+    protected EthernetTransmitter Link { get; }
+
+    protected NeighborTable Neighbors { get; }
+
+    /// <summary>A client's packet to the connection's real server (ip_vs_in's packet_xmit).</summary>
+    public abstract FrameOutcome ToServer(in FrameContext context, ref Connection connection, ReadOnlySpan<byte> frame, in PacketFields fields);
+
+    /// <summary>The real server's reply to the client; only a method whose replies pass the director has one.</summary>
+    public virtual FrameOutcome ToClient(in FrameContext context, ref Connection connection, ReadOnlySpan<byte> frame, in PacketFields fields) =>
+        FrameOutcome.NotOurs;
+
+    /// <summary>
+    /// An ICMP error from the client's side about a packet of this connection, passed on to the real server
+    /// (ip_vs_in_icmp: as the method passes the connection's packets; NAT rewrites it, ip_vs_nat_icmp).
+    /// </summary>
+    public abstract FrameOutcome RelayIcmpToServer(in FrameContext context, ref Connection connection, ReadOnlySpan<byte> frame, in PacketFields fields, in QuotedPacket quoted);
+
+    /// <summary>An ICMP error from the real server's side about a packet of this connection, to the client (NAT only).</summary>
+    public virtual FrameOutcome RelayIcmpToClient(in FrameContext context, ref Connection connection, ReadOnlySpan<byte> frame, in PacketFields fields, in QuotedPacket quoted) =>
+        FrameOutcome.NotOurs;
+
+    /// <summary>
+    /// The next hop toward the real server: the MAC the connection resolved when it opened, else (still unknown)
+    /// what ARP has learned since, which the connection then keeps.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    protected NextHop TowardServer(ref Connection connection) =>
+        connection.ServerMac.Value != 0
+            ? new NextHop(connection.ServerInterface, connection.DestinationAddress, connection.ServerMac)
+            : ResolveServer(ref connection);
+
+    /// <summary>The next hop toward the client, for NAT replies, likewise.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    protected NextHop TowardClient(ref Connection connection) =>
+        connection.ClientMac.Value != 0
+            ? new NextHop(connection.ClientInterface, connection.ClientAddress, connection.ClientMac)
+            : ResolveClient(ref connection);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private NextHop ResolveServer(ref Connection connection)
+    {
+        Neighbors.TryRoute(connection.DestinationAddress, out var nextHop, out _);
+        var hop = Link.Resolve(connection.ServerInterface, nextHop, MacAddress.Zero);
+        connection.ServerMac = hop.Mac;
+        return hop;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private NextHop ResolveClient(ref Connection connection)
+    {
+        Neighbors.TryRoute(connection.ClientAddress, out var nextHop, out _);
+        var hop = Link.Resolve(connection.ClientInterface, nextHop, MacAddress.Zero);
+        connection.ClientMac = hop.Mac;
+        return hop;
+    }
+}
