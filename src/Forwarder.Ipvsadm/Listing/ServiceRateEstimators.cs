@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Forwarder.Core.Services;
 
 namespace Forwarder.Ipvsadm.Listing;
@@ -10,7 +9,6 @@ namespace Forwarder.Ipvsadm.Listing;
 /// </summary>
 public sealed class ServiceRateEstimators : IRateSource
 {
-    private readonly ConditionalWeakTable<TrafficCounters, RateEstimator> _estimators = new();
 
     /// <summary>Call at least every 2 seconds of engine time (µs) for the kernel's figures.</summary>
     public void Sample(ServiceTable table, long now)
@@ -27,13 +25,13 @@ public sealed class ServiceRateEstimators : IRateSource
 
     public void Sample(TrafficCounters counters, long now)
     {
-        if (_estimators.TryGetValue(counters, out var estimator))
+        if (counters.Estimator is { } estimator)
         {
             estimator.Sample(counters, now);
         }
         else
         {
-            _estimators.Add(counters, new RateEstimator(counters, now));
+            counters.Estimator = new RateEstimator(counters, now);
         }
     }
 
@@ -57,13 +55,10 @@ public sealed class ServiceRateEstimators : IRateSource
     }
 
     public TrafficRates RatesOf(TrafficCounters counters) =>
-        _estimators.TryGetValue(counters, out var estimator) ? estimator.Rates : TrafficRates.Zero;
+        counters.Estimator is { } estimator ? estimator.Rates : TrafficRates.Zero;
 
     private void Reset(TrafficCounters counters, long now)
     {
-        if (_estimators.TryGetValue(counters, out var estimator))
-        {
-            estimator.Reset(counters, now);
-        }
+        counters.Estimator?.Reset(counters, now);
     }
 }
