@@ -4,20 +4,12 @@ namespace Forwarder.Replay.Tests.Cli;
 
 /// <summary><c>--commands</c>: edits to the table mid-capture change where the SYNs after them go.</summary>
 [TestFixture]
-public sealed class ReplayCommandsEditTests
+public sealed class ReplayCommandsEditTests : TimedCommandsFixture
 {
-    private TimedCommandsRig _rig = null!;
-
-    [SetUp]
-    public void CreateRig() => _rig = new TimedCommandsRig();
-
-    [TearDown]
-    public void RemoveRig() => _rig.Dispose();
-
     [Test]
     public void DeleteAtOneSecondAndAddAtTwo_LaterSynsFollowTheEditedList()
     {
-        using var run = _rig.Replay(RoundRobinOverThree, ClientTraffic.Syns(40000, 0, 0.25, 0.5, 1.0, 1.25, 2.0, 2.25, 2.5, 2.75),
+        using var run = Rig.Replay(RoundRobinOverThree, ClientTraffic.Syns(40000, 0, 0.25, 0.5, 1.0, 1.25, 2.0, 2.25, 2.5, 2.75),
             [$"1.0 -d {Service} -r 192.168.139.253:80", $"2.0 -a {Service} -r 192.168.139.251:80 -m"]);
 
         Assert.That(run.ExitCode, Is.Zero, run.StandardError);
@@ -29,7 +21,7 @@ public sealed class ReplayCommandsEditTests
     [Test]
     public void EditServerToWeightZero_QuiescesIt()
     {
-        using var run = _rig.Replay(RoundRobinOverThree, ClientTraffic.Syns(40000, 0, 0.25, 0.5, 1.0, 1.25, 1.5, 1.75),
+        using var run = Rig.Replay(RoundRobinOverThree, ClientTraffic.Syns(40000, 0, 0.25, 0.5, 1.0, 1.25, 1.5, 1.75),
             [$"1.0 -e {Service} -r 192.168.139.252:80 -m -w 0"]);
 
         Assert.That(run.ExitCode, Is.Zero, run.StandardError);
@@ -48,7 +40,7 @@ public sealed class ReplayCommandsEditTests
         ];
         var before = new[] { 0, 0.1, 0.2, 0.3, 0.4, 0.5 };
         var after = Enumerable.Range(0, 10).Select(i => 1.0 + (i / 10.0)).ToArray();
-        using var run = _rig.Replay(rules, ClientTraffic.Syns(40000, [.. before, .. after]), [$"1 -E {Service} -s wrr"]);
+        using var run = Rig.Replay(rules, ClientTraffic.Syns(40000, [.. before, .. after]), [$"1 -E {Service} -s wrr"]);
 
         Assert.That(run.ExitCode, Is.Zero, run.StandardError);
         var servers = ServersOfSyns(run);
@@ -65,7 +57,7 @@ public sealed class ReplayCommandsEditTests
     public void SetTimeoutsMidCapture_GivesLaterUdpConnectionsTheNewTimeout()
     {
         string[] rules = ["-A -u 192.168.1.199:53 -s rr", "-a -u 192.168.1.199:53 -r 192.168.139.254:53 -m"];
-        using var run = _rig.Replay(rules, [ClientTraffic.Datagram(0, 5000), ClientTraffic.Datagram(2.0, 5001)],
+        using var run = Rig.Replay(rules, [ClientTraffic.Datagram(0, 5000), ClientTraffic.Datagram(2.0, 5001)],
             ["1.0 --set 0 0 20"], listConnections: true);
 
         Assert.That(run.ExitCode, Is.Zero, run.StandardError);

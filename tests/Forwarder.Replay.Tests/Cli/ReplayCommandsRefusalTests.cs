@@ -8,25 +8,17 @@ namespace Forwarder.Replay.Tests.Cli;
 /// director refuses when its time comes stops the replay there, in ipvsadm's words, leaving valid captures.
 /// </summary>
 [TestFixture]
-public sealed class ReplayCommandsRefusalTests
+public sealed class ReplayCommandsRefusalTests : TimedCommandsFixture
 {
-    private TimedCommandsRig _rig = null!;
-
-    [SetUp]
-    public void CreateRig() => _rig = new TimedCommandsRig();
-
-    [TearDown]
-    public void RemoveRig() => _rig.Dispose();
-
     [Test]
     public void CommandRefusedAtItsTime_StopsTheReplay_WithItsLineAndIpvsadmsMessage()
     {
-        using var run = _rig.Replay(RoundRobinOverThree, ClientTraffic.Syns(40000, 0, 0.5, 1.0, 1.5),
+        using var run = Rig.Replay(RoundRobinOverThree, ClientTraffic.Syns(40000, 0, 0.5, 1.0, 1.5),
             ["# .250 was never a real server", $"0.5 -a {Service} -r 192.168.139.251:80 -m", $"1.0 -d {Service} -r 192.168.139.250:80"],
             list: true);
 
         Assert.That(run.ExitCode, Is.EqualTo(1));
-        Assert.That(run.StandardError, Is.EqualTo($"forwarder replay: {_rig.CommandsPath}:3: No such destination\n"));
+        Assert.That(run.StandardError, Is.EqualTo($"forwarder replay: {Rig.CommandsPath}:3: No such destination\n"));
         Assert.That(run.StandardOutput, Is.Empty);
         // What went out before the refusal is a whole, readable capture; nothing from 1.0 on was replayed.
         Assert.That(ServersOfSyns(run), Is.EqualTo(new[] { 252, 253 }));
@@ -41,17 +33,17 @@ public sealed class ReplayCommandsRefusalTests
     [TestCase("soon")]
     public void MalformedTime_IsRefusedWithItsLine_BeforeAnythingRuns(string time)
     {
-        using var run = _rig.Replay(RoundRobinOverThree, ClientTraffic.Syns(40000, 0), ["# first a comment", "", $"{time} -C"]);
+        using var run = Rig.Replay(RoundRobinOverThree, ClientTraffic.Syns(40000, 0), ["# first a comment", "", $"{time} -C"]);
 
         Assert.That(run.ExitCode, Is.EqualTo(1));
-        Assert.That(run.StandardError, Does.StartWith($"forwarder replay: {_rig.CommandsPath}:3: '{time}' is not a time"));
+        Assert.That(run.StandardError, Does.StartWith($"forwarder replay: {Rig.CommandsPath}:3: '{time}' is not a time"));
         Assert.That(File.Exists(run.OutputCapture("eth1")), Is.False);
     }
 
     [Test]
     public void TimeFinerThanAMicrosecond_IsRefused()
     {
-        using var run = _rig.Replay(RoundRobinOverThree, ClientTraffic.Syns(40000, 0), ["1.0000005 -C"]);
+        using var run = Rig.Replay(RoundRobinOverThree, ClientTraffic.Syns(40000, 0), ["1.0000005 -C"]);
 
         Assert.That(run.ExitCode, Is.EqualTo(1));
         Assert.That(run.StandardError, Does.Contain(":1: '1.0000005' has more than 6 decimals"));
@@ -64,27 +56,27 @@ public sealed class ReplayCommandsRefusalTests
     [TestCase("-h")]
     public void CommandThatDoesNotEditTheTable_IsRefusedWithItsLine(string command)
     {
-        using var run = _rig.Replay(RoundRobinOverThree, ClientTraffic.Syns(40000, 0), [$"0 -Z", $"1 {command}"]);
+        using var run = Rig.Replay(RoundRobinOverThree, ClientTraffic.Syns(40000, 0), [$"0 -Z", $"1 {command}"]);
 
         Assert.That(run.ExitCode, Is.EqualTo(1));
         Assert.That(run.StandardError, Is.EqualTo(
-            $"forwarder replay: {_rig.CommandsPath}:2: '{command.Split(' ')[0]}' does not edit the table and has no place in a commands file\n"));
+            $"forwarder replay: {Rig.CommandsPath}:2: '{command.Split(' ')[0]}' does not edit the table and has no place in a commands file\n"));
         Assert.That(File.Exists(run.OutputCapture("eth1")), Is.False);
     }
 
     [Test]
     public void CommandIpvsadmCannotParse_IsRefusedWithItsLineAndIpvsadmsWords()
     {
-        using var run = _rig.Replay(RoundRobinOverThree, ClientTraffic.Syns(40000, 0), [$"1 -a {Service} -r 192.168.139.300:80 -m"]);
+        using var run = Rig.Replay(RoundRobinOverThree, ClientTraffic.Syns(40000, 0), [$"1 -a {Service} -r 192.168.139.300:80 -m"]);
 
         Assert.That(run.ExitCode, Is.EqualTo(1));
-        Assert.That(run.StandardError, Is.EqualTo($"forwarder replay: {_rig.CommandsPath}:1: illegal real server address[:port] specified\n"));
+        Assert.That(run.StandardError, Is.EqualTo($"forwarder replay: {Rig.CommandsPath}:1: illegal real server address[:port] specified\n"));
     }
 
     [Test]
     public void TimeWithoutACommand_IsRefused()
     {
-        using var run = _rig.Replay(RoundRobinOverThree, ClientTraffic.Syns(40000, 0), ["2.5"]);
+        using var run = Rig.Replay(RoundRobinOverThree, ClientTraffic.Syns(40000, 0), ["2.5"]);
 
         Assert.That(run.ExitCode, Is.EqualTo(1));
         Assert.That(run.StandardError, Does.Contain(":1: no ipvsadm command after the time 2.5"));

@@ -7,20 +7,12 @@ namespace Forwarder.Replay.Tests.Cli;
 /// their own moment, ties in the file's order, those before the capture first and those after it at the end.
 /// </summary>
 [TestFixture]
-public sealed class ReplayCommandsTimingTests
+public sealed class ReplayCommandsTimingTests : TimedCommandsFixture
 {
-    private TimedCommandsRig _rig = null!;
-
-    [SetUp]
-    public void CreateRig() => _rig = new TimedCommandsRig();
-
-    [TearDown]
-    public void RemoveRig() => _rig.Dispose();
-
     [Test]
     public void CommandsAtOrBeforeTheFirstFrame_RunBeforeIt()
     {
-        using var run = _rig.Replay(RoundRobinOverThree, ClientTraffic.Syns(40000, 0, 0.5),
+        using var run = Rig.Replay(RoundRobinOverThree, ClientTraffic.Syns(40000, 0, 0.5),
             [$"-1 -d {Service} -r 192.168.139.252:80", $"0 -d {Service} -r 192.168.139.253:80"]);
 
         Assert.That(run.ExitCode, Is.Zero, run.StandardError);
@@ -30,7 +22,7 @@ public sealed class ReplayCommandsTimingTests
     [Test]
     public void CommandsAfterTheLastFrame_RunAtTheEnd_BeforeTheListings_OnTheirOwnClock()
     {
-        using var run = _rig.Replay(RoundRobinOverThree, ClientTraffic.Syns(40000, 0, 0.5),
+        using var run = Rig.Replay(RoundRobinOverThree, ClientTraffic.Syns(40000, 0, 0.5),
             [$"100 -a {Service} -r 192.168.139.251:80 -m", $"5.5 -d {Service} -r 192.168.139.254:80"], list: true, listConnections: true);
 
         Assert.That(run.ExitCode, Is.Zero, run.StandardError);
@@ -50,7 +42,7 @@ public sealed class ReplayCommandsTimingTests
     [Test]
     public void CommandsAtTheSameTime_RunInTheFilesOrder()
     {
-        using var run = _rig.Replay(RoundRobinOverThree, ClientTraffic.Syns(40000, 0, 1.0, 1.5),
+        using var run = Rig.Replay(RoundRobinOverThree, ClientTraffic.Syns(40000, 0, 1.0, 1.5),
             [$"1.0 -d {Service} -r 192.168.139.254:80", $"1.0 -a {Service} -r 192.168.139.254:80 -m"]);
 
         Assert.That(run.ExitCode, Is.Zero, run.StandardError);
@@ -61,17 +53,17 @@ public sealed class ReplayCommandsTimingTests
     [Test]
     public void CommandsAtTheSameTime_InTheOtherOrder_MeetTheAddBeforeTheDelete()
     {
-        using var run = _rig.Replay(RoundRobinOverThree, ClientTraffic.Syns(40000, 0, 1.0),
+        using var run = Rig.Replay(RoundRobinOverThree, ClientTraffic.Syns(40000, 0, 1.0),
             [$"1.0 -a {Service} -r 192.168.139.254:80 -m", $"1.0 -d {Service} -r 192.168.139.254:80"]);
 
         Assert.That(run.ExitCode, Is.EqualTo(1));
-        Assert.That(run.StandardError, Is.EqualTo($"forwarder replay: {_rig.CommandsPath}:1: Destination already exists\n"));
+        Assert.That(run.StandardError, Is.EqualTo($"forwarder replay: {Rig.CommandsPath}:1: Destination already exists\n"));
     }
 
     [Test]
     public void CommandsOutOfTimeOrderInTheFile_RunInTimeOrder()
     {
-        using var run = _rig.Replay(RoundRobinOverThree, ClientTraffic.Syns(40000, 0.5, 1.5, 1.6, 1.7, 1.8, 2.5, 2.6, 2.7),
+        using var run = Rig.Replay(RoundRobinOverThree, ClientTraffic.Syns(40000, 0.5, 1.5, 1.6, 1.7, 1.8, 2.5, 2.6, 2.7),
             [$"2.0 -d {Service} -r 192.168.139.251:80", $"1.0 -a {Service} -r 192.168.139.251:80 -m"]);
 
         Assert.That(run.ExitCode, Is.Zero, run.StandardError);
