@@ -229,6 +229,9 @@ run_director() {
     rm -f "$pidfile"
   )
   echo "$$ $(start_time $$)" >"$pidfile"
+  # A 4 MiB gen0 budget: a large -R allocates its new table on the control thread, and the collector stops the
+  # engine thread while it copies what survives; small young generations keep each such stop short (README).
+  export DOTNET_GCgen0size=${DOTNET_GCgen0size:-0x400000}
   exec dotnet "$forwarder_dll" run "$@"
 }
 
