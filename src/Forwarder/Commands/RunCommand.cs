@@ -1,10 +1,10 @@
 using System.Runtime.InteropServices;
 using Forwarder.Capture.Live;
-using Forwarder.Core.Scheduling;
 using Forwarder.Core;
 using Forwarder.Core.Connections;
 using Forwarder.Core.Engine;
 using Forwarder.Core.Frames;
+using Forwarder.Core.Scheduling;
 using Forwarder.Core.Services;
 using Forwarder.Core.Topology;
 using Forwarder.Director;
@@ -28,6 +28,10 @@ public static class RunCommand
             // Everything that can be refused is refused here, before a port is opened or a file written:
             // run-director.sh runs this much (--check) before it prepares the host.
             DirectorSetup.CheckMaxConnections(options.MaxConnections);
+            if (options.Transmit is not ("sendmmsg" or "sendmmsg-bypass" or "pcap"))
+            {
+                throw new ArgumentException($"--transmit {Forwarder.Core.EchoedText.Of(options.Transmit)}: expected sendmmsg, sendmmsg-bypass or pcap");
+            }
             var rulesText = options.Rules is { } rulesPath ? ReadRules(rulesPath) : null;
             if (options.SaveOnExit && options.Rules is null)
             {
@@ -59,8 +63,8 @@ public static class RunCommand
                 return 0;
             }
 
-            using var publicPort = new LivePort(topology.Public.Name, CaptureFilter(topology.Public.Mac));
-            using var privatePort = new LivePort(topology.Private.Name, CaptureFilter(topology.Private.Mac));
+            using var publicPort = new LivePort(topology.Public.Name, CaptureFilter(topology.Public.Mac), sender: SenderFor(topology.Public.Name, options.Transmit));
+            using var privatePort = new LivePort(topology.Private.Name, CaptureFilter(topology.Private.Mac), sender: SenderFor(topology.Private.Name, options.Transmit));
             var rates = new ServiceRateEstimators();
             var executor = new IpvsadmExecutor(DirectorState.FromEngine(engine, rates));
             var commands = new EngineCommandQueue();
@@ -75,7 +79,7 @@ public static class RunCommand
                     countersFile.Write(CountersReport.Format(engine, [publicPort, privatePort]));
                 }
             }
-            var director = new LiveDirector(engine, [publicPort, privatePort], commands, executor, OnTick);
+            using var director = new LiveDirector(engine, [publicPort, privatePort], commands, executor, OnTick);
             using var control = new ControlServer(socket, commands.SubmitAsync);
             control.Start();
             // The last resort: an exception nobody caught (on a capture thread, say) still removes the socket
@@ -183,6 +187,13 @@ public static class RunCommand
     /// The kernel filter: ARP, and IPv4 sent to this interface's MAC. Everything else on the segment (other
     /// hosts' unicast, IPv6, ...) never leaves the kernel.
     /// </summary>
+    /// <summary>The packet socket a port sends its batches with, or none when libpcap is to send frame by frame.</summary>
+    private static PacketSocketSender? SenderFor(string interfaceName, string transmit) => transmit switch
+    {
+        "pcap" => null,
+        _ => new PacketSocketSender(interfaceName, bypassQueueingDiscipline: transmit == "sendmmsg-bypass"),
+    };
+
     private static string CaptureFilter(MacAddress mac) => $"arp or (ip and ether dst {mac})";
 
     private static (Ipv4Address, int) ParseNetwork(string text) =>

@@ -31,6 +31,9 @@ public sealed class RunOptions
     [Option("max-connections", Default = ConnectionTable.DefaultMaximum, HelpText = "The connection table's bound (at least 1).")]
     public int MaxConnections { get; set; } = ConnectionTable.DefaultMaximum;
 
+    [Option("transmit", Default = "sendmmsg", HelpText = "How batches leave: sendmmsg (a packet socket, one call a batch and interface), sendmmsg-bypass (the same past the qdisc, unseen by tcpdump on the director) or pcap (libpcap, one call a frame).")]
+    public string Transmit { get; set; } = "sendmmsg";
+
     [Option("check", HelpText = "Check the arguments (interfaces, rules, counters file, socket) and exit, changing nothing.")]
     public bool Check { get; set; }
 }
