@@ -221,7 +221,7 @@ public sealed class DirectorEngine
     }
 
     /// <summary>
-    /// Schedules a new flow and records its connection, with the next hops both ways resolved once and its
+    /// Schedules a new flow and records its connection, with the interfaces toward both ends routed once and its
     /// forwarding method (so its <see cref="PacketTransmit"/>) bound from the destination's, as ip_vs_bind_xmit.
     /// </summary>
     private FrameOutcome OpenConnection(VirtualService service, in PacketFields fields, out int slot)
@@ -242,11 +242,10 @@ public sealed class DirectorEngine
         {
             return FrameOutcome.DroppedNoDestination;
         }
-        if (!_neighbors.TryRoute(destination.Address.Value, out var serverHop, out var serverInterface))
+        if (!_neighbors.TryRoute(destination.Address.Value, out _, out var serverInterface))
         {
             return FrameOutcome.DroppedNoRoute;
         }
-        _neighbors.TryGetMac(serverHop, out var serverMac);
         var connection = new Connection
         {
             Protocol = fields.Protocol,
@@ -258,18 +257,15 @@ public sealed class DirectorEngine
             DestinationPort = destination.Port == 0 ? fields.DestinationPort : destination.Port,
             Method = destination.Method,
             Destination = destination,
-            ServerMac = serverMac,
             ServerInterface = (byte)serverInterface,
             ControllingTemplate = template,
         };
         if (destination.Method == ForwardingMethod.Masquerade)
         {
-            if (!_neighbors.TryRoute(fields.Source, out var clientHop, out var clientInterface))
+            if (!_neighbors.TryRoute(fields.Source, out _, out var clientInterface))
             {
                 return FrameOutcome.DroppedNoRoute;
             }
-            _neighbors.TryGetMac(clientHop, out var clientMac);
-            connection.ClientMac = clientMac;
             connection.ClientInterface = (byte)clientInterface;
         }
         slot = _connections.Add(connection, Now);
