@@ -31,6 +31,9 @@ public sealed class RunOptions
     [Option("max-connections", Default = ConnectionTable.DefaultMaximum, HelpText = "The connection table's bound (at least 1).")]
     public int MaxConnections { get; set; } = ConnectionTable.DefaultMaximum;
 
+    [Option("state-file", HelpText = "Where the connection table is saved on SIGTERM/SIGINT/SIGHUP and restored from at start (default $FORWARDER_STATE/connections.state, /run/forwarder/connections.state).")]
+    public string? StateFile { get; set; }
+
     [Option("check", HelpText = "Check the arguments (interfaces, rules, counters file, socket) and exit, changing nothing.")]
     public bool Check { get; set; }
 }
