@@ -48,10 +48,6 @@ public static class ConnectionStateFormat
     public static IReadOnlyList<SavedConnection> Parse(string text, int maximumEntries, out long savedAtWallClock)
     {
         var lines = text.Split('\n');
-        if (lines.Length < 4 || lines[^1].Length != 0)
-        {
-            throw new LineFormatException(lines.Length, "truncated: no end line");
-        }
         var header = lines[0].Split(' ');
         if (header.Length != 2 || header[0] != Magic)
         {
@@ -60,6 +56,10 @@ public static class ConnectionStateFormat
         if (header[1] != Version.ToString(CultureInfo.InvariantCulture))
         {
             throw new LineFormatException(1, $"version {EchoedText.Of(header[1])} is not one this director reads (it reads {Version})");
+        }
+        if (lines.Length < 4 || lines[^1].Length != 0)
+        {
+            throw new LineFormatException(lines.Length, "truncated: no end line");
         }
         var saved = lines[1].Split(' ');
         if (saved.Length != 2 || saved[0] != "saved" || !long.TryParse(saved[1], NumberStyles.None, CultureInfo.InvariantCulture, out savedAtWallClock))

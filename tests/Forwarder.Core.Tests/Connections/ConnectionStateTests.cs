@@ -138,8 +138,9 @@ public sealed class ConnectionStateTests
         });
     }
 
-    [TestCase("", "no end line")]
-    [TestCase("not a state file\n", "no end line")]
+    [TestCase("", "line 1: not a state file")]
+    [TestCase("not a state file\n", "line 1: not a state file")]
+    [TestCase("forwarder-connections 1\nsaved 5\n", "line 3: truncated: no end line")]
     [TestCase("forwarder-connections 1\nsaved 5\nend 0 0000000000000000\n", "checksum mismatch")]
     [TestCase("forwarder-state 1\nsaved 5\nend 0 0000000000000000\n", "line 1: not a state file")]
     [TestCase("forwarder-connections 2\nsaved 5\nend 0 0000000000000000\n", "line 1: version 2 is not one this director reads")]
