@@ -8,6 +8,8 @@
 #                                           after preparing the host (reported); SIGTERM stops it
 #   ./run-director.sh stop                  stop a running director (only the one its pidfile names) and undo
 #                                           the host preparation
+#   ./run-director.sh reload                have the running director write its connections to its state file
+#                                           (SIGHUP; it goes on directing; the next run restores them)
 #   ./run-director.sh ipvsadm ARGS...       ipvsadm for the running director ($FORWARDER_SOCKET, --socket)
 #   ./run-director.sh seed                  replay the seed guide's NAT experiment (captures/seed-nat-rr)
 #   ./run-director.sh replay ARGS...        forwarder replay --rules F --topology F --in IF=PCAP... --out DIR [--commands F]
@@ -263,6 +265,17 @@ stop_director() {
   restore_host
 }
 
+# SIGHUP to the director the pidfile names: it writes its connection table to its --state-file and goes on.
+reload_director() {
+  local pidfile="$state_dir/director.pid" pid start
+  if [ -s "$pidfile" ] && read -r pid start <"$pidfile" && is_our_director "$pid" "${start:-}"; then
+    kill -HUP "$pid" && say "director $pid: writing its connections to its state file"
+    return 0
+  fi
+  say "no director is running (pidfile $pidfile)"
+  return 1
+}
+
 ipvsadm_client() {
   [ -f "$forwarder_dll" ] || build
   exec dotnet "$forwarder_dll" ipvsadm "$@"
@@ -351,6 +364,7 @@ case "${1:-run}" in
   run) [ $# -gt 0 ] && shift; run_director "$@" ;;
   --*) run_director "$@" ;;
   stop) stop_director ;;
+  reload) reload_director ;;
   ipvsadm) shift; ipvsadm_client "$@" ;;
   seed) seed ;;
   test) shift; run_tests "$@" ;;
