@@ -14,11 +14,13 @@
 #   ./run-director.sh seed                  replay the seed guide's NAT experiment (captures/seed-nat-rr)
 #   ./run-director.sh replay ARGS...        forwarder replay --rules F --topology F --in IF=PCAP... --out DIR [--commands F]
 #   ./run-director.sh test                  run every test; ends with "N passed, N failed, N skipped"
-#   ./run-director.sh race                  the kernel's NAT against ours on the lab (a benchmark, not a test)
+#   ./run-director.sh race [RUNS] [SECONDS] the kernel's NAT, ours, HAProxy and nginx's stream proxy on the lab,
+#                                           interleaved run by run (a benchmark, not a test)
 #   ./run-director.sh help                  this text
 #
 # Each installs what it lacks with apt-get when run as root: replay libpcap; seed libpcap and tcpdump; run
-# libpcap, iproute2, ethtool, nftables; lab and test those and nginx, iperf3, curl, python3.
+# libpcap, iproute2, ethtool, nftables; lab and test those and nginx, iperf3, curl, python3; race those and wrk,
+# haproxy, nginx's stream module.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -30,7 +32,7 @@ say() { printf '%s\n' "$*" >&2; }
 # The comment block at the top of this file, without its comment marks: the usage.
 usage() { sed -n '2,${/^#/!q;s/^# \{0,1\}//;p}' "$here/run-director.sh"; }
 
-# The Debian packages each command uses, installed once when missing: `ensure_packages replay|seed|run|lab|test`.
+# The Debian packages each command uses, installed once when missing: `ensure_packages replay|seed|run|lab|test|race`.
 ensure_packages() {
   local missing=() needs
   case "$1" in
@@ -38,6 +40,7 @@ ensure_packages() {
     seed) needs="libpcap tcpdump" ;;
     run) needs="libpcap ip sysctl ethtool nft" ;;
     lab | test) needs="libpcap tcpdump ip sysctl ethtool nft nginx iperf3 curl python3" ;;
+    race) needs="libpcap ip sysctl ethtool nft nginx iperf3 curl python3 wrk haproxy nginx-stream" ;;
   esac
   local need
   for need in $needs; do
@@ -47,6 +50,8 @@ ensure_packages() {
       sysctl) command -v sysctl >/dev/null 2>&1 || missing+=(procps) ;;
       nft) command -v nft >/dev/null 2>&1 || missing+=(nftables) ;;
       nginx) command -v nginx >/dev/null 2>&1 || missing+=(nginx-light) ;;
+      # Debian builds nginx's stream proxy as a module of its own, loaded by the race's nginx.conf.
+      nginx-stream) [ -e /usr/lib/nginx/modules/ngx_stream_module.so ] || missing+=(libnginx-mod-stream) ;;
       *) command -v "$need" >/dev/null 2>&1 || missing+=("$need") ;;
     esac
   done
@@ -369,6 +374,6 @@ case "${1:-run}" in
   seed) seed ;;
   test) shift; run_tests "$@" ;;
   replay) shift; ensure_packages replay; build; forwarder replay "$@" ;;
-  race) shift; exec "$here/tests/race/race.sh" "$@" ;;
+  race) shift; ensure_packages race; exec "$here/tests/race/race.sh" "$@" ;;
   *) say "run-director.sh: unknown command: $1"; usage >&2; exit 2 ;;
 esac
