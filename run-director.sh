@@ -39,7 +39,9 @@ ensure_packages() {
     replay) needs="libpcap" ;;
     seed) needs="libpcap tcpdump" ;;
     run) needs="libpcap ip sysctl ethtool nft" ;;
-    lab | test) needs="libpcap tcpdump ip sysctl ethtool nft nginx iperf3 curl python3" ;;
+    lab) needs="libpcap tcpdump ip sysctl ethtool nft nginx iperf3 curl python3" ;;
+    # prometheus-node-exporter: the monitoring tests point the real node_exporter at the director's procfs files.
+    test) needs="libpcap tcpdump ip sysctl ethtool nft nginx iperf3 curl python3 prometheus-node-exporter" ;;
     race) needs="libpcap ip sysctl ethtool nft nginx iperf3 curl python3 wrk haproxy nginx-stream" ;;
   esac
   local need

@@ -68,12 +68,13 @@ internal sealed class KernelCaptureDirector
         (true, "10.7.0.3", 44000, "192.168.1.199", 22, "R"),
     ];
 
-    public KernelCaptureDirector()
+    /// <param name="rules">The table, the capture's by default.</param>
+    public KernelCaptureDirector(string rules = Rules)
     {
         var topology = TopologyParser.Parse(Topology);
         var timeouts = new ConnectionTimeouts();
         var services = new ServiceTable(SchedulerRegistry.Create);
-        CommandApplier.ApplyAll(RulesFile.Parse(Rules, new IpvsadmParser(ServiceNames.BuiltIn, HostNames.None)), services, timeouts);
+        CommandApplier.ApplyAll(RulesFile.Parse(rules, new IpvsadmParser(ServiceNames.BuiltIn, HostNames.None)), services, timeouts);
         Engine = new DirectorEngine(topology, services, new ConnectionTable(timeouts));
         var output = new OutputBatch();
         var publicIndex = topology.Interfaces.Single(i => i.Role == InterfaceRole.Public).Index;
@@ -87,6 +88,10 @@ internal sealed class KernelCaptureDirector
         output.Clear();
         Engine.AdvanceClock(ReadAt, output);
     }
+
+    /// <summary>The capture's table without its SCTP service, which node_exporter's parser does not know (it reads TCP, UDP and FWM lines only).</summary>
+    public static string RulesWithoutSctp =>
+        string.Join('\n', Rules.Split('\n').Where(line => !line.Contains("--sctp-service", StringComparison.Ordinal)));
 
     public DirectorEngine Engine { get; }
 
