@@ -76,7 +76,8 @@ public static class RunCommand
             using var publicPort = new LivePort(topology.Public.Name, CaptureFilter(topology.Public.Mac), sender: SenderFor(topology.Public.Name, options.Transmit));
             using var privatePort = new LivePort(topology.Private.Name, CaptureFilter(topology.Private.Mac), sender: SenderFor(topology.Private.Name, options.Transmit));
             var rates = new ServiceRateEstimators();
-            var executor = new IpvsadmExecutor(DirectorState.FromEngine(engine, rates));
+            // Names are the admin's to resolve (ClientNaming): the director itself prints numbers.
+            var executor = new IpvsadmExecutor(DirectorState.FromEngine(engine, rates), NumericNameResolver.Instance);
             var commands = new EngineCommandQueue();
             var countersFile = options.CountersFile is { } countersFilePath ? new CountersFile(countersFilePath, errors) : null;
             var nextCounters = 0L;
