@@ -75,8 +75,11 @@ public sealed class DirectorSnapshotter
         };
     }
 
-    /// <summary>Copies the connection table into <paramref name="rows"/> as of the engine's clock.</summary>
+    /// <summary>Copies the whole connection table into <paramref name="rows"/> as of the engine's clock.</summary>
     public void CopyConnections(ConnectionRows rows) => rows.CopyFrom(_engine.Connections, _engine.Now);
+
+    /// <summary>Copies the next slice of the connection table (after <see cref="ConnectionRows.Begin"/>); true when done.</summary>
+    public bool CopyConnectionSlice(ConnectionRows rows) => rows.CopySlice(_engine.Connections, _engine.Now);
 
     private static DestinationFigures Figures(Destination destination) =>
         new(destination.Address, destination.Port, destination.Method, destination.Weight,

@@ -96,19 +96,45 @@ public static class ProcNetFormat
         return text.ToString();
     }
 
-    /// <summary>/proc/net/ip_vs_conn: the title, then one line per connection entry (templates included), no persistence-engine data.</summary>
+    /// <summary>
+    /// /proc/net/ip_vs_conn: the title, then one line per connection entry (templates included), no persistence-engine
+    /// data: "%-3s %08X %04X %08X %04X %08X %04X %-11s %7u". Written a character at a time, since a table may hold a
+    /// million entries and this runs every second.
+    /// </summary>
     public static string IpVsConn(ReadOnlySpan<ConnectionRow> rows)
     {
-        var text = new StringBuilder(ConnectionsTitle.Length + (rows.Length * 80));
+        var text = new StringBuilder(ConnectionsTitle.Length + (rows.Length * 72));
         text.Append(ConnectionsTitle);
         foreach (ref readonly var row in rows)
         {
-            Append(text, "{0,-3} {1:X8} {2:X4} {3:X8} {4:X4} {5:X8} {6:X4} {7,-11} {8,7}\n",
-                ConnectionNames.Protocol(row.Protocol), row.ClientAddress, row.ClientPort, row.VirtualAddress, row.VirtualPort,
-                row.DestinationAddress, row.DestinationPort, ConnectionNames.State(row.Protocol, row.State, row.IsTemplate), row.SecondsLeft);
+            AppendPadded(text, ConnectionNames.Protocol(row.Protocol), 3);
+            text.Append(' ');
+            AppendHex(text, row.ClientAddress, 8).Append(' ');
+            AppendHex(text, row.ClientPort, 4).Append(' ');
+            AppendHex(text, row.VirtualAddress, 8).Append(' ');
+            AppendHex(text, row.VirtualPort, 4).Append(' ');
+            AppendHex(text, row.DestinationAddress, 8).Append(' ');
+            AppendHex(text, row.DestinationPort, 4).Append(' ');
+            AppendPadded(text, ConnectionNames.State(row.Protocol, row.State, row.IsTemplate), 11);
+            text.Append(' ');
+            var seconds = row.SecondsLeft.ToString(CultureInfo.InvariantCulture);
+            text.Append(' ', Math.Max(0, 7 - seconds.Length)).Append(seconds).Append('\n');
         }
         return text.ToString();
     }
+
+    private static StringBuilder AppendHex(StringBuilder text, uint value, int digits)
+    {
+        for (var shift = (digits - 1) * 4; shift >= 0; shift -= 4)
+        {
+            text.Append("0123456789ABCDEF"[(int)((value >> shift) & 0xF)]);
+        }
+        return text;
+    }
+
+    /// <summary>"%-Ns": the text, then spaces up to the width (a longer text is not cut).</summary>
+    private static void AppendPadded(StringBuilder text, string value, int width) =>
+        text.Append(value).Append(' ', Math.Max(0, width - value.Length));
 
     /// <summary>As <c>ip_vs_fwd_name</c>.</summary>
     private static string MethodName(ForwardingMethod method) => method switch

@@ -1,8 +1,9 @@
 namespace Forwarder.Monitoring;
 
 /// <summary>
-/// Rewrites the <see cref="ProcNetDirectory"/> every second from one snapshot and one copy of the connection table,
-/// both taken in one step on the engine's thread; the text is made and written here, off it. Each snapshot is
+/// Rewrites the <see cref="ProcNetDirectory"/> every second from one snapshot (one step on the engine's thread) and a
+/// copy of the connection table (the same step, then slices of it in later steps); the text is made and written
+/// here, off the engine's thread. Each snapshot is
 /// also published for the metrics endpoint.
 /// </summary>
 public sealed class ProcNetWriter : IDisposable
@@ -32,13 +33,23 @@ public sealed class ProcNetWriter : IDisposable
     /// <summary>One rewrite: the snapshot on the engine's thread, the files here. Returns the snapshot.</summary>
     public async Task<DirectorSnapshot> WriteOnceAsync(CancellationToken cancellationToken)
     {
+        var done = false;
         var snapshot = await _runOnEngine(() =>
         {
             var taken = _snapshotter.Take();
-            _snapshotter.CopyConnections(_rows);
+            _rows.Begin();
+            done = _snapshotter.CopyConnectionSlice(_rows);
             return taken;
         }, cancellationToken).ConfigureAwait(false);
         _snapshots.Publish(snapshot);
+        while (!done)
+        {
+            await _runOnEngine(() =>
+            {
+                done = _snapshotter.CopyConnectionSlice(_rows);
+                return snapshot;
+            }, cancellationToken).ConfigureAwait(false);
+        }
         _directory.Write([ProcNetFormat.IpVs(snapshot), ProcNetFormat.IpVsStats(snapshot),
             ProcNetFormat.IpVsStatsPerCpu(snapshot), ProcNetFormat.IpVsConn(_rows.Rows)]);
         return snapshot;
