@@ -17,14 +17,15 @@ public static class IpvsadmClientCommand
     private const string SocketOption = "--socket";
 
     public static int Run(IReadOnlyList<string> args, Func<string> readStandardInput, Stream output, Stream errors, string? socketFromEnvironment) =>
-        Run(args, readStandardInput, output, errors, socketFromEnvironment, SystemNameResolver.Instance);
+        Run(args, readStandardInput, output, errors, socketFromEnvironment, SystemNameResolver.Instance, SystemNameLookup.Instance);
 
     /// <param name="names">
     /// Where a listing without -n finds its names: the system's resolver (gethostbyaddr, getservbyport) in this,
     /// the admin's, process, as ipvsadm does; tests inject their own.
     /// </param>
+    /// <param name="lookup">Where host and port names in the arguments are resolved, in this process too (gethostbyname, getservbyname).</param>
     public static int Run(IReadOnlyList<string> args, Func<string> readStandardInput, Stream output, Stream errors, string? socketFromEnvironment,
-        INameResolver names)
+        INameResolver names, INameLookup lookup)
     {
         string? socketPath = null;
         var rest = args;
@@ -45,6 +46,7 @@ public static class IpvsadmClientCommand
         }
 
         var standardInput = ReadsStandardInput(rest) ? readStandardInput() : string.Empty;
+        rest = ArgumentNames.Resolve(rest, lookup);
         var client = new ControlClient(ControlSocketPath.Resolve(socketPath, socketFromEnvironment));
         var result = ClientNaming.WantsNames(rest, new IpvsadmParser())
             ? ClientNaming.Send(client.Send, rest, names)

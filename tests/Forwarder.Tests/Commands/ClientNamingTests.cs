@@ -138,7 +138,43 @@ public sealed class ClientNamingTests
         Assert.That(output, Does.Contain("TCP  localhost:http rr\n"));
     }
 
+    [Test]
+    public void HostAndPortNamesInTheArguments_AreResolvedHere_TheDirectorKnowsNone()
+    {
+        var (status, output, errors) = Admin(TestNames(), "-L", "-n", "-t", "lvs.example:www");
+        var (editStatus, _, editErrors) = Admin(TestNames(), "-e", "--tcp-service=lvs.example:http", "-r", "web1:http", "-m", "-w", "5");
+
+        Assert.That((status, errors), Is.EqualTo((0, "")));
+        Assert.That(output, Does.Contain("TCP  192.168.1.113:80 rr\n"));
+        Assert.That((editStatus, editErrors), Is.EqualTo((0, "")));
+        Assert.That(_table.Services.Single(s => s.Port == 80 && s.Address.Value != 0x7F000001).Destinations.Single(d => d.Address == Ipv4Address.Parse("192.168.139.129")).Weight, Is.EqualTo(5));
+    }
+
+    [Test]
+    public void ANameNobodyKnows_GoesAsTyped_AndIsRefusedInIpvsadmsWords()
+    {
+        var (status, _, errors) = Admin(TestNames(), "-L", "-t", "nowhere.invalid:80");
+
+        Assert.That((status, errors), Is.EqualTo((2, "illegal virtual server address[:port] specified\n")));
+    }
+
+    [Test]
+    public void TheSystemResolver_ReadsLocalhostInTheArguments()
+    {
+        if (SystemNameLookup.Instance.Address("localhost") != Ipv4Address.Parse("127.0.0.1") || SystemNameLookup.Instance.Port("http", IpProtocol.Tcp) != 80)
+        {
+            Assert.Ignore("this system's resolver does not know localhost as 127.0.0.1 and http as 80/tcp");
+        }
+
+        var (status, output, errors) = AdminThroughTheSystem("-L", "-n", "-t", "localhost:http");
+
+        Assert.That((status, errors), Is.EqualTo((0, "")));
+        Assert.That(output, Does.Contain("TCP  127.0.0.1:80 rr\n"));
+    }
+
     private static ServicesFileNameResolver TestNames() => new(Services, HostNames.Parse(Hosts).NameOf);
+
+    private static FileNameLookup TestLookup() => new(HostNames.Parse(Hosts), ServiceNames.Parse(Services));
 
     /// <summary>The same listing laid out in one process with the same names: what ipvsadm prints on one machine.</summary>
     private string ListedInOneProcess(INameResolver names, params string[] arguments)
@@ -152,7 +188,10 @@ public sealed class ClientNamingTests
         _requests = 0;
         using var output = new MemoryStream();
         using var errors = new MemoryStream();
-        var status = IpvsadmClientCommand.Run(["--socket", SocketPath, .. arguments], () => "", output, errors, null, names);
+        var status = IpvsadmClientCommand.Run(["--socket", SocketPath, .. arguments], () => "", output, errors, null, names,
+            names == SystemNameResolver.Instance ? SystemNameLookup.Instance : TestLookup());
         return (status, Encoding.UTF8.GetString(output.ToArray()), Encoding.UTF8.GetString(errors.ToArray()));
     }
+
+    private (int Status, string Output, string Errors) AdminThroughTheSystem(params string[] arguments) => Admin(SystemNameResolver.Instance, arguments);
 }
