@@ -186,7 +186,18 @@ public sealed class DirectorEngine
         {
             _answers.SendPortUnreachable(context, frame, fields);
         }
-        return opened == FrameOutcome.Forwarded ? ForwardToServer(context, slot, frame, fields) : opened;
+        if (opened != FrameOutcome.Forwarded)
+        {
+            return opened;
+        }
+        var forwarded = ForwardToServer(context, slot, frame, fields);
+        if (service.OnePacket && fields.Protocol == FrameLayout.ProtocolUdp)
+        {
+            // -o, as IP_VS_CONN_F_ONE_PACKET: the connection is never hashed and ends with its one datagram, so
+            // the next datagram of the same flow is scheduled afresh (a persistence template still holds).
+            _connections.ExpireNow(slot);
+        }
+        return forwarded;
     }
 
     /// <summary>A packet from the real servers' side: a NAT connection's reply, or something to masquerade.</summary>
