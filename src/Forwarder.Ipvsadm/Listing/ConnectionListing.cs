@@ -75,14 +75,14 @@ public sealed class ConnectionListing
     }
 
     /// <summary>
-    /// As <c>ip_vs_state_name</c>: a template shows its own state, NONE (it is never "assured" here); UDP has
-    /// the single state "UDP"; TCP its state-table name.
+    /// As <c>ip_vs_state_name</c>: a template shows its own state, NONE or, once a connection it controls is
+    /// established or answered, ASSURED; UDP has the single state "UDP"; TCP its state-table name.
     /// </summary>
     private static string StateName(in Connection connection)
     {
         if ((connection.Flags & ConnectionFlags.Template) != 0)
         {
-            return "NONE";
+            return connection.State == ConnectionTable.TemplateAssured ? "ASSURED" : "NONE";
         }
         return connection.Protocol switch
         {
