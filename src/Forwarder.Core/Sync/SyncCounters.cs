@@ -16,9 +16,6 @@ public sealed class SyncCounters
 
     public long MessagesReceived { get; internal set; }
 
-    /// <summary>Received messages dropped before the backup's own checks (its inbox full while the engine was busy).</summary>
-    public long MessagesDroppedQueued { get; set; }
-
     public long EntriesCreated { get; internal set; }
 
     public long EntriesUpdated { get; internal set; }
@@ -41,7 +38,7 @@ public sealed class SyncCounters
         (string, long)[] totals =
         [
             ("sync-messages-sent", MessagesSent), ("sync-entries-sent", EntriesSent), ("sync-send-failures", SendFailures),
-            ("sync-messages-received", MessagesReceived), ("sync-messages-dropped-queued", MessagesDroppedQueued),
+            ("sync-messages-received", MessagesReceived),
             ("sync-entries-created", EntriesCreated), ("sync-entries-updated", EntriesUpdated),
         ];
         foreach (var total in totals.Where(t => t.Item2 != 0))

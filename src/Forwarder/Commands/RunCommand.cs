@@ -12,6 +12,8 @@ using Forwarder.Ipvsadm.Control;
 using Forwarder.Ipvsadm.Execution;
 using Forwarder.Ipvsadm.Listing;
 using Forwarder.Ipvsadm.Rules;
+using Forwarder.Core.Sync;
+using Forwarder.Sync;
 
 namespace Forwarder.Commands;
 
@@ -66,17 +68,21 @@ public static class RunCommand
             using var publicPort = new LivePort(topology.Public.Name, CaptureFilter(topology.Public.Mac), sender: SenderFor(topology.Public.Name, options.Transmit));
             using var privatePort = new LivePort(topology.Private.Name, CaptureFilter(topology.Private.Mac), sender: SenderFor(topology.Private.Name, options.Transmit));
             var rates = new ServiceRateEstimators();
-            var executor = new IpvsadmExecutor(DirectorState.FromEngine(engine, rates));
             var commands = new EngineCommandQueue();
+            // Connection sync: ipvsadm --start-daemon opens its sockets; they close when the director stops.
+            var syncLinks = new MulticastSyncLinks(engine, commands);
+            using var syncDaemons = new SyncDaemons(syncLinks);
+            var executor = new IpvsadmExecutor(DirectorState.FromEngine(engine, rates, syncDaemons: syncDaemons));
             var countersFile = options.CountersFile is { } countersFilePath ? new CountersFile(countersFilePath, errors) : null;
             var nextCounters = 0L;
             void OnTick(long now)
             {
                 rates.Sample(services, now);
+                engine.SyncMaster?.Flush(now);
                 if (countersFile is not null && now >= nextCounters)
                 {
                     nextCounters = now + 1_000_000;
-                    countersFile.Write(CountersReport.Format(engine, [publicPort, privatePort]));
+                    countersFile.Write(CountersReport.Format(engine, [publicPort, privatePort]) + SyncReport.Format(syncLinks));
                 }
             }
             using var director = new LiveDirector(engine, [publicPort, privatePort], commands, executor, OnTick);
@@ -88,7 +94,7 @@ public static class RunCommand
             AppDomain.CurrentDomain.UnhandledException += lastResort;
             try
             {
-                return Direct(options, output, errors, topology, services, director, control, commands, socket);
+                return Direct(options, output, errors, topology, services, director, control, commands, socket, syncLinks);
             }
             finally
             {
@@ -109,7 +115,7 @@ public static class RunCommand
 
     /// <summary>Directs until SIGTERM or SIGINT, then saves the table if asked: 0, or 1 when the save failed.</summary>
     private static int Direct(RunOptions options, TextWriter output, TextWriter errors, DirectorTopology topology, ServiceTable services,
-        LiveDirector director, ControlServer control, EngineCommandQueue commands, string socket)
+        LiveDirector director, ControlServer control, EngineCommandQueue commands, string socket, MulticastSyncLinks syncLinks)
     {
         using var stop = new CancellationTokenSource();
         using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stop.Cancel(); });
@@ -138,6 +144,7 @@ public static class RunCommand
             }
         }
         output.Write(director.Counters());
+        output.Write(SyncReport.Format(syncLinks));
         output.WriteLine("forwarder: stopped");
         return status;
     }
