@@ -45,7 +45,7 @@ public sealed class IpvsException : Exception
         IpvsError.SchedulerNotFound => "Scheduler or persistence engine not found",
         IpvsError.AddressNotUnicast => "Invalid operation.  Possibly wrong module version, address not unicast, ...",
         IpvsError.TunnelTypeNotSupported => "Operation not supported: this director encapsulates tunnels as ipip only",
-        IpvsError.SyncDaemonNotSupported => "Operation not supported: this director has no connection sync daemon",
+        IpvsError.SyncDaemonNotSupported => "Operation not supported: no connection sync daemon can run here (replay, a rules file, -R)",
         IpvsError.NoDaemonRunning => "No daemon is running",
         IpvsError.DaemonExists => "Daemon has already run",
         IpvsError.NoSuchDevice => "No such device",

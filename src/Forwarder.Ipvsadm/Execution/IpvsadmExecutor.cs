@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Text;
 using System.Net;
+using System.Text;
 using Forwarder.Core.Services;
 using Forwarder.Core.Sync;
 using Forwarder.Ipvsadm.Grammar;

@@ -6,13 +6,13 @@ using Forwarder.Core.Engine;
 using Forwarder.Core.Frames;
 using Forwarder.Core.Scheduling;
 using Forwarder.Core.Services;
+using Forwarder.Core.Sync;
 using Forwarder.Core.Topology;
 using Forwarder.Director;
 using Forwarder.Ipvsadm.Control;
 using Forwarder.Ipvsadm.Execution;
 using Forwarder.Ipvsadm.Listing;
 using Forwarder.Ipvsadm.Rules;
-using Forwarder.Core.Sync;
 using Forwarder.Sync;
 
 namespace Forwarder.Commands;

@@ -7,8 +7,16 @@ public sealed class SyncMessageFormatTests
 {
     private static SyncEntry Tcp(KernelConnectionFlags flags, ushort state, ushort cport, ushort vport, ushort dport, uint timeout, uint caddr, uint vaddr, uint daddr) => new()
     {
-        Protocol = 6, Flags = flags, State = state, ClientPort = cport, VirtualPort = vport, DestinationPort = dport,
-        TimeoutSeconds = timeout, ClientAddress = caddr, VirtualAddress = vaddr, DestinationAddress = daddr,
+        Protocol = 6,
+        Flags = flags,
+        State = state,
+        ClientPort = cport,
+        VirtualPort = vport,
+        DestinationPort = dport,
+        TimeoutSeconds = timeout,
+        ClientAddress = caddr,
+        VirtualAddress = vaddr,
+        DestinationAddress = daddr,
     };
 
     private static readonly SyncEntry[] ClosingEntries =

@@ -164,8 +164,16 @@ public sealed class SyncRoundTripTests
         var applier = new SyncBackup(backup.Connections, backup.Services, backup.Engine.Neighbors, syncId: 0);
         SyncEntry Entry(uint server, KernelConnectionFlags flags) => new()
         {
-            Protocol = 6, Flags = flags, State = 1, ClientPort = 42000, VirtualPort = 80, DestinationPort = 80, TimeoutSeconds = 900,
-            ClientAddress = Ipv4Address.Parse(EngineRig.Client).Value, VirtualAddress = Ipv4Address.Parse(EngineRig.Vip).Value, DestinationAddress = server,
+            Protocol = 6,
+            Flags = flags,
+            State = 1,
+            ClientPort = 42000,
+            VirtualPort = 80,
+            DestinationPort = 80,
+            TimeoutSeconds = 900,
+            ClientAddress = Ipv4Address.Parse(EngineRig.Client).Value,
+            VirtualAddress = Ipv4Address.Parse(EngineRig.Vip).Value,
+            DestinationAddress = server,
         };
         byte[] Message(SyncEntry entry)
         {

@@ -103,7 +103,7 @@ public sealed class SyncDaemonCommandTests
     {
         var (executor, _) = Rig(withDaemons: false);
 
-        Assert.That(executor.Execute(["--start-daemon", "master"]), Is.EqualTo(new IpvsadmResult(255, "", "Operation not supported: this director has no connection sync daemon\n")));
+        Assert.That(executor.Execute(["--start-daemon", "master"]), Is.EqualTo(new IpvsadmResult(255, "", "Operation not supported: no connection sync daemon can run here (replay, a rules file, -R)\n")));
         Assert.That(executor.Execute(["-L", "--daemon"]), Is.EqualTo(new IpvsadmResult(0, "", "")));
     }
 }
