@@ -44,6 +44,15 @@ public struct Connection
     /// <summary>For a template: how many connections it controls; it outlives its timeout while any do.</summary>
     public int ControlledCount;
 
+    /// <summary>
+    /// Connection sync's bookkeeping, as the kernel's <c>in_pkts</c>, <c>sync_endtime</c> and <c>old_state</c>: the
+    /// client packets counted toward the sync thresholds, when the backups' copy runs out (in 4 ms ticks, the low two
+    /// bits counting retries) and the state last considered for sync.
+    /// </summary>
+    public int SyncPackets;
+    public uint SyncEndTime;
+    public TcpState SyncOldState;
+
     // Links of the timer wheel's slot list (slot indexes, -1 for none).
     internal int TimerNext;
     internal int TimerPrev;

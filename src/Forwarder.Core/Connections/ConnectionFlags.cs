@@ -20,4 +20,7 @@ public enum ConnectionFlags : byte
 
     /// <summary>Out of the lookup index (an invalidated template waiting for its connections to end).</summary>
     Detached = 16,
+
+    /// <summary>Created by connection sync from a master's message (the kernel's IP_VS_CONN_F_SYNC), not scheduled here.</summary>
+    Synced = 32,
 }

@@ -284,7 +284,16 @@ public sealed class ConnectionTable
             {
                 MoveActivity(ref entry, newState);
                 entry.State = newState;
+                if (newState == TcpState.Established)
+                {
+                    AssureTemplate(in entry);
+                }
             }
+        }
+        else if (direction == PacketDirection.Output)
+        {
+            // As the kernel's UDP: a reply assures the template.
+            AssureTemplate(in entry);
         }
         var expires = now + TimeoutOf(in entry);
         var shortened = expires < entry.ExpiresAt;
@@ -296,6 +305,74 @@ public sealed class ConnectionTable
             LinkTimer(slot);
         }
     }
+
+    /// <summary>
+    /// What a sync message says of a connection, as ip_vs_proc_conn sets it on a backup: its state, whether it counts as
+    /// inactive (the master's IP_VS_CONN_F_INACTIVE, moving one count between its destination's ActiveConn and InActConn
+    /// when that changes), whether replies bypass the director, and its expiry, which the next packet recomputes from this
+    /// director's own timeouts.
+    /// </summary>
+    public void ApplySynced(int slot, TcpState state, bool inactive, bool noOutput, long expiresAt)
+    {
+        ref var entry = ref _entries[slot];
+        var wasInactive = (entry.Flags & ConnectionFlags.Inactive) != 0;
+        if (wasInactive != inactive && !entry.IsTemplate && entry.Destination is { } destination)
+        {
+            destination.ActiveConnections += inactive ? -1 : 1;
+            destination.InactiveConnections += inactive ? 1 : -1;
+        }
+        entry.Flags = (entry.Flags & ~(ConnectionFlags.Inactive | ConnectionFlags.NoOutput)) | ConnectionFlags.Synced |
+            (inactive ? ConnectionFlags.Inactive : 0) | (noOutput ? ConnectionFlags.NoOutput : 0);
+        entry.State = state;
+        entry.ExpiresAt = expiresAt;
+        UnlinkTimer(slot);
+        LinkTimer(slot);
+    }
+
+    /// <summary>
+    /// Binds a connection that has no destination to one (as ip_vs_try_bind_dest, when a sync update finds its real
+    /// server configured now): it counts on the destination from here on and takes its forwarding method.
+    /// </summary>
+    public void Bind(int slot, Destination destination)
+    {
+        ref var entry = ref _entries[slot];
+        if (entry.Destination is not null || !entry.IsInUse)
+        {
+            return;
+        }
+        entry.Destination = destination;
+        if (entry.IsTemplate)
+        {
+            destination.PersistentConnections++;
+        }
+        else if ((entry.Flags & ConnectionFlags.Inactive) != 0)
+        {
+            destination.InactiveConnections++;
+        }
+        else
+        {
+            destination.ActiveConnections++;
+        }
+        destination.OnConnectionBound();
+    }
+
+    /// <summary>How long the connection in <paramref name="slot"/> lives after its last use, in µs (what sync sends as its timeout).</summary>
+    public long TimeoutOf(int slot) => TimeoutOf(in _entries[slot]);
+
+    /// <summary>
+    /// As ip_vs_control_assure_ct: once a connection it controls is established (TCP) or answered (UDP), a persistence
+    /// template is ASSURED (IP_VS_CTPL_S_ASSURED, kept in its state as 1): listed so, and sent so to sync backups.
+    /// </summary>
+    private void AssureTemplate(in Connection entry)
+    {
+        if (entry.ControllingTemplate != 0 && _entries[entry.ControllingTemplate - 1] is { IsTemplate: true, State: TcpState.None })
+        {
+            _entries[entry.ControllingTemplate - 1].State = TemplateAssured;
+        }
+    }
+
+    /// <summary>A template's state once assured: IP_VS_CTPL_S_ASSURED (1), which is ESTABLISHED's number.</summary>
+    public const TcpState TemplateAssured = (TcpState)1;
 
     /// <summary>Ends a connection: it leaves both indexes and the wheel and no longer counts on its destination.</summary>
     public void Remove(int slot)

@@ -8,6 +8,7 @@ using Forwarder.Core.Masquerading;
 using Forwarder.Core.Neighbors;
 using Forwarder.Core.Scheduling;
 using Forwarder.Core.Services;
+using Forwarder.Core.Sync;
 using Forwarder.Core.Topology;
 using Forwarder.Core.Transmit;
 
@@ -65,6 +66,12 @@ public sealed class DirectorEngine
     public NeighborTable Neighbors => _neighbors;
 
     public MasqueradeTable Masquerade => _masquerader.Table;
+
+    /// <summary>
+    /// The master sync daemon's engine side while one runs (null otherwise): every client packet of a connection is
+    /// shown to it after the connection's state has moved, as ip_vs_in calls ip_vs_sync_conn. Set on the engine's thread.
+    /// </summary>
+    public SyncMaster? SyncMaster { get; set; }
 
     /// <summary>The engine's clock: the time of the latest frame (µs since the epoch in replay).</summary>
     public long Now { get; private set; }
@@ -214,6 +221,7 @@ public sealed class DirectorEngine
         // (a neighbour still unresolved, a full queue, a tunnel's "fragmentation needed").
         _connections.Touch(slot, PacketDirection.Input, fields.TcpFlags, Now);
         CountIn(connection.Destination, fields.TotalLength);
+        SyncMaster?.OnClientPacket(slot, Now);
         return _transmits[connection.Method].ToServer(context, ref connection, frame, fields);
     }
 
@@ -411,7 +419,7 @@ public sealed class DirectorEngine
                 DestinationPort = entry.DestinationPort,
                 // Templates carry no traffic; their method only keeps them out of the reply-side index.
                 Method = entry.IsTemplate ? ForwardingMethod.DirectRoute : entry.Method,
-                State = entry.IsTemplate ? TcpState.None : entry.State,
+                State = entry.State, // a template's own: NONE, or ASSURED once a connection it controls was established
                 Flags = entry.Flags,
                 Destination = destination,
                 ServerInterface = serverInterface,

@@ -17,9 +17,15 @@ public enum IpvsError
     /// <summary>A gue or gre tunnel: the kernel has them, Forwarder's data path encapsulates IP-in-IP only.</summary>
     TunnelTypeNotSupported,
 
-    /// <summary>--start-daemon: Forwarder has no connection sync daemon.</summary>
+    /// <summary>--start-daemon where no sync daemon can run (replay, a rules file, -R).</summary>
     SyncDaemonNotSupported,
 
     /// <summary>ESRCH from --stop-daemon: no sync daemon of that kind runs.</summary>
     NoDaemonRunning,
+
+    /// <summary>EEXIST from --start-daemon: a sync daemon of that kind already runs.</summary>
+    DaemonExists,
+
+    /// <summary>ENODEV from --start-daemon: no interface of that name.</summary>
+    NoSuchDevice,
 }

@@ -33,7 +33,7 @@ public sealed class IpvsException : Exception
 
     /// <summary>
     /// The text libipvs's <c>ipvs_strerror</c> (ipvsadm 1.31) gives for each case; the two things Forwarder
-    /// lacks (gue/gre encapsulation, the sync daemon) are refused in the same one-line style.
+    /// lacks (gue/gre encapsulation, a sync daemon where none can run) are refused in the same one-line style.
     /// </summary>
     public static string Describe(IpvsError error) => error switch
     {
@@ -45,8 +45,10 @@ public sealed class IpvsException : Exception
         IpvsError.SchedulerNotFound => "Scheduler or persistence engine not found",
         IpvsError.AddressNotUnicast => "Invalid operation.  Possibly wrong module version, address not unicast, ...",
         IpvsError.TunnelTypeNotSupported => "Operation not supported: this director encapsulates tunnels as ipip only",
-        IpvsError.SyncDaemonNotSupported => "Operation not supported: this director has no connection sync daemon",
+        IpvsError.SyncDaemonNotSupported => "Operation not supported: no connection sync daemon can run here (replay, a rules file, -R)",
         IpvsError.NoDaemonRunning => "No daemon is running",
+        IpvsError.DaemonExists => "Daemon has already run",
+        IpvsError.NoSuchDevice => "No such device",
         _ => "Invalid argument",
     };
 }

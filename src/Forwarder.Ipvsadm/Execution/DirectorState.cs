@@ -2,6 +2,7 @@ using Forwarder.Core.Connections;
 using Forwarder.Core.Engine;
 using Forwarder.Core.Frames;
 using Forwarder.Core.Services;
+using Forwarder.Core.Sync;
 using Forwarder.Ipvsadm.Listing;
 
 namespace Forwarder.Ipvsadm.Execution;
@@ -32,6 +33,12 @@ public sealed class DirectorState
 
     public ServiceRateEstimators Rates { get; }
 
+    /// <summary>
+    /// The connection sync daemons --start-daemon, --stop-daemon and -L --daemon reach; null where none can run (replay),
+    /// and then --start-daemon is refused.
+    /// </summary>
+    public ISyncDaemonHost? SyncDaemons { get; init; }
+
     /// <summary>The connection hash size the version line reports; the kernel's default is 4096.</summary>
     public int ConnectionTableSize { get; init; } = 4096;
 
@@ -40,11 +47,11 @@ public sealed class DirectorState
     /// broadcast addresses of the director's networks, which the kernel refuses as real servers (its
     /// RTN_BROADCAST routes).
     /// </summary>
-    public static DirectorState FromEngine(DirectorEngine engine, ServiceRateEstimators rates, Func<long>? clock = null)
+    public static DirectorState FromEngine(DirectorEngine engine, ServiceRateEstimators rates, Func<long>? clock = null, ISyncDaemonHost? syncDaemons = null)
     {
         var interfaces = engine.Topology.Interfaces;
         engine.Services.IsBroadcastAddress = address => interfaces.Any(link => IsBroadcastOf(address, link.Address.Value, link.PrefixLength));
-        return new(engine.Services, engine.Connections, clock ?? (() => engine.Now), rates);
+        return new(engine.Services, engine.Connections, clock ?? (() => engine.Now), rates) { SyncDaemons = syncDaemons };
     }
 
     /// <summary>A /31 or /32 has no broadcast address; any shorter prefix has its all-ones host part.</summary>

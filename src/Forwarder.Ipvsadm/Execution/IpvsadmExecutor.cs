@@ -1,7 +1,9 @@
 using System.Globalization;
+using System.Net;
 using System.Text;
 using Forwarder.Core.Services;
 using Forwarder.Ipvsadm.Control;
+using Forwarder.Core.Sync;
 using Forwarder.Ipvsadm.Grammar;
 using Forwarder.Ipvsadm.Listing;
 using Forwarder.Ipvsadm.Rules;
@@ -138,7 +140,7 @@ public sealed class IpvsadmExecutor
         }
         else if (flags.HasFlag(ListingFlags.Daemon))
         {
-            // No connection sync daemon runs here: ipvsadm prints a line only for a running one.
+            output.Append(DaemonListing.List(_state.SyncDaemons));
         }
         else
         {
@@ -151,7 +153,14 @@ public sealed class IpvsadmExecutor
     {
         try
         {
-            CommandApplier.Apply(command, _state.Services, _state.Timeouts);
+            if (command.Kind is IpvsadmCommandKind.StartDaemon or IpvsadmCommandKind.StopDaemon && _state.SyncDaemons is { } daemons)
+            {
+                RunDaemonCommand(command, daemons);
+            }
+            else
+            {
+                CommandApplier.Apply(command, _state.Services, _state.Timeouts);
+            }
         }
         catch (IpvsException refused)
         {
@@ -165,6 +174,26 @@ public sealed class IpvsadmExecutor
         }
         return IpvsadmExitCodes.Success;
     }
+
+    /// <summary>
+    /// --start-daemon and --stop-daemon, as ipvs_start_daemon and ipvs_stop_daemon: ipvsadm names eth0 when no
+    /// --mcast-interface is given, and sends the options given, which the kernel fills in.
+    /// </summary>
+    private static void RunDaemonCommand(IpvsadmCommand command, ISyncDaemonHost daemons)
+    {
+        var request = command.Daemon!;
+        var role = request.Master ? SyncRole.Master : SyncRole.Backup;
+        if (command.Kind == IpvsadmCommandKind.StopDaemon)
+        {
+            daemons.Stop(role);
+            return;
+        }
+        var group = request.McastGroup is { } text ? IPAddress.Parse(text) : null;
+        daemons.Start(role, new SyncDaemonOptions(request.Interface ?? DefaultMcastInterface, request.SyncId, request.SyncMaxlen, group, request.McastPort, request.McastTtl));
+    }
+
+    /// <summary>ipvsadm's DEF_MCAST_IFN.</summary>
+    public const string DefaultMcastInterface = "eth0";
 
     /// <summary>
     /// -R, atomically (ipvsadm itself applies line by line and keeps what went in before a bad line): every line

@@ -18,6 +18,10 @@ internal static class LibipvsMessages
             "Service not defined",
         (IpvsadmCommandKind.AddServer, IpvsError.DestinationExists) => "Destination already exists",
         (IpvsadmCommandKind.EditServer or IpvsadmCommandKind.DeleteServer, IpvsError.NoSuchDestination) => "No such destination",
+        (IpvsadmCommandKind.StartDaemon, IpvsError.DaemonExists) => "Daemon has already run",
+        (IpvsadmCommandKind.StopDaemon, IpvsError.NoDaemonRunning) => "No daemon is running",
+        // Errors of no particular call: strerror's words.
+        (_, IpvsError.NoSuchDevice) => "No such device",
         _ => refusal.Message,
     };
 

@@ -21,14 +21,14 @@ public static class ConnectionNames
     };
 
     /// <summary>
-    /// As <c>ip_vs_state_name</c>: a template shows its own state, NONE (it is never "assured" here); UDP has
-    /// the single state "UDP"; TCP its state-table name.
+    /// As <c>ip_vs_state_name</c>: a template shows its own state, NONE or, once a connection it controls is
+    /// established or answered, ASSURED; UDP has the single state "UDP"; TCP its state-table name.
     /// </summary>
     public static string State(byte protocol, TcpState state, bool isTemplate)
     {
         if (isTemplate)
         {
-            return "NONE";
+            return state == ConnectionTable.TemplateAssured ? "ASSURED" : "NONE";
         }
         return protocol switch
         {

@@ -121,6 +121,19 @@ internal static class ListingFormats
     // Timeouts (--timeout).
     public const string TimeoutLine = "Timeout (tcp tcpfin udp): {0} {1} {2}\n";
 
+    // Sync daemons (--daemon): list_daemon prints each part only when the kernel gave it (6.1 gives them all).
+    public const string DaemonStart = "{0} sync daemon (mcast={1}, syncid={2}";
+
+    public const string DaemonMaximumLength = ", maxlen={0}";
+
+    public const string DaemonGroup = ", group={0}";
+
+    public const string DaemonPort = ", port={0}";
+
+    public const string DaemonTtl = ", ttl={0}";
+
+    public const string DaemonEnd = ")\n";
+
     // Names (addrport_to_anyname).
     public const string AddressAndPort = "{0}:{1}";
 

@@ -47,7 +47,7 @@ public static class CommandApplier
                 Zero(command, table);
                 break;
             case IpvsadmCommandKind.StartDaemon:
-                // Forwarder has no connection sync daemon: refuse in libipvs' style rather than pretend one runs.
+                // Only the live director runs sync daemons, and only from ipvsadm itself: refuse in libipvs' style.
                 throw new IpvsException(IpvsError.SyncDaemonNotSupported);
             case IpvsadmCommandKind.StopDaemon:
                 // As ip_vs_ctl's stop_sync_thread with none started: ESRCH.

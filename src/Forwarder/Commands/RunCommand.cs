@@ -6,6 +6,7 @@ using Forwarder.Core.Engine;
 using Forwarder.Core.Frames;
 using Forwarder.Core.Scheduling;
 using Forwarder.Core.Services;
+using Forwarder.Core.Sync;
 using Forwarder.Core.Topology;
 using Forwarder.Director;
 using Forwarder.Ipvsadm.Control;
@@ -13,6 +14,7 @@ using Forwarder.Ipvsadm.Execution;
 using Forwarder.Ipvsadm.Listing;
 using Forwarder.Ipvsadm.Rules;
 using Forwarder.Monitoring;
+using Forwarder.Sync;
 
 namespace Forwarder.Commands;
 
@@ -76,18 +78,22 @@ public static class RunCommand
             using var publicPort = new LivePort(topology.Public.Name, CaptureFilter(topology.Public.Mac), sender: SenderFor(topology.Public.Name, options.Transmit));
             using var privatePort = new LivePort(topology.Private.Name, CaptureFilter(topology.Private.Mac), sender: SenderFor(topology.Private.Name, options.Transmit));
             var rates = new ServiceRateEstimators();
-            // Names are the admin's to resolve (ClientNaming): the director itself prints numbers.
-            var executor = new IpvsadmExecutor(DirectorState.FromEngine(engine, rates), NumericNameResolver.Instance);
             var commands = new EngineCommandQueue();
+            // Connection sync: ipvsadm --start-daemon opens its sockets; they close when the director stops.
+            var syncLinks = new MulticastSyncLinks(engine, commands);
+            using var syncDaemons = new SyncDaemons(syncLinks);
+            // Names are the admin's to resolve (ClientNaming): the director itself prints numbers.
+            var executor = new IpvsadmExecutor(DirectorState.FromEngine(engine, rates, syncDaemons: syncDaemons), NumericNameResolver.Instance);
             var countersFile = options.CountersFile is { } countersFilePath ? new CountersFile(countersFilePath, errors) : null;
             var nextCounters = 0L;
             void OnTick(long now)
             {
                 rates.Sample(services, now);
+                engine.SyncMaster?.Flush(now);
                 if (countersFile is not null && now >= nextCounters)
                 {
                     nextCounters = now + 1_000_000;
-                    countersFile.Write(CountersReport.Format(engine, [publicPort, privatePort]));
+                    countersFile.Write(CountersReport.Format(engine, [publicPort, privatePort]) + SyncReport.Format(syncLinks));
                 }
             }
             using var director = new LiveDirector(engine, [publicPort, privatePort], commands, executor, OnTick);
@@ -100,7 +106,7 @@ public static class RunCommand
             AppDomain.CurrentDomain.UnhandledException += lastResort;
             try
             {
-                return Direct(options, output, errors, topology, services, director, control, commands, socket, state, monitoring);
+                return Direct(options, output, errors, topology, services, director, control, commands, socket, state, monitoring, syncLinks);
             }
             finally
             {
@@ -122,7 +128,7 @@ public static class RunCommand
     /// <summary>Directs until SIGTERM or SIGINT, then saves the connections to the state file and the table if asked: 0, or 1 when a save failed.</summary>
     private static int Direct(RunOptions options, TextWriter output, TextWriter errors, DirectorTopology topology, ServiceTable services,
         LiveDirector director, ControlServer control, EngineCommandQueue commands, string socket, ConnectionStateKeeper state,
-        DirectorMonitoring monitoring)
+        DirectorMonitoring monitoring, MulticastSyncLinks syncLinks)
     {
         using var stop = new CancellationTokenSource();
         // SIGHUP (run-director.sh reload): the table is written to the state file, and the director goes on.
@@ -168,6 +174,7 @@ public static class RunCommand
             }
         }
         output.Write(director.Counters());
+        output.Write(SyncReport.Format(syncLinks));
         output.WriteLine("forwarder: stopped");
         return status;
     }

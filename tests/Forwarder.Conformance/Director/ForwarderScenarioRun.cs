@@ -4,6 +4,7 @@ using Forwarder.Core.Connections;
 using Forwarder.Core.Engine;
 using Forwarder.Core.Scheduling;
 using Forwarder.Core.Services;
+using Forwarder.Core.Sync;
 using Forwarder.Core.Topology;
 using Forwarder.Core.Transmit;
 using Forwarder.Ipvsadm.Execution;
@@ -41,7 +42,7 @@ public sealed class ForwarderScenarioRun
         var hosts = HostNames.Parse(GuestHosts);
         var names = new ServicesFileNameResolver(services, hosts.NameOf);
         var parser = new IpvsadmParser(services is null ? ServiceNames.BuiltIn : ServiceNames.Parse(services), hosts);
-        _executor = new IpvsadmExecutor(DirectorState.FromEngine(_engine, new ServiceRateEstimators(), () => _now), names, parser);
+        _executor = new IpvsadmExecutor(DirectorState.FromEngine(_engine, new ServiceRateEstimators(), () => _now, new SyncDaemons(new GuestSyncLinks())), names, parser);
     }
 
     /// <summary>Runs every step; the compared ones' outputs by step index.</summary>

@@ -206,7 +206,7 @@ public sealed class Ipvsadm131ExecutionTests
         var rig = new ExecutorRig();
 
         Assert.That(rig.Run("--start-daemon master --mcast-interface eth0"), Is.EqualTo(new IpvsadmResult(255, "",
-            "Operation not supported: this director has no connection sync daemon\n")));
+            "Operation not supported: no connection sync daemon can run here (replay, a rules file, -R)\n")));
         Assert.That(rig.Run("--stop-daemon master"), Is.EqualTo(new IpvsadmResult(255, "", "No daemon is running\n")));
         Assert.That(rig.Run("--stop-daemon backup --syncid 3"), Is.EqualTo(new IpvsadmResult(255, "", "No daemon is running\n")));
         Assert.That(rig.Run("-L --daemon"), Is.EqualTo(Ok));
