@@ -26,7 +26,7 @@ public sealed class RunDirectorScriptTests
 
     private Shell.Result RunScript(IDictionary<string, string>? environment, params string[] arguments)
     {
-        var merged = new Dictionary<string, string> { ["FORWARDER_STATE"] = _work, ["FORWARDER_DLL"] = Repository.ForwarderDll };
+        var merged = new Dictionary<string, string?> { ["FORWARDER_STATE"] = _work, ["FORWARDER_DLL"] = Repository.ForwarderDll };
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             merged[name] = value;

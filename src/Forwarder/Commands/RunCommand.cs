@@ -116,7 +116,11 @@ public static class RunCommand
         using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; stop.Cancel(); });
         output.WriteLine($"forwarder: directing on {topology.Public.Name} (public {topology.Public.Address}) and {topology.Private.Name} (private {topology.Private.Address}), {services.Count} service(s); ipvsadm at {socket}");
         output.Flush();
+        // A Type=notify unit (forwarder.service) counts the director started once it captures and serves ipvsadm.
+        var serviceManager = SystemdNotifier.FromEnvironment(errors);
+        serviceManager.Notify($"READY=1\nSTATUS=directing on {topology.Public.Name} and {topology.Private.Name}");
         director.Run(stop.Token);
+        serviceManager.Notify("STOPPING=1\nSTATUS=stopping");
         control.Dispose();
         commands.Close();
 
