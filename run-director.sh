@@ -476,6 +476,7 @@ install_director() {
   # PATH must mean one table only.
   local real
   if real=$(real_ipvsadm); then
+    if is_our_wrapper "$sbin/ipvsadm"; then rm -f "$sbin/ipvsadm"; say "install: $sbin/ipvsadm (our wrapper) removed"; fi
     say "install: no ipvsadm wrapper: $real is a real ipvsadm (for the kernel's IPVS); drive the director with $sbin/forwarder ipvsadm"
   elif [ -e "$sbin/ipvsadm" ] && ! is_our_wrapper "$sbin/ipvsadm"; then
     say "install: no ipvsadm wrapper: $sbin/ipvsadm exists and is not ours"
