@@ -152,6 +152,15 @@ default_state_dir() {
   echo "/run/forwarder/netns/$name"
 }
 state_dir=${FORWARDER_STATE:-$(default_state_dir)}
+
+# The control socket's default follows the state directory out of the host's network namespace: a director in
+# another namespace must not take the host's /run/forwarder/forwarder.sock, where the host's ipvsadm would reach
+# it. --socket and FORWARDER_SOCKET still decide where given.
+default_socket() {
+  [ -z "${FORWARDER_SOCKET:-}" ] || return 0
+  in_host_netns && return 0
+  export FORWARDER_SOCKET="$state_dir/forwarder.sock"
+}
 # Where run's own ipvsadm wrapper goes, and the lock directory that keeps one director per network namespace.
 wrapper_dir=${FORWARDER_WRAPPER_DIR:-/usr/local/sbin}
 lock_dir=${FORWARDER_LOCK_DIR:-/run/lock}
@@ -363,6 +372,7 @@ run_director() {
   done
   ensure_packages run
   build
+  default_socket
   [ "$check" -eq 1 ] && exec "${forwarder_cmd[@]}" run "$@"
   [ "$(id -u)" -eq 0 ] || { say "the live director needs root (raw capture and injection)"; exit 1; }
   local pidfile="$state_dir/director.pid" pid start
@@ -428,6 +438,7 @@ stop_director() {
 }
 
 ipvsadm_client() {
+  default_socket
   [ "${forwarder_cmd[0]}" = "$published" ] || [ -f "$forwarder_dll" ] || build
   exec "${forwarder_cmd[@]}" ipvsadm "$@"
 }

@@ -249,6 +249,54 @@ public sealed class HostChangesLabTests
     }
 
     [Test]
+    public void InANetworkNamespace_TheControlSocketDefaultsToTheNamespacesStateDirectory_NotTheHosts()
+    {
+        var untold = new Dictionary<string, string?> { ["FORWARDER_STATE"] = null, ["FORWARDER_SOCKET"] = null };
+        var socket = Path.Combine(DefaultStateDirectory, "forwarder.sock");
+        _lab.StartDirectorWithItsDefaultSocket(Rules, untold, socket);
+
+        var listed = _lab.RunDirectorScriptIn("director", untold, "ipvsadm", "-Ln");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(File.Exists(socket), Is.True, _lab.DirectorLog);
+            Assert.That(_lab.DirectorLog, Does.Contain("ipvsadm at " + socket));
+            Assert.That(listed.ExitCode, Is.Zero, listed.Error);
+            Assert.That(listed.Output, Does.Contain("TCP  192.168.1.199:80 rr"), "ipvsadm in the namespace finds it untold");
+        });
+    }
+
+    [Test]
+    public void KilledWithItsWatcher_ARunWithAnotherStateDirectory_UndoesTheFirstsRecordFirst()
+    {
+        var before = HostSnapshot();
+        _lab.StartDirector(Rules);
+        _lab.KillDirectorAndWatcher();
+        var otherState = Directory.CreateTempSubdirectory("forwarder-state-").FullName;
+        try
+        {
+            var elsewhere = new Dictionary<string, string?> { ["FORWARDER_STATE"] = otherState };
+            _lab.StartDirector(Rules, elsewhere);
+            var record = File.ReadAllText(Path.Combine(otherState, "host-state"));
+
+            Assert.Multiple(() =>
+            {
+                Assert.That(_lab.DirectorLog, Does.Contain("found the host changes of a director that is gone in " + _lab.DirectorState));
+                Assert.That(File.Exists(HostState), Is.False, "the first record is undone and gone");
+                Assert.That(record, Does.Contain("sysctl net.ipv4.ip_forward 1\n"), "the host's own value is recorded again");
+            });
+
+            _lab.StopDirector();
+            Assert.That(WaitFor(() => !File.Exists(Path.Combine(otherState, "host-state")), TimeSpan.FromSeconds(10)), Is.True);
+            Assert.That(HostSnapshot(), Is.EqualTo(before), _lab.DirectorLog);
+        }
+        finally
+        {
+            Directory.Delete(otherState, recursive: true);
+        }
+    }
+
+    [Test]
     public void InANetworkNamespace_TheWrapperNeverGoesIntoTheSharedSbin()
     {
         const string shared = "/usr/local/sbin/ipvsadm";

@@ -100,12 +100,22 @@ public sealed class Lab : IDisposable
     /// Starts the director with changes to its environment: a value sets a variable, null removes it (say
     /// FORWARDER_STATE, for the state directory run-director.sh chooses itself).
     /// </summary>
-    public void StartDirector(string rules, IReadOnlyDictionary<string, string?> environment, params string[] extra)
+    public void StartDirector(string rules, IReadOnlyDictionary<string, string?> environment, params string[] extra) =>
+        Start(rules, environment, ["--socket", Socket], Socket, extra);
+
+    /// <summary>
+    /// Starts the director without <c>--socket</c>, so that run-director.sh picks its socket, and waits for the
+    /// control socket at <paramref name="expectedSocket"/>.
+    /// </summary>
+    public void StartDirectorWithItsDefaultSocket(string rules, IReadOnlyDictionary<string, string?> environment, string expectedSocket) =>
+        Start(rules, environment, [], expectedSocket, []);
+
+    private void Start(string rules, IReadOnlyDictionary<string, string?> environment, string[] socketArguments, string socket, string[] extra)
     {
         File.WriteAllText(Rules, rules);
         var start = new ProcessStartInfo("ip") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { "netns", "exec", Prefix + "director", Path.Combine(Repository.Root, "run-director.sh"), "run",
-                     "--socket", Socket, "--rules", Rules }.Concat(extra))
+        foreach (var argument in new[] { "netns", "exec", Prefix + "director", Path.Combine(Repository.Root, "run-director.sh"), "run" }
+                     .Concat(socketArguments).Concat(["--rules", Rules]).Concat(extra))
         {
             start.ArgumentList.Add(argument);
         }
@@ -122,9 +132,9 @@ public sealed class Lab : IDisposable
                 start.Environment[name] = value;
             }
         }
-        if (File.Exists(Socket))
+        if (File.Exists(socket))
         {
-            File.Delete(Socket);
+            File.Delete(socket);
         }
         lock (this)
         {
@@ -136,11 +146,11 @@ public sealed class Lab : IDisposable
         _director.BeginOutputReadLine();
         _director.BeginErrorReadLine();
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!File.Exists(Socket) && DateTime.UtcNow < deadline && !_director.HasExited)
+        while (!File.Exists(socket) && DateTime.UtcNow < deadline && !_director.HasExited)
         {
             Thread.Sleep(100);
         }
-        if (!File.Exists(Socket))
+        if (!File.Exists(socket))
         {
             throw new InvalidOperationException("the director did not open its control socket: " + DirectorLog);
         }
