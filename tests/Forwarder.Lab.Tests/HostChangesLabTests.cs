@@ -44,7 +44,15 @@ public sealed class HostChangesLabTests
     }
 
     [OneTimeTearDown]
-    public void TearDownTheLab() => _lab?.Dispose();
+    public void TearDownTheLab()
+    {
+        _lab?.Dispose();
+        // The namespaces' state directory this fixture made run-director.sh create, if nothing else is in it.
+        if (Directory.Exists("/run/forwarder/netns") && !Directory.EnumerateFileSystemEntries("/run/forwarder/netns").Any())
+        {
+            Directory.Delete("/run/forwarder/netns");
+        }
+    }
 
     [SetUp]
     public void SetTheHostsOwnValues()

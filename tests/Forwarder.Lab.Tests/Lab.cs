@@ -249,6 +249,10 @@ public sealed class Lab : IDisposable
 
     public void Dispose()
     {
+        // run-director.sh's lock for the director's namespace (one director per namespace) goes with the namespace.
+        var namespaceLock = In("director", "readlink", "/proc/self/ns/net").Output.Trim() is { Length: > 0 } id
+            ? "/run/lock/forwarder-net-" + new string(id.Where(char.IsAsciiDigit).ToArray()) + ".lock"
+            : null;
         try
         {
             StopDirector();
@@ -256,6 +260,10 @@ public sealed class Lab : IDisposable
         finally
         {
             Shell.Run(_script, ["down"], TimeSpan.FromSeconds(60), environment: _environment);
+            if (namespaceLock is not null)
+            {
+                File.Delete(namespaceLock);
+            }
         }
     }
 
