@@ -89,6 +89,19 @@ public sealed class RunDirectorScriptTests
         }
     }
 
+    [Test]
+    public void Install_WithARelativePrefix_IsRefused_BeforeAnythingIsWritten()
+    {
+        var result = RunScript(null, "install", "usr/local");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(2));
+            Assert.That(result.Error, Is.EqualTo("install: PREFIX must be an absolute path, got usr/local\n"));
+            Assert.That(Directory.Exists(Path.Combine(Repository.Root, "usr")), Is.False);
+        });
+    }
+
     /// <summary>
     /// The script run with a PATH of its own: the tools it needs to get going, and an <c>id</c> that says "not
     /// root", so that what it lacks is reported ("missing: ...") and nothing is installed.
