@@ -167,7 +167,10 @@ lock_dir=${FORWARDER_LOCK_DIR:-/run/lock}
 
 # The line every ipvsadm wrapper of ours carries, by which it is told from a real ipvsadm.
 wrapper_mark="# Forwarder's ipvsadm wrapper"
-is_our_wrapper() { [ -f "$1" ] && grep -qxF "$wrapper_mark" "$1" 2>/dev/null; }
+# (and the script before this one wrote "# installed by .../run-director.sh: ipvsadm for the running ...").
+is_our_wrapper() {
+  [ -f "$1" ] && grep -qE "^($wrapper_mark|# installed by .*run-director\.sh: ipvsadm for the running Forwarder director)\$" "$1" 2>/dev/null
+}
 
 # A real ipvsadm on this system (on PATH, or where Debian's package puts it), not one of our wrappers.
 real_ipvsadm() {
@@ -289,7 +292,12 @@ restore_host() {
     case "$kind" in
       sysctl) [ "$gone" -eq 0 ] && sysctl -qw "$a=$b" && say "host: $a = $b (restored)" ;;
       nft) [ "$gone" -eq 0 ] && nft delete table ip forwarder 2>/dev/null && say "host: nftables table ip forwarder removed" ;;
-      offload) [ "$gone" -eq 0 ] && ethtool -K "$a" "$b" on >/dev/null 2>&1 && say "host: $a $b back on" ;;
+      offload)
+        if [ -z "$b" ]; then # a record of the script before this one, which turned all five off and on
+          [ "$gone" -eq 0 ] && { ethtool -K "$a" gro on gso on tso on tx on rx on >/dev/null 2>&1; say "host: $a offloads back on"; }
+        else
+          [ "$gone" -eq 0 ] && ethtool -K "$a" "$b" on >/dev/null 2>&1 && say "host: $a $b back on"
+        fi ;;
       wrapper) is_our_wrapper "$a" && rm -f "$a" && say "host: $a removed" ;;
     esac || true
   done < <(tac "$saved")

@@ -305,6 +305,55 @@ public sealed class HostChangesLabTests
     }
 
     [Test]
+    public void ARecordFromANamespaceThatIsGone_OnlyItsFilesAreUndone()
+    {
+        var state = Directory.CreateTempSubdirectory("forwarder-state-").FullName;
+        try
+        {
+            File.WriteAllText(Wrapper, "#!/bin/sh\n# Forwarder's ipvsadm wrapper\n");
+            // No namespace has inode 1: the one this record was made in is gone, with its sysctls.
+            File.WriteAllText(Path.Combine(state, "host-state"), $"netns net:[1]\ndirector 99999 1\nsysctl net.ipv4.ip_forward 0\nwrapper {Wrapper}\n");
+
+            var stopped = _lab.RunDirectorScriptIn("director", new Dictionary<string, string?> { ["FORWARDER_STATE"] = state }, "stop");
+
+            Assert.Multiple(() =>
+            {
+                Assert.That(stopped.ExitCode, Is.Zero, stopped.Error);
+                Assert.That(stopped.Error, Does.Contain("(net:[1]) is gone"));
+                Assert.That(File.Exists(Wrapper), Is.False, "the wrapper, a file on the shared file system, is removed");
+                Assert.That(_lab.In("director", "sysctl", "-n", "net.ipv4.ip_forward").Output.Trim(), Is.EqualTo("1"), "this namespace's sysctl is not touched");
+                Assert.That(File.Exists(Path.Combine(state, "host-state")), Is.False);
+            });
+        }
+        finally
+        {
+            Directory.Delete(state, recursive: true);
+        }
+    }
+
+    [Test]
+    public void ARecordOfThePreviousScript_IsStillUndone()
+    {
+        var netns = _lab.In("director", "readlink", "/proc/self/ns/net").Output.Trim();
+        _lab.In("director", "sysctl", "-qw", "net.ipv4.ip_forward=0");
+        _lab.In("director", "ethtool", "-K", "eth2", "tx", "off");
+        File.WriteAllText(Wrapper, "#!/bin/sh\n# installed by /somewhere/run-director.sh: ipvsadm for the running Forwarder director\nexec /somewhere/run-director.sh ipvsadm \"$@\"\n");
+        // As the script before this one wrote it: offloads by interface alone, the wrapper without our mark.
+        File.WriteAllText(HostState, $"netns {netns}\nsysctl net.ipv4.ip_forward 1\nnft forwarder\nwrapper {Wrapper}\noffload eth2\noffload eth1\n");
+
+        var stopped = _lab.RunDirectorScriptIn("director", null, "stop");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(stopped.ExitCode, Is.Zero, stopped.Error);
+            Assert.That(_lab.In("director", "sysctl", "-n", "net.ipv4.ip_forward").Output.Trim(), Is.EqualTo("1"));
+            Assert.That(_lab.In("director", "ethtool", "-k", "eth2").Output, Does.Contain("tx-checksumming: on"));
+            Assert.That(File.Exists(Wrapper), Is.False, "the old wrapper is recognised as ours");
+            Assert.That(File.Exists(HostState), Is.False);
+        });
+    }
+
+    [Test]
     public void InANetworkNamespace_TheWrapperNeverGoesIntoTheSharedSbin()
     {
         const string shared = "/usr/local/sbin/ipvsadm";
