@@ -47,10 +47,13 @@ public sealed class HostChangesLabTests
     public void TearDownTheLab()
     {
         _lab?.Dispose();
-        // The namespaces' state directory this fixture made run-director.sh create, if nothing else is in it.
-        if (Directory.Exists("/run/forwarder/netns") && !Directory.EnumerateFileSystemEntries("/run/forwarder/netns").Any())
+        // The state directories this fixture made run-director.sh create, where nothing else is in them.
+        foreach (var directory in new[] { "/run/forwarder/netns", "/run/forwarder" })
         {
-            Directory.Delete("/run/forwarder/netns");
+            if (Directory.Exists(directory) && !Directory.EnumerateFileSystemEntries(directory).Any())
+            {
+                Directory.Delete(directory);
+            }
         }
     }
 
