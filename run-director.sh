@@ -8,6 +8,8 @@
 #                                           after preparing the host (reported); SIGTERM stops it
 #   ./run-director.sh stop                  stop a running director (only the one its pidfile names) and undo
 #                                           the host preparation
+#   ./run-director.sh reload                have the running director write its connections to its state file
+#                                           (SIGHUP; it goes on directing; the next run restores them)
 #   ./run-director.sh install [PREFIX]      publish the director once (no SDK needed to run it) into PREFIX
 #                                           (/usr/local), with the systemd unit forwarder.service,
 #                                           /etc/default/forwarder and the ipvsadm wrapper
@@ -15,12 +17,13 @@
 #   ./run-director.sh seed                  replay the seed guide's NAT experiment (captures/seed-nat-rr)
 #   ./run-director.sh replay ARGS...        forwarder replay --rules F --topology F --in IF=PCAP... --out DIR [--commands F]
 #   ./run-director.sh test                  run every test; ends with "N passed, N failed, N skipped"
-#   ./run-director.sh race                  the kernel's NAT against ours on the lab (a benchmark, not a test)
+#   ./run-director.sh race [RUNS] [SECONDS] the kernel's NAT, ours, HAProxy and nginx's stream proxy on the lab,
+#                                           interleaved run by run (a benchmark, not a test)
 #   ./run-director.sh help                  this text
 #
 # Each installs what it lacks with apt-get when run as root: replay libpcap; seed libpcap and tcpdump; run
 # libpcap, iproute2, ethtool, nftables; lab and test those and nginx, iperf3, curl, python3; test also systemd
-# (for systemd-analyze).
+# (for systemd-analyze); race those and wrk, haproxy, nginx's stream module.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -32,7 +35,7 @@ say() { printf '%s\n' "$*" >&2; }
 # The comment block at the top of this file, without its comment marks: the usage.
 usage() { sed -n '2,${/^#/!q;s/^# \{0,1\}//;p}' "$here/run-director.sh"; }
 
-# The Debian packages each command uses, installed once when missing: `ensure_packages replay|seed|run|lab|test`.
+# The Debian packages each command uses, installed once when missing: `ensure_packages replay|seed|run|lab|test|race`.
 ensure_packages() {
   local missing=() needs
   case "$1" in
@@ -43,6 +46,7 @@ ensure_packages() {
     # systemd-analyze checks the unit `install` writes: Debian's systemd package, which never runs as PID 1
     # merely by being installed (systemd-sysv does that), and policy-rc.d keeps it from starting anything.
     test) needs="libpcap tcpdump ip sysctl ethtool nft nginx iperf3 curl python3 systemd-analyze" ;;
+    race) needs="libpcap ip sysctl ethtool nft nginx iperf3 curl python3 wrk haproxy nginx-stream" ;;
   esac
   local need
   for need in $needs; do
@@ -53,6 +57,8 @@ ensure_packages() {
       nft) command -v nft >/dev/null 2>&1 || missing+=(nftables) ;;
       nginx) command -v nginx >/dev/null 2>&1 || missing+=(nginx-light) ;;
       systemd-analyze) command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd) ;;
+      # Debian builds nginx's stream proxy as a module of its own, loaded by the race's nginx.conf.
+      nginx-stream) [ -e /usr/lib/nginx/modules/ngx_stream_module.so ] || missing+=(libnginx-mod-stream) ;;
       *) command -v "$need" >/dev/null 2>&1 || missing+=("$need") ;;
     esac
   done
@@ -381,6 +387,8 @@ run_director() {
   ensure_packages run
   build
   default_socket
+  # The director keeps its connections.state in the same state directory (its --state-file default).
+  export FORWARDER_STATE="$state_dir"
   [ "$check" -eq 1 ] && exec "${forwarder_cmd[@]}" run "$@"
   [ "$(id -u)" -eq 0 ] || { say "the live director needs root (raw capture and injection)"; exit 1; }
   local pidfile="$state_dir/director.pid" pid start
@@ -443,6 +451,17 @@ stop_director() {
     return 1
   fi
   restore_host
+}
+
+# SIGHUP to the director the pidfile names: it writes its connection table to its --state-file and goes on.
+reload_director() {
+  local pidfile="$state_dir/director.pid" pid start
+  if [ -s "$pidfile" ] && read -r pid start <"$pidfile" && is_our_director "$pid" "${start:-}"; then
+    kill -HUP "$pid" && say "director $pid: writing its connections to its state file"
+    return 0
+  fi
+  say "no director is running (pidfile $pidfile)"
+  return 1
 }
 
 ipvsadm_client() {
@@ -513,7 +532,8 @@ install_director() {
 FORWARDER_PUBLIC=eth2
 FORWARDER_PRIVATE=eth1
 # The table at start, in ipvsadm -S form: written back (ipvsadm -Sn) when the service stops, as Debian's
-# ipvsadm init does, and loaded again whole by systemctl reload forwarder.
+# ipvsadm init does. Its connections go to connections.state in /run/forwarder (on stop, and on
+# systemctl reload forwarder) and come back at the next start.
 FORWARDER_RULES=$rules
 # More options for forwarder run: --masquerade NET/PREFIX, --counters-file PATH, --max-connections N.
 FORWARDER_OPTIONS=
@@ -525,6 +545,7 @@ DEFAULTS
   [ -e "$rules" ] || { : >"$rules"; say "install: $rules (empty)"; }
 
   # Type=notify: the director itself says READY=1 once it captures and serves ipvsadm, STOPPING=1 as it stops.
+  # Reload is run-director.sh's: SIGHUP, and the director writes its connections to its state file.
   # KillMode=mixed: SIGTERM goes to the director alone; its watcher (which ignores it) restores the host after it.
   cat >"$unitdir/forwarder.service" <<UNIT
 [Unit]
@@ -536,7 +557,7 @@ Wants=network-online.target
 Type=notify
 EnvironmentFile=$defaults
 ExecStart=$home/run-director.sh run --public \${FORWARDER_PUBLIC} --private \${FORWARDER_PRIVATE} --rules \${FORWARDER_RULES} \$FORWARDER_OPTIONS
-ExecReload=/bin/sh -c '{ echo -C; cat "\$\$FORWARDER_RULES"; } | $home/publish/forwarder ipvsadm -R'
+ExecReload=/bin/kill -HUP \$MAINPID
 ExecStop=/bin/sh -c '$home/publish/forwarder ipvsadm -S -n >"\$\$FORWARDER_RULES.new" && mv -f "\$\$FORWARDER_RULES.new" "\$\$FORWARDER_RULES"'
 ExecStopPost=-$home/run-director.sh stop
 KillMode=mixed
@@ -633,11 +654,12 @@ case "${1:-run}" in
   run) [ $# -gt 0 ] && shift; run_director "$@" ;;
   --*) run_director "$@" ;;
   stop) stop_director ;;
+  reload) reload_director ;;
   install) shift; install_director "$@" ;;
   ipvsadm) shift; ipvsadm_client "$@" ;;
   seed) seed ;;
   test) shift; run_tests "$@" ;;
   replay) shift; ensure_packages replay; build; forwarder replay "$@" ;;
-  race) shift; exec "$here/tests/race/race.sh" "$@" ;;
+  race) shift; ensure_packages race; exec "$here/tests/race/race.sh" "$@" ;;
   *) say "run-director.sh: unknown command: $1"; usage >&2; exit 2 ;;
 esac

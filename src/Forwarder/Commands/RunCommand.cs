@@ -62,6 +62,10 @@ public static class RunCommand
             {
                 return 0;
             }
+            var state = new ConnectionStateKeeper(
+                new ConnectionStateFile(ConnectionStateFile.Resolve(options.StateFile, Environment.GetEnvironmentVariable(ConnectionStateFile.StateDirectoryVariable))),
+                engine, output, errors);
+            state.Restore();
 
             using var publicPort = new LivePort(topology.Public.Name, CaptureFilter(topology.Public.Mac), sender: SenderFor(topology.Public.Name, options.Transmit));
             using var privatePort = new LivePort(topology.Private.Name, CaptureFilter(topology.Private.Mac), sender: SenderFor(topology.Private.Name, options.Transmit));
@@ -88,7 +92,7 @@ public static class RunCommand
             AppDomain.CurrentDomain.UnhandledException += lastResort;
             try
             {
-                return Direct(options, output, errors, topology, services, director, control, commands, socket);
+                return Direct(options, output, errors, topology, services, director, control, commands, socket, state);
             }
             finally
             {
@@ -107,11 +111,17 @@ public static class RunCommand
         }
     }
 
-    /// <summary>Directs until SIGTERM or SIGINT, then saves the table if asked: 0, or 1 when the save failed.</summary>
+    /// <summary>Directs until SIGTERM or SIGINT, then saves the connections to the state file and the table if asked: 0, or 1 when a save failed.</summary>
     private static int Direct(RunOptions options, TextWriter output, TextWriter errors, DirectorTopology topology, ServiceTable services,
-        LiveDirector director, ControlServer control, EngineCommandQueue commands, string socket)
+        LiveDirector director, ControlServer control, EngineCommandQueue commands, string socket, ConnectionStateKeeper state)
     {
         using var stop = new CancellationTokenSource();
+        // SIGHUP (run-director.sh reload): the table is written to the state file, and the director goes on.
+        using var onHup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+        {
+            context.Cancel = true;
+            Task.Run(() => state.Save(director.EngineLock));
+        });
         using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stop.Cancel(); });
         using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; stop.Cancel(); });
         output.WriteLine($"forwarder: directing on {topology.Public.Name} (public {topology.Public.Address}) and {topology.Private.Name} (private {topology.Private.Address}), {services.Count} service(s); ipvsadm at {socket}");
@@ -124,7 +134,8 @@ public static class RunCommand
         control.Dispose();
         commands.Close();
 
-        var status = 0;
+        // The connections first, so that a restart (or an upgrade) loses no established flow.
+        var status = state.Save(director.EngineLock) ? 0 : 1;
         if (options.SaveOnExit && options.Rules is { } savePath)
         {
             try
