@@ -344,7 +344,7 @@ is_our_director() {
 take_locks() {
   mkdir -p "$state_dir" "$lock_dir"
   exec 8>>"$state_dir/lock"
-  if ! flock -w 10 8; then
+  if ! flock -w 30 8; then
     say "another run holds $state_dir (a director starting, or a watcher still restoring the host): try again"
     exit 1
   fi
@@ -426,15 +426,15 @@ stop_director() {
     read -r pid start <"$pidfile" || true
     if is_our_director "${pid:-}" "${start:-}"; then
       kill -TERM "$pid"
-      for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      for _ in $(seq 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
       if kill -0 "$pid" 2>/dev/null; then
-        say "director $pid did not stop within 10 s"
+        say "director $pid did not stop within 30 s"
         return 1
       fi
       say "director $pid stopped"
       # Its watcher restores the host as it ends (and says so on the director's output), holding the state
       # lock until it is done: wait for that, and finish here what a missing watcher left.
-      flock -w 10 "$state_dir/lock" true 2>/dev/null || true
+      flock -w 30 "$state_dir/lock" true 2>/dev/null || true
       if [ ! -f "$state_dir/host-state" ]; then
         rm -f "$pidfile"
         say "host changes undone"
@@ -446,7 +446,7 @@ stop_director() {
     rm -f "$pidfile"
   fi
   # A watcher still restoring (or a run starting) holds the lock: wait for it rather than undo under it.
-  if [ -f "$state_dir/host-state" ] && [ -e "$state_dir/lock" ] && ! flock -w 10 "$state_dir/lock" true; then
+  if [ -f "$state_dir/host-state" ] && [ -e "$state_dir/lock" ] && ! flock -w 30 "$state_dir/lock" true; then
     say "a run holds $state_dir (a director starting, or its watcher restoring the host): not undoing its changes under it"
     return 1
   fi

@@ -180,7 +180,9 @@ public sealed class Lab : IDisposable
         if (!_director.HasExited)
         {
             Shell.Run("kill", ["-" + signal, _director.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-            if (!_director.WaitForExit(10_000))
+            // Generous: on a loaded machine (2 cores shared with other builds) a director saving its table and
+            // state at SIGTERM may need more than 10 s.
+            if (!_director.WaitForExit(30_000))
             {
                 _director.Kill(entireProcessTree: true);
                 _director.WaitForExit(5_000);
