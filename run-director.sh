@@ -45,7 +45,8 @@ ensure_packages() {
     lab) needs="libpcap tcpdump ip sysctl ethtool nft nginx iperf3 curl python3" ;;
     # systemd-analyze checks the unit `install` writes: Debian's systemd package, which never runs as PID 1
     # merely by being installed (systemd-sysv does that), and policy-rc.d keeps it from starting anything.
-    test) needs="libpcap tcpdump ip sysctl ethtool nft nginx iperf3 curl python3 systemd-analyze" ;;
+    # prometheus-node-exporter: the monitoring tests point the real node_exporter at the director's procfs files.
+    test) needs="libpcap tcpdump ip sysctl ethtool nft nginx iperf3 curl python3 systemd-analyze prometheus-node-exporter" ;;
     race) needs="libpcap ip sysctl ethtool nft nginx iperf3 curl python3 wrk haproxy nginx-stream" ;;
   esac
   local need

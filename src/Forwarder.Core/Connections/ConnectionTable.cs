@@ -63,6 +63,9 @@ public sealed class ConnectionTable
 
     public ref Connection this[int slot] => ref _entries[slot];
 
+    /// <summary>One past the highest slot ever used: every entry in use is below it (for copies made in slices).</summary>
+    public int SlotCount => _highWater;
+
     /// <summary>The slots in use, in slot order (for listings; not for the hot path).</summary>
     public IEnumerable<int> Slots()
     {

@@ -12,6 +12,7 @@ using Forwarder.Ipvsadm.Control;
 using Forwarder.Ipvsadm.Execution;
 using Forwarder.Ipvsadm.Listing;
 using Forwarder.Ipvsadm.Rules;
+using Forwarder.Monitoring;
 
 namespace Forwarder.Commands;
 
@@ -40,6 +41,11 @@ public static class RunCommand
             if (options.CountersFile is { } countersPath)
             {
                 CountersFile.Check(countersPath);
+            }
+            var metricsAddress = options.Metrics is { } metricsText ? MetricsAddress.Parse(metricsText) : null;
+            if (options.ProcfsDirectory is { } procfsDirectory)
+            {
+                ProcNetDirectory.Check(procfsDirectory);
             }
             var socket = ControlSocketPath.Resolve(options.Socket, Environment.GetEnvironmentVariable(ControlSocketPath.EnvironmentVariable));
             SocketPathCheck.EnsureUsable(socket);
@@ -70,7 +76,8 @@ public static class RunCommand
             using var publicPort = new LivePort(topology.Public.Name, CaptureFilter(topology.Public.Mac), sender: SenderFor(topology.Public.Name, options.Transmit));
             using var privatePort = new LivePort(topology.Private.Name, CaptureFilter(topology.Private.Mac), sender: SenderFor(topology.Private.Name, options.Transmit));
             var rates = new ServiceRateEstimators();
-            var executor = new IpvsadmExecutor(DirectorState.FromEngine(engine, rates));
+            // Names are the admin's to resolve (ClientNaming): the director itself prints numbers.
+            var executor = new IpvsadmExecutor(DirectorState.FromEngine(engine, rates), NumericNameResolver.Instance);
             var commands = new EngineCommandQueue();
             var countersFile = options.CountersFile is { } countersFilePath ? new CountersFile(countersFilePath, errors) : null;
             var nextCounters = 0L;
@@ -84,6 +91,7 @@ public static class RunCommand
                 }
             }
             using var director = new LiveDirector(engine, [publicPort, privatePort], commands, executor, OnTick);
+            using var monitoring = DirectorMonitoring.Start(metricsAddress, options.ProcfsDirectory, engine, rates, [publicPort, privatePort], commands, errors);
             using var control = new ControlServer(socket, commands.SubmitAsync);
             control.Start();
             // The last resort: an exception nobody caught (on a capture thread, say) still removes the socket
@@ -92,7 +100,7 @@ public static class RunCommand
             AppDomain.CurrentDomain.UnhandledException += lastResort;
             try
             {
-                return Direct(options, output, errors, topology, services, director, control, commands, socket, state);
+                return Direct(options, output, errors, topology, services, director, control, commands, socket, state, monitoring);
             }
             finally
             {
@@ -113,7 +121,8 @@ public static class RunCommand
 
     /// <summary>Directs until SIGTERM or SIGINT, then saves the connections to the state file and the table if asked: 0, or 1 when a save failed.</summary>
     private static int Direct(RunOptions options, TextWriter output, TextWriter errors, DirectorTopology topology, ServiceTable services,
-        LiveDirector director, ControlServer control, EngineCommandQueue commands, string socket, ConnectionStateKeeper state)
+        LiveDirector director, ControlServer control, EngineCommandQueue commands, string socket, ConnectionStateKeeper state,
+        DirectorMonitoring monitoring)
     {
         using var stop = new CancellationTokenSource();
         // SIGHUP (run-director.sh reload): the table is written to the state file, and the director goes on.
@@ -125,12 +134,22 @@ public static class RunCommand
         using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stop.Cancel(); });
         using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; stop.Cancel(); });
         output.WriteLine($"forwarder: directing on {topology.Public.Name} (public {topology.Public.Address}) and {topology.Private.Name} (private {topology.Private.Address}), {services.Count} service(s); ipvsadm at {socket}");
+        if (monitoring.Metrics is { } metrics)
+        {
+            output.WriteLine($"forwarder: metrics at http://{metrics.Address}/metrics");
+        }
+        if (options.ProcfsDirectory is { } procfs)
+        {
+            output.WriteLine($"forwarder: IPVS procfs files in {Path.Combine(procfs, "net")}, every second");
+        }
         output.Flush();
         // A Type=notify unit (forwarder.service) counts the director started once it captures and serves ipvsadm.
         var serviceManager = SystemdNotifier.FromEnvironment(errors);
         serviceManager.Notify($"READY=1\nSTATUS=directing on {topology.Public.Name} and {topology.Private.Name}");
         director.Run(stop.Token);
         serviceManager.Notify("STOPPING=1\nSTATUS=stopping");
+        // The monitoring goes first: its snapshots wait on the engine's queue, which closes next.
+        monitoring.Dispose();
         control.Dispose();
         commands.Close();
 

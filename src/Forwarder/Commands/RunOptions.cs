@@ -37,6 +37,12 @@ public sealed class RunOptions
     [Option("state-file", HelpText = "Where the connection table is saved on SIGTERM/SIGINT/SIGHUP and restored from at start (default $FORWARDER_STATE/connections.state, /run/forwarder/connections.state).")]
     public string? StateFile { get; set; }
 
+    [Option("metrics", HelpText = "Serve Prometheus metrics (node_exporter's node_ipvs_* and forwarder_*) at http://ADDRESS:PORT/metrics, e.g. 127.0.0.1:9100 (off by default).")]
+    public string? Metrics { get; set; }
+
+    [Option("procfs-dir", HelpText = "Rewrite DIR/net/ip_vs, ip_vs_stats, ip_vs_stats_percpu and ip_vs_conn every second in the kernel's formats, for node_exporter --path.procfs=DIR (off by default).")]
+    public string? ProcfsDirectory { get; set; }
+
     [Option("check", HelpText = "Check the arguments (interfaces, rules, counters file, socket) and exit, changing nothing.")]
     public bool Check { get; set; }
 }
