@@ -2,7 +2,7 @@ using System.Net.Sockets;
 using System.Text;
 using Forwarder.Director;
 
-namespace Forwarder.Lab.Tests;
+namespace Forwarder.Tests.Director;
 
 /// <summary>sd_notify's datagrams as <see cref="SystemdNotifier"/> sends them, to sockets these tests bind.</summary>
 [TestFixture]
