@@ -10,6 +10,9 @@
 #                                           the host preparation
 #   ./run-director.sh reload                have the running director write its connections to its state file
 #                                           (SIGHUP; it goes on directing; the next run restores them)
+#   ./run-director.sh install [PREFIX]      publish the director once (no SDK needed to run it) into PREFIX
+#                                           (/usr/local), with the systemd unit forwarder.service,
+#                                           /etc/default/forwarder and the ipvsadm wrapper
 #   ./run-director.sh ipvsadm ARGS...       ipvsadm for the running director ($FORWARDER_SOCKET, --socket)
 #   ./run-director.sh seed                  replay the seed guide's NAT experiment (captures/seed-nat-rr)
 #   ./run-director.sh replay ARGS...        forwarder replay --rules F --topology F --in IF=PCAP... --out DIR [--commands F]
@@ -19,8 +22,8 @@
 #   ./run-director.sh help                  this text
 #
 # Each installs what it lacks with apt-get when run as root: replay libpcap; seed libpcap and tcpdump; run
-# libpcap, iproute2, ethtool, nftables; lab and test those and nginx, iperf3, curl, python3; race those and wrk,
-# haproxy, nginx's stream module.
+# libpcap, iproute2, ethtool, nftables; lab and test those and nginx, iperf3, curl, python3; test also systemd
+# (for systemd-analyze); race those and wrk, haproxy, nginx's stream module.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -40,8 +43,10 @@ ensure_packages() {
     seed) needs="libpcap tcpdump" ;;
     run) needs="libpcap ip sysctl ethtool nft" ;;
     lab) needs="libpcap tcpdump ip sysctl ethtool nft nginx iperf3 curl python3" ;;
+    # systemd-analyze checks the unit `install` writes: Debian's systemd package, which never runs as PID 1
+    # merely by being installed (systemd-sysv does that), and policy-rc.d keeps it from starting anything.
     # prometheus-node-exporter: the monitoring tests point the real node_exporter at the director's procfs files.
-    test) needs="libpcap tcpdump ip sysctl ethtool nft nginx iperf3 curl python3 prometheus-node-exporter" ;;
+    test) needs="libpcap tcpdump ip sysctl ethtool nft nginx iperf3 curl python3 systemd-analyze prometheus-node-exporter" ;;
     race) needs="libpcap ip sysctl ethtool nft nginx iperf3 curl python3 wrk haproxy nginx-stream" ;;
   esac
   local need
@@ -52,6 +57,7 @@ ensure_packages() {
       sysctl) command -v sysctl >/dev/null 2>&1 || missing+=(procps) ;;
       nft) command -v nft >/dev/null 2>&1 || missing+=(nftables) ;;
       nginx) command -v nginx >/dev/null 2>&1 || missing+=(nginx-light) ;;
+      systemd-analyze) command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd) ;;
       # Debian builds nginx's stream proxy as a module of its own, loaded by the race's nginx.conf.
       nginx-stream) [ -e /usr/lib/nginx/modules/ngx_stream_module.so ] || missing+=(libnginx-mod-stream) ;;
       *) command -v "$need" >/dev/null 2>&1 || missing+=("$need") ;;
@@ -78,8 +84,20 @@ ensure_dotnet() {
   exit 1
 }
 
+# The forwarder that runs: the tests' own build (FORWARDER_DLL), else the build `install` published beside this
+# script (publish/forwarder, which needs no SDK), else this checkout's Release build, built when needed.
+published="$here/publish/forwarder"
 forwarder_dll=${FORWARDER_DLL:-src/Forwarder/bin/Release/net10.0/forwarder.dll}
+forwarder_cmd=(dotnet "$forwarder_dll")
+if [ -z "${FORWARDER_DLL:-}" ] && [ -x "$published" ]; then forwarder_cmd=("$published"); fi
+
 build() {
+  if [ "${forwarder_cmd[0]}" = "$published" ]; then
+    if [ -d src ] && [ -n "$(find src -name '*.cs' -newer "$published" -print -quit 2>/dev/null)" ]; then
+      say "note: using the published build in $here/publish; the sources are newer (./run-director.sh install publishes them)"
+    fi
+    return 0
+  fi
   ensure_dotnet
   # A prebuilt forwarder (the end-to-end tests run their own build's) needs no build here.
   [ -n "${FORWARDER_DLL:-}" ] && return 0
@@ -89,7 +107,7 @@ build() {
   }
 }
 
-forwarder() { dotnet "$forwarder_dll" "$@"; }
+forwarder() { "${forwarder_cmd[@]}" "$@"; }
 
 seed() {
   ensure_packages seed
@@ -107,30 +125,120 @@ seed() {
 }
 
 # ---- the live director -------------------------------------------------------------------------
-state_dir=${FORWARDER_STATE:-/run/forwarder}
+# The network namespace this shell is in, as the kernel names it: net:[INODE].
+netns_id() { readlink /proc/self/ns/net; }
+
+# Whether this is the host's own network namespace, where the host's tools and /usr/local/sbin live: not one of
+# `ip netns`'s, and the one PID 1 is in (or, where PID 1's cannot be read, as in a container, the one of the
+# furthest ancestor whose namespace can be read).
+in_host_netns() {
+  [ -n "$(ip netns identify 2>/dev/null || true)" ] && return 1
+  local host pid=$$ ns stat
+  if ! host=$(readlink /proc/1/ns/net 2>/dev/null); then
+    host=$(netns_id)
+    while [ "$pid" -gt 1 ] && ns=$(readlink "/proc/$pid/ns/net" 2>/dev/null); do
+      host=$ns
+      stat=$(cat "/proc/$pid/stat" 2>/dev/null) || break
+      stat=${stat##*) }
+      set -- $stat
+      pid=$2
+    done
+  fi
+  [ "$(netns_id)" = "$host" ]
+}
+
+# The state directory holds the record of this network namespace's host changes, the pidfile and the lock:
+# /run/forwarder in the host's namespace, /run/forwarder/netns/NAME in a named one (`ip netns`), else
+# /run/forwarder/netns/net-INODE. So `stop` in the namespace `run` ran in finds its director without being
+# told, and directors in two namespaces never share a record.
+default_state_dir() {
+  if in_host_netns; then echo /run/forwarder; return; fi
+  local name
+  name=$(ip netns identify 2>/dev/null | head -1) || true
+  [ -n "$name" ] || name="net-$(netns_id | tr -dc 0-9)"
+  echo "/run/forwarder/netns/$name"
+}
+state_dir=${FORWARDER_STATE:-$(default_state_dir)}
+
+# The control socket's default follows the state directory out of the host's network namespace: a director in
+# another namespace must not take the host's /run/forwarder/forwarder.sock, where the host's ipvsadm would reach
+# it. --socket and FORWARDER_SOCKET still decide where given.
+default_socket() {
+  [ -z "${FORWARDER_SOCKET:-}" ] || return 0
+  in_host_netns && return 0
+  export FORWARDER_SOCKET="$state_dir/forwarder.sock"
+}
+# Where run's own ipvsadm wrapper goes, and the lock directory that keeps one director per network namespace.
+wrapper_dir=${FORWARDER_WRAPPER_DIR:-/usr/local/sbin}
+lock_dir=${FORWARDER_LOCK_DIR:-/run/lock}
+
+# The line every ipvsadm wrapper of ours carries, by which it is told from a real ipvsadm.
+wrapper_mark="# Forwarder's ipvsadm wrapper"
+# (and the script before this one wrote "# installed by .../run-director.sh: ipvsadm for the running ...").
+is_our_wrapper() {
+  [ -f "$1" ] && grep -qE "^($wrapper_mark|# installed by .*run-director\.sh: ipvsadm for the running Forwarder director)\$" "$1" 2>/dev/null
+}
+
+# A real ipvsadm on this system (on PATH, or where Debian's package puts it), not one of our wrappers.
+real_ipvsadm() {
+  local found
+  for found in "$(command -v ipvsadm 2>/dev/null || true)" /usr/sbin/ipvsadm /sbin/ipvsadm; do
+    [ -n "$found" ] && [ -e "$found" ] && ! is_our_wrapper "$found" && { echo "$found"; return 0; }
+  done
+  return 1
+}
+
+# write_ipvsadm_wrapper PATH COMMAND...: a script named ipvsadm that runs COMMAND ARGS. It refuses, as
+# ipvsadm does when it cannot reach IPVS (its words, exit 2), wherever the kernel's own IPVS is loaded
+# (/proc/net/ip_vs, or the IPVS generic netlink family): there an `ipvsadm` meant for the kernel's table must not
+# reach the director's, nor the other way round.
+write_ipvsadm_wrapper() {
+  local path=$1 command="" word
+  shift
+  for word in "$@"; do command+=" $(printf '%q' "$word")"; done
+  cat >"$path.new" <<WRAPPER
+#!/bin/sh
+$wrapper_mark
+# ipvsadm for the user-space director (written by run-director.sh); never for the kernel's IPVS.
+proc=\${FORWARDER_PROC:-/proc}
+if [ -e "\$proc/net/ip_vs" ]; then kernel="\$proc/net/ip_vs exists"
+elif command -v genl >/dev/null 2>&1 && genl ctrl get name IPVS >/dev/null 2>&1; then kernel="the IPVS netlink family is registered"
+else exec$command "\$@"
+fi
+echo "Can't initialize ipvs: the kernel's IP Virtual Server is loaded (\$kernel)" >&2
+echo "This ipvsadm drives Forwarder's user-space director; use the kernel's own ipvsadm for its table." >&2
+exit 2
+WRAPPER
+  chmod 755 "$path.new"
+  mv -f "$path.new" "$path"
+}
 
 # The host's kernel must stay out of the way of a user-space director: no IP forwarding or ICMP
 # redirects (the director forwards), no RSTs from the kernel for masqueraded flows' replies (an
 # nftables drop of the masquerade port range on the public address: libpcap sees them first), and no
-# NIC offloads that would hand libpcap merged or checksum-less frames. Each change is reported and
-# saved, so that `stop` puts it back.
+# NIC offloads that would hand libpcap merged or checksum-less frames. Each change is recorded in
+# host-state, with the value it replaces, before it is made, so that whatever ends the director (and
+# whatever ends it part way through this), exactly what was changed is put back.
 prepare_host() {
   local public=$1 private=$2 socket=${3:-} saved="$state_dir/host-state"
-  mkdir -p "$state_dir"
-  # Every change below is to this network namespace: `stop` must undo them in the same one.
-  echo "netns $(readlink /proc/self/ns/net)" >"$saved"
-  local key
+  record() { printf '%s\n' "$*" >>"$saved"; }
+  local key original
   for key in net.ipv4.ip_forward net.ipv4.conf.all.send_redirects net.ipv4.conf.default.send_redirects \
              "net.ipv4.conf.$public.send_redirects" "net.ipv4.conf.$private.send_redirects"; do
-    echo "sysctl $key $(sysctl -n "$key")" >>"$saved"
+    original=$(sysctl -n "$key")
+    [ "$original" = 0 ] && continue
+    record "sysctl $key $original"
     sysctl -qw "$key=0"
-    say "host: $key = 0"
+    say "host: $key = 0 (was $original)"
   done
   local address
   address=$(ip -4 -o addr show dev "$public" | awk '{print $4}' | cut -d/ -f1 | head -1)
+  # A table left by a killed director of another state directory was restored before this (take_over_host).
+  record "nft forwarder"
   nft delete table ip forwarder 2>/dev/null || true
   nft -f - <<NFT
 table ip forwarder {
+  comment "forwarder state $state_dir"
   chain input {
     type filter hook input priority -300; policy accept;
     iifname "$public" ip daddr $address tcp dport 32768-60999 drop
@@ -138,44 +246,76 @@ table ip forwarder {
   }
 }
 NFT
-  echo "nft forwarder" >>"$saved"
   say "host: nftables table ip forwarder drops TCP/UDP to $address ports 32768-60999 (masquerade replies) before the kernel's stack"
-  # Where the system has no ipvsadm, one that talks to this director (not in a lab: its state is its own).
-  if [ "$state_dir" = /run/forwarder ] && ! command -v ipvsadm >/dev/null 2>&1; then
-    local socket_args=""
-    [ -n "$socket" ] && socket_args="--socket $(printf '%q' "$socket")"
-    printf '#!/bin/sh\n# installed by %s: ipvsadm for the running Forwarder director\nexec %q ipvsadm %s "$@"\n' \
-      "$here/run-director.sh" "$here/run-director.sh" "$socket_args" >/usr/local/sbin/ipvsadm
-    chmod 755 /usr/local/sbin/ipvsadm
-    echo "wrapper /usr/local/sbin/ipvsadm" >>"$saved"
-    say "host: installed /usr/local/sbin/ipvsadm (the system has none): it drives this director"
+  # Where the system has no ipvsadm, one that talks to this director. Only from the host's own network
+  # namespace into the shared /usr/local/sbin (a director in another namespace is not the host's), or into
+  # a directory the caller named.
+  local wrapper="$wrapper_dir/ipvsadm" real
+  if [ -z "${FORWARDER_WRAPPER_DIR:-}" ] && ! in_host_netns; then
+    say "host: no ipvsadm wrapper in $wrapper_dir: this director runs in network namespace $(netns_id), not the host's (./run-director.sh ipvsadm drives it)"
+  elif real=$(real_ipvsadm); then
+    say "host: no ipvsadm wrapper: $real is a real ipvsadm (./run-director.sh ipvsadm drives the director)"
+  elif command -v ipvsadm >/dev/null 2>&1 || [ -e "$wrapper" ]; then
+    : # a wrapper of ours that stays (installed by `install`): nothing to add or to undo
+  else
+    local socket_args=()
+    [ -n "$socket" ] && socket_args=(--socket "$socket")
+    record "wrapper $wrapper"
+    mkdir -p "$wrapper_dir"
+    write_ipvsadm_wrapper "$wrapper" "$here/run-director.sh" ipvsadm "${socket_args[@]}"
+    say "host: installed $wrapper (the system has no ipvsadm): it drives this director"
   fi
-  local dev
+  # Each offload that is on is recorded and turned off; the ones already off (or fixed) are left alone.
+  local dev feature name state
   for dev in "$public" "$private"; do
-    ethtool -K "$dev" gro off gso off tso off tx off rx off >/dev/null 2>&1 || true
-    echo "offload $dev" >>"$saved"
+    for feature in gro:generic-receive-offload gso:generic-segmentation-offload tso:tcp-segmentation-offload \
+                   tx:tx-checksumming rx:rx-checksumming; do
+      name=${feature#*:}
+      state=$(ethtool -k "$dev" 2>/dev/null | awk -v n="$name:" '$1 == n { print $2 (NF > 2 ? $3 : "") }')
+      [ "$state" = on ] || continue
+      record "offload $dev ${feature%%:*}"
+      ethtool -K "$dev" "${feature%%:*}" off >/dev/null 2>&1 || true
+    done
     say "host: $dev offloads off (gro gso tso tx rx)"
   done
 }
 
+# Undoes what host-state records, last change first (tx checksumming comes back before TSO, which needs it).
 restore_host() {
-  local saved="$state_dir/host-state" kind a b
+  local saved="$state_dir/host-state" kind a b recorded_ns
   [ -f "$saved" ] || { say "no host changes to undo"; return 0; }
-  local here_ns
-  here_ns=$(readlink /proc/self/ns/net)
-  if ! grep -qxF "netns $here_ns" "$saved"; then
-    say "the director's host changes were made in another network namespace ($(sed -n 's/^netns //p' "$saved")); run stop there"
-    return 1
+  recorded_ns=$(sed -n 's/^netns //p' "$saved" | head -1)
+  local gone=0
+  if [ -n "$recorded_ns" ] && [ "$recorded_ns" != "$(netns_id)" ]; then
+    if netns_alive "$recorded_ns"; then
+      say "the director's host changes were made in another network namespace ($recorded_ns); run stop there"
+      return 1
+    fi
+    # The namespace is gone, and its sysctls, table and interfaces with it: only files are left to undo.
+    say "the network namespace of these host changes ($recorded_ns) is gone, and its changes with it"
+    gone=1
   fi
   while read -r kind a b; do
     case "$kind" in
-      sysctl) sysctl -qw "$a=$b" && say "host: $a = $b (restored)" ;;
-      nft) nft delete table ip forwarder 2>/dev/null && say "host: nftables table ip forwarder removed" ;;
-      offload) ethtool -K "$a" gro on gso on tso on tx on rx on >/dev/null 2>&1; say "host: $a offloads back on" ;;
-      wrapper) rm -f "$a" && say "host: $a removed" ;;
-    esac
-  done <"$saved"
+      sysctl) [ "$gone" -eq 0 ] && sysctl -qw "$a=$b" && say "host: $a = $b (restored)" ;;
+      nft) [ "$gone" -eq 0 ] && nft delete table ip forwarder 2>/dev/null && say "host: nftables table ip forwarder removed" ;;
+      offload)
+        if [ -z "$b" ]; then # a record of the script before this one, which turned all five off and on
+          [ "$gone" -eq 0 ] && { ethtool -K "$a" gro on gso on tso on tx on rx on >/dev/null 2>&1; say "host: $a offloads back on"; }
+        else
+          [ "$gone" -eq 0 ] && ethtool -K "$a" "$b" on >/dev/null 2>&1 && say "host: $a $b back on"
+        fi ;;
+      wrapper) is_our_wrapper "$a" && rm -f "$a" && say "host: $a removed" ;;
+    esac || true
+  done < <(tac "$saved")
   rm -f "$saved"
+}
+
+# Whether a network namespace (net:[INODE]) still exists: some process is in it, or `ip netns` holds it.
+netns_alive() {
+  local inode=${1//[!0-9]/}
+  find /proc/[0-9]*/ns/ -maxdepth 1 -name net -printf '%l\n' 2>/dev/null | grep -qxF "net:[$inode]" && return 0
+  [ -d /run/netns ] && stat -L -c %i /run/netns/* 2>/dev/null | grep -qxF "$inode"
 }
 
 # A process's start time (clock ticks since boot, /proc/PID/stat's 22nd field): with its PID, it names one
@@ -189,13 +329,50 @@ start_time() {
 }
 
 # Whether PID (started at START) is a director that run_director started: the same process, and its command
-# line is the forwarder's `run`.
+# line is the forwarder's `run` (through dotnet and forwarder.dll, or the published forwarder).
 is_our_director() {
   local pid=$1 start=$2 now cmdline
   now=$(start_time "$pid") || return 1
   [ "$now" = "$start" ] || return 1
   cmdline=$(tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
-  grep -qx run <<<"$cmdline" && grep -q "/$(basename "$forwarder_dll")\$" <<<"$cmdline"
+  grep -qx run <<<"$cmdline" && grep -qE '/forwarder(\.dll)?$' <<<"$cmdline"
+}
+
+# One director per state directory and per network namespace (its sysctls, its nftables table, its
+# interfaces' offloads are the namespace's: a second director there would undo what the first still needs).
+# Each is a lock, taken here and held by the director and its watcher (the descriptors are inherited) until
+# the watcher has restored the host; the kernel drops them with the last holder, even after kill -9.
+take_locks() {
+  mkdir -p "$state_dir" "$lock_dir"
+  exec 8>>"$state_dir/lock"
+  if ! flock -w 30 8; then
+    say "another run holds $state_dir (a director starting, or a watcher still restoring the host): try again"
+    exit 1
+  fi
+  local ns_lock
+  ns_lock="$lock_dir/forwarder-net-$(netns_id | tr -dc 0-9).lock"
+  exec 9<>"$ns_lock"
+  if ! flock -n 9; then
+    say "another director runs in this network namespace (its state: $(cat "$ns_lock")): one director per namespace; stop it first (FORWARDER_STATE=$(cat "$ns_lock") ./run-director.sh stop)"
+    exit 1
+  fi
+  printf '%s\n' "$state_dir" >"$ns_lock"
+}
+
+# What a director killed outright (its watcher too) left behind is undone as it recorded it, before this run
+# records anything: so the originals recorded next are the host's own, never the values a director set.
+take_over_host() {
+  local saved="$state_dir/host-state" other
+  if [ -f "$saved" ]; then
+    say "found the host changes of a director that is gone (pid $(sed -n 's/^director \([0-9]*\).*/\1/p' "$saved" | head -1)): undoing them as recorded"
+    restore_host || exit 1
+  fi
+  # A table of ours that names another state directory: a director killed there, in this namespace.
+  other=$(nft list table ip forwarder 2>/dev/null | sed -n 's/^[[:space:]]*comment "forwarder state \(.*\)"$/\1/p') || true
+  if [ -n "$other" ] && [ "$other" != "$state_dir" ] && [ -f "$other/host-state" ]; then
+    say "found the host changes of a director that is gone in $other: undoing them as recorded"
+    (state_dir=$other; restore_host) || exit 1
+  fi
 }
 
 run_director() {
@@ -210,38 +387,38 @@ run_director() {
   done
   ensure_packages run
   build
-  [ "$check" -eq 1 ] && exec dotnet "$forwarder_dll" run "$@"
+  default_socket
+  # The director keeps its connections.state in the same state directory (its --state-file default).
+  export FORWARDER_STATE="$state_dir"
+  [ "$check" -eq 1 ] && exec "${forwarder_cmd[@]}" run "$@"
   [ "$(id -u)" -eq 0 ] || { say "the live director needs root (raw capture and injection)"; exit 1; }
   local pidfile="$state_dir/director.pid" pid start
   if [ -s "$pidfile" ] && read -r pid start <"$pidfile" && is_our_director "$pid" "${start:-}"; then
     say "a director is already running (pid $pid): ./run-director.sh stop first"
     exit 1
   fi
-  # A director that has just ended may still have its watcher restoring the host (it removes the pidfile
-  # last); what no watcher will undo any more is undone here, before the host is prepared again.
-  for _ in $(seq 50); do [ -e "$pidfile" ] || break; sleep 0.1; done
+  take_locks
   rm -f "$pidfile"
-  if [ -f "$state_dir/host-state" ]; then
-    say "undoing the host changes a previous director left behind"
-    restore_host
-  fi
+  take_over_host
   # The director refuses what it cannot run with (interfaces, rules, counters file, socket) before the host
   # is touched.
-  dotnet "$forwarder_dll" run --check "$@" || exit $?
-  prepare_host "$public" "$private" "$socket"
-  # Whatever way the director ends (SIGTERM, a failure, SIGKILL), the host is put back: a watcher holds the
-  # read end of a pipe whose write end only the director holds, and restores the host when it closes.
+  "${forwarder_cmd[@]}" run --check "$@" || exit $?
+  # Whatever way this ends from here (SIGTERM, a failure, SIGKILL, even part way through preparing the host),
+  # the host is put back: a watcher holds the read end of a pipe whose write end only this shell holds, and
+  # then the director it becomes, and restores what host-state records when the pipe closes.
+  printf 'netns %s\ndirector %s %s\n' "$(netns_id)" "$$" "$(start_time $$)" >"$state_dir/host-state"
+  echo "$$ $(start_time $$)" >"$pidfile"
   exec 3> >(
     trap '' INT TERM HUP
     read -r _ || true
     restore_host
     rm -f "$pidfile"
   )
-  echo "$$ $(start_time $$)" >"$pidfile"
+  prepare_host "$public" "$private" "$socket"
   # A 4 MiB gen0 budget: a large -R allocates its new table on the control thread, and the collector stops the
   # engine thread while it copies what survives; small young generations keep each such stop short (README).
   export DOTNET_GCgen0size=${DOTNET_GCgen0size:-0x400000}
-  exec dotnet "$forwarder_dll" run "$@"
+  exec "${forwarder_cmd[@]}" run "$@"
 }
 
 stop_director() {
@@ -250,15 +427,15 @@ stop_director() {
     read -r pid start <"$pidfile" || true
     if is_our_director "${pid:-}" "${start:-}"; then
       kill -TERM "$pid"
-      for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      for _ in $(seq 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
       if kill -0 "$pid" 2>/dev/null; then
-        say "director $pid did not stop within 10 s"
+        say "director $pid did not stop within 30 s"
         return 1
       fi
       say "director $pid stopped"
-      # Its watcher restores the host as it ends (and says so on the director's output): wait for that, and
-      # finish it here if the watcher is gone.
-      for _ in $(seq 50); do [ -e "$pidfile" ] || break; sleep 0.1; done
+      # Its watcher restores the host as it ends (and says so on the director's output), holding the state
+      # lock until it is done: wait for that, and finish here what a missing watcher left.
+      flock -w 30 "$state_dir/lock" true 2>/dev/null || true
       if [ ! -f "$state_dir/host-state" ]; then
         rm -f "$pidfile"
         say "host changes undone"
@@ -268,6 +445,11 @@ stop_director() {
       say "stale pidfile $pidfile (pid ${pid:-?} is not a running director): not signalling it; removed"
     fi
     rm -f "$pidfile"
+  fi
+  # A watcher still restoring (or a run starting) holds the lock: wait for it rather than undo under it.
+  if [ -f "$state_dir/host-state" ] && [ -e "$state_dir/lock" ] && ! flock -w 30 "$state_dir/lock" true; then
+    say "a run holds $state_dir (a director starting, or its watcher restoring the host): not undoing its changes under it"
+    return 1
   fi
   restore_host
 }
@@ -284,8 +466,110 @@ reload_director() {
 }
 
 ipvsadm_client() {
-  [ -f "$forwarder_dll" ] || build
-  exec dotnet "$forwarder_dll" ipvsadm "$@"
+  default_socket
+  [ "${forwarder_cmd[0]}" = "$published" ] || [ -f "$forwarder_dll" ] || build
+  exec "${forwarder_cmd[@]}" ipvsadm "$@"
+}
+
+# ---- install ---------------------------------------------------------------------------------------
+# `install [PREFIX]` (default /usr/local): the director published once, self-contained (no .NET on the host:
+# measured in the README), with this script beside it, so that the installed `run` needs no SDK; the systemd
+# unit forwarder.service; /etc/default/forwarder; and the ipvsadm wrapper where the system has no ipvsadm.
+# FORWARDER_SYSCONFDIR (default /etc) and FORWARDER_UNITDIR (default /etc/systemd/system) move the rest, for a
+# staging root or a test; FORWARDER_PUBLISHED=DIR installs a build published before instead of publishing.
+install_director() {
+  local prefix=${1:-/usr/local}
+  case "$prefix" in /*) ;; *) say "install: PREFIX must be an absolute path, got $prefix"; exit 2 ;; esac
+  prefix=${prefix%/}
+  local sysconfdir=${FORWARDER_SYSCONFDIR:-/etc} unitdir=${FORWARDER_UNITDIR:-/etc/systemd/system}
+  local home="$prefix/lib/forwarder" sbin="$prefix/sbin"
+  local defaults="$sysconfdir/default/forwarder" rules="$sysconfdir/ipvsadm.rules"
+  mkdir -p "$home" "$sbin" "$unitdir" "$sysconfdir/default"
+  rm -rf "$home/publish.new"
+  if [ -n "${FORWARDER_PUBLISHED:-}" ]; then
+    [ -x "$FORWARDER_PUBLISHED/forwarder" ] || { say "install: $FORWARDER_PUBLISHED/forwarder is not a published director"; exit 1; }
+    cp -a "$FORWARDER_PUBLISHED" "$home/publish.new"
+  else
+    [ -f src/Forwarder/Forwarder.csproj ] || { say "install: run it from a checkout (no src/Forwarder here), or set FORWARDER_PUBLISHED"; exit 1; }
+    ensure_dotnet
+    say "install: publishing the director (self-contained, ReadyToRun, linux-x64) ..."
+    # Its own artifacts directory: a publish never rewrites the checkout's obj/ under a build running beside it.
+    local artifacts log
+    artifacts=$(mktemp -d)
+    log="$artifacts/publish.log"
+    if ! nice dotnet publish src/Forwarder/Forwarder.csproj -c Release -nologo -r linux-x64 --self-contained \
+        -p:PublishReadyToRun=true --artifacts-path "$artifacts" -o "$home/publish.new" >"$log" 2>&1; then
+      grep -E 'error' "$log" >&2 || tail -20 "$log" >&2
+      rm -rf "$artifacts" "$home/publish.new"
+      exit 1
+    fi
+    rm -rf "$artifacts"
+  fi
+  rm -rf "$home/publish"
+  mv "$home/publish.new" "$home/publish"
+  [ "$here/run-director.sh" -ef "$home/run-director.sh" ] || install -m 755 "$here/run-director.sh" "$home/run-director.sh"
+  ln -sfn "$home/publish/forwarder" "$sbin/forwarder"
+  say "install: $home/publish/forwarder ($(du -sh "$home/publish" | cut -f1)), $home/run-director.sh, $sbin/forwarder"
+
+  # The wrapper never stands beside a real ipvsadm (Debian's package, for the kernel's IPVS): an `ipvsadm` on
+  # PATH must mean one table only.
+  local real
+  if real=$(real_ipvsadm); then
+    if is_our_wrapper "$sbin/ipvsadm"; then rm -f "$sbin/ipvsadm"; say "install: $sbin/ipvsadm (our wrapper) removed"; fi
+    say "install: no ipvsadm wrapper: $real is a real ipvsadm (for the kernel's IPVS); drive the director with $sbin/forwarder ipvsadm"
+  elif [ -e "$sbin/ipvsadm" ] && ! is_our_wrapper "$sbin/ipvsadm"; then
+    say "install: no ipvsadm wrapper: $sbin/ipvsadm exists and is not ours"
+  else
+    write_ipvsadm_wrapper "$sbin/ipvsadm" "$home/publish/forwarder" ipvsadm
+    say "install: $sbin/ipvsadm (drives the director; refuses where the kernel's IPVS is loaded)"
+  fi
+
+  if [ -e "$defaults" ]; then
+    say "install: $defaults kept as it was"
+  else
+    cat >"$defaults" <<DEFAULTS
+# Read by forwarder.service: systemctl restart forwarder after a change.
+# The interface facing the clients, and the one facing the real servers.
+FORWARDER_PUBLIC=eth2
+FORWARDER_PRIVATE=eth1
+# The table at start, in ipvsadm -S form: written back (ipvsadm -Sn) when the service stops, as Debian's
+# ipvsadm init does. Its connections go to connections.state in /run/forwarder (on stop, and on
+# systemctl reload forwarder) and come back at the next start.
+FORWARDER_RULES=$rules
+# More options for forwarder run: --masquerade NET/PREFIX, --counters-file PATH, --max-connections N.
+FORWARDER_OPTIONS=
+# The control socket of the director and of ipvsadm (default /run/forwarder/forwarder.sock).
+#FORWARDER_SOCKET=/run/forwarder/forwarder.sock
+DEFAULTS
+    say "install: $defaults"
+  fi
+  [ -e "$rules" ] || { : >"$rules"; say "install: $rules (empty)"; }
+
+  # Type=notify: the director itself says READY=1 once it captures and serves ipvsadm, STOPPING=1 as it stops.
+  # Reload is run-director.sh's: SIGHUP, and the director writes its connections to its state file.
+  # KillMode=mixed: SIGTERM goes to the director alone; its watcher (which ignores it) restores the host after it.
+  cat >"$unitdir/forwarder.service" <<UNIT
+[Unit]
+Description=Forwarder, a user-space IPVS (LVS) director
+After=network-online.target
+Wants=network-online.target
+
+[Service]
+Type=notify
+EnvironmentFile=$defaults
+ExecStart=$home/run-director.sh run --public \${FORWARDER_PUBLIC} --private \${FORWARDER_PRIVATE} --rules \${FORWARDER_RULES} \$FORWARDER_OPTIONS
+ExecReload=/bin/kill -HUP \$MAINPID
+ExecStop=/bin/sh -c '$home/publish/forwarder ipvsadm -S -n >"\$\$FORWARDER_RULES.new" && mv -f "\$\$FORWARDER_RULES.new" "\$\$FORWARDER_RULES"'
+ExecStopPost=-$home/run-director.sh stop
+KillMode=mixed
+TimeoutStopSec=30
+Restart=on-failure
+RestartSec=2
+
+[Install]
+WantedBy=multi-user.target
+UNIT
+  say "install: $unitdir/forwarder.service (systemctl daemon-reload; systemctl enable --now forwarder)"
 }
 
 # ---- the lab ---------------------------------------------------------------------------------------
@@ -331,9 +615,9 @@ RULES
     sleep 1
   done
   echo "# ipvsadm -Ln"
-  dotnet "$forwarder_dll" ipvsadm --socket "$socket" -Ln
+  forwarder ipvsadm --socket "$socket" -Ln
   echo "# ipvsadm -Lnc"
-  dotnet "$forwarder_dll" ipvsadm --socket "$socket" -Lnc
+  forwarder ipvsadm --socket "$socket" -Lnc
   if [ "$keep" -eq 1 ]; then
     echo "# lab kept: ./run-director.sh ipvsadm --socket $socket -Ln; LAB_PREFIX=$LAB_PREFIX src/lab/lab-netns.sh down to remove"
   fi
@@ -372,6 +656,7 @@ case "${1:-run}" in
   --*) run_director "$@" ;;
   stop) stop_director ;;
   reload) reload_director ;;
+  install) shift; install_director "$@" ;;
   ipvsadm) shift; ipvsadm_client "$@" ;;
   seed) seed ;;
   test) shift; run_tests "$@" ;;

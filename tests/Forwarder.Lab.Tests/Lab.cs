@@ -12,7 +12,7 @@ public sealed class Lab : IDisposable
     public const string Vip = "192.168.1.199";
 
     private readonly string _script;
-    private readonly Dictionary<string, string> _environment;
+    private readonly Dictionary<string, string?> _environment;
     private Process? _director;
 
     private Lab(string prefix)
@@ -20,7 +20,7 @@ public sealed class Lab : IDisposable
         Prefix = prefix;
         State = Path.Combine(Path.GetTempPath(), prefix + "lab");
         _script = Path.Combine(Repository.Root, "src", "lab", "lab-netns.sh");
-        _environment = new Dictionary<string, string> { ["LAB_PREFIX"] = prefix, ["LAB_STATE"] = State };
+        _environment = new Dictionary<string, string?> { ["LAB_PREFIX"] = prefix, ["LAB_STATE"] = State };
         DirectorState = Path.Combine(State, "director");
         Socket = Path.Combine(DirectorState, "forwarder.sock");
     }
@@ -94,20 +94,47 @@ public sealed class Lab : IDisposable
         In("client", "curl", "-s", "-m", "5", url).Output.Trim();
 
     /// <summary>Starts the director (run-director.sh run, with this build's forwarder) in the director's namespace.</summary>
-    public void StartDirector(string rules, params string[] extra)
+    public void StartDirector(string rules, params string[] extra) => StartDirector(rules, new Dictionary<string, string?>(), extra);
+
+    /// <summary>
+    /// Starts the director with changes to its environment: a value sets a variable, null removes it (say
+    /// FORWARDER_STATE, for the state directory run-director.sh chooses itself).
+    /// </summary>
+    public void StartDirector(string rules, IReadOnlyDictionary<string, string?> environment, params string[] extra) =>
+        Start(rules, environment, ["--socket", Socket], Socket, extra);
+
+    /// <summary>
+    /// Starts the director without <c>--socket</c>, so that run-director.sh picks its socket, and waits for the
+    /// control socket at <paramref name="expectedSocket"/>.
+    /// </summary>
+    public void StartDirectorWithItsDefaultSocket(string rules, IReadOnlyDictionary<string, string?> environment, string expectedSocket) =>
+        Start(rules, environment, [], expectedSocket, []);
+
+    private void Start(string rules, IReadOnlyDictionary<string, string?> environment, string[] socketArguments, string socket, string[] extra)
     {
         File.WriteAllText(Rules, rules);
         var start = new ProcessStartInfo("ip") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { "netns", "exec", Prefix + "director", Path.Combine(Repository.Root, "run-director.sh"), "run",
-                     "--socket", Socket, "--rules", Rules }.Concat(extra))
+        foreach (var argument in new[] { "netns", "exec", Prefix + "director", Path.Combine(Repository.Root, "run-director.sh"), "run" }
+                     .Concat(socketArguments).Concat(["--rules", Rules]).Concat(extra))
         {
             start.ArgumentList.Add(argument);
         }
         start.Environment["FORWARDER_DLL"] = Repository.ForwarderDll;
         start.Environment["FORWARDER_STATE"] = DirectorState;
-        if (File.Exists(Socket))
+        foreach (var (name, value) in environment)
         {
-            File.Delete(Socket);
+            if (value is null)
+            {
+                start.Environment.Remove(name);
+            }
+            else
+            {
+                start.Environment[name] = value;
+            }
+        }
+        if (File.Exists(socket))
+        {
+            File.Delete(socket);
         }
         lock (this)
         {
@@ -119,11 +146,11 @@ public sealed class Lab : IDisposable
         _director.BeginOutputReadLine();
         _director.BeginErrorReadLine();
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!File.Exists(Socket) && DateTime.UtcNow < deadline && !_director.HasExited)
+        while (!File.Exists(socket) && DateTime.UtcNow < deadline && !_director.HasExited)
         {
             Thread.Sleep(100);
         }
-        if (!File.Exists(Socket))
+        if (!File.Exists(socket))
         {
             throw new InvalidOperationException("the director did not open its control socket: " + DirectorLog);
         }
@@ -141,7 +168,10 @@ public sealed class Lab : IDisposable
     /// Stops the director: SIGTERM (it saves and restores the host), SIGKILL if it lingers. Returns its exit
     /// status once it has exited and its output has been read to the end (null if none was running).
     /// </summary>
-    public int? StopDirector(bool kill = false)
+    public int? StopDirector(bool kill = false) => StopDirector(kill ? "KILL" : "TERM");
+
+    /// <summary>Stops the director with SIGNAL (TERM, INT, KILL), as <see cref="StopDirector(bool)"/>.</summary>
+    public int? StopDirector(string signal)
     {
         if (_director is null)
         {
@@ -149,8 +179,10 @@ public sealed class Lab : IDisposable
         }
         if (!_director.HasExited)
         {
-            Shell.Run("kill", [kill ? "-KILL" : "-TERM", _director.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-            if (!_director.WaitForExit(10_000))
+            Shell.Run("kill", ["-" + signal, _director.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            // Generous: on a loaded machine (2 cores shared with other builds) a director saving its table and
+            // state at SIGTERM may need more than 10 s.
+            if (!_director.WaitForExit(30_000))
             {
                 _director.Kill(entireProcessTree: true);
                 _director.WaitForExit(5_000);
@@ -166,24 +198,52 @@ public sealed class Lab : IDisposable
     }
 
     /// <summary>
+    /// Kills the director and its watcher (the shell that restores the host when the director's pipe closes, its
+    /// child) with SIGKILL, the watcher first: as a machine that lost both would, nothing is undone.
+    /// </summary>
+    public void KillDirectorAndWatcher()
+    {
+        var director = _director ?? throw new InvalidOperationException("no director started");
+        var children = Directory.EnumerateDirectories($"/proc/{director.Id}/task")
+            .SelectMany(task => File.ReadAllText(Path.Combine(task, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .ToList();
+        foreach (var child in children.Append(director.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+        {
+            Shell.Run("kill", ["-KILL", child]);
+        }
+        StopDirector(kill: true);
+    }
+
+    /// <summary>
     /// Runs <c>run-director.sh run --socket SOCKET ARGS...</c> in the director's namespace to its end: for
     /// arguments the director must refuse. A director that does not exit within the deadline is killed (a
     /// <see cref="TimeoutException"/>).
     /// </summary>
-    public Shell.Result RunDirectorToExit(IEnumerable<string> arguments, TimeSpan? timeout = null) =>
+    public Shell.Result RunDirectorToExit(IEnumerable<string> arguments, TimeSpan? timeout = null, IReadOnlyDictionary<string, string?>? environment = null) =>
         Shell.Run("ip", new[] { "netns", "exec", Prefix + "director", Path.Combine(Repository.Root, "run-director.sh"), "run", "--socket", Socket }.Concat(arguments),
-            timeout ?? TimeSpan.FromSeconds(20), environment: DirectorEnvironment);
+            timeout ?? TimeSpan.FromSeconds(20), environment: DirectorEnvironment(environment));
 
     /// <summary>Runs <c>run-director.sh ARGS...</c> (stop, say) in the director's namespace with the director's state.</summary>
-    public Shell.Result RunDirectorScript(params string[] arguments) =>
-        Shell.Run("ip", new[] { "netns", "exec", Prefix + "director", Path.Combine(Repository.Root, "run-director.sh") }.Concat(arguments),
-            TimeSpan.FromSeconds(60), environment: DirectorEnvironment);
+    public Shell.Result RunDirectorScript(params string[] arguments) => RunDirectorScriptIn("director", null, arguments);
 
-    private Dictionary<string, string> DirectorEnvironment => new()
+    /// <summary>Runs <c>run-director.sh ARGS...</c> in one of the lab's hosts, with changes to the director's environment.</summary>
+    public Shell.Result RunDirectorScriptIn(string host, IReadOnlyDictionary<string, string?>? environment, params string[] arguments) =>
+        Shell.Run("ip", new[] { "netns", "exec", Prefix + host, Path.Combine(Repository.Root, "run-director.sh") }.Concat(arguments),
+            TimeSpan.FromSeconds(60), environment: DirectorEnvironment(environment));
+
+    private Dictionary<string, string?> DirectorEnvironment(IReadOnlyDictionary<string, string?>? changes)
     {
-        ["FORWARDER_DLL"] = Repository.ForwarderDll,
-        ["FORWARDER_STATE"] = DirectorState,
-    };
+        var environment = new Dictionary<string, string?>
+        {
+            ["FORWARDER_DLL"] = Repository.ForwarderDll,
+            ["FORWARDER_STATE"] = DirectorState,
+        };
+        foreach (var (name, value) in changes ?? new Dictionary<string, string?>())
+        {
+            environment[name] = value;
+        }
+        return environment;
+    }
 
     /// <summary>ipvsadm against the lab's director, through this build's forwarder.</summary>
     public Shell.Result Ipvsadm(params string[] arguments) =>
@@ -191,6 +251,10 @@ public sealed class Lab : IDisposable
 
     public void Dispose()
     {
+        // run-director.sh's lock for the director's namespace (one director per namespace) goes with the namespace.
+        var namespaceLock = In("director", "readlink", "/proc/self/ns/net").Output.Trim() is { Length: > 0 } id
+            ? "/run/lock/forwarder-net-" + new string(id.Where(char.IsAsciiDigit).ToArray()) + ".lock"
+            : null;
         try
         {
             StopDirector();
@@ -198,6 +262,10 @@ public sealed class Lab : IDisposable
         finally
         {
             Shell.Run(_script, ["down"], TimeSpan.FromSeconds(60), environment: _environment);
+            if (namespaceLock is not null)
+            {
+                File.Delete(namespaceLock);
+            }
         }
     }
 

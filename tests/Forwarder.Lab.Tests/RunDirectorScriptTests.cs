@@ -26,7 +26,7 @@ public sealed class RunDirectorScriptTests
 
     private Shell.Result RunScript(IDictionary<string, string>? environment, params string[] arguments)
     {
-        var merged = new Dictionary<string, string> { ["FORWARDER_STATE"] = _work, ["FORWARDER_DLL"] = Repository.ForwarderDll };
+        var merged = new Dictionary<string, string?> { ["FORWARDER_STATE"] = _work, ["FORWARDER_DLL"] = Repository.ForwarderDll };
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             merged[name] = value;
@@ -87,6 +87,19 @@ public sealed class RunDirectorScriptTests
                 bystander.Kill();
             }
         }
+    }
+
+    [Test]
+    public void Install_WithARelativePrefix_IsRefused_BeforeAnythingIsWritten()
+    {
+        var result = RunScript(null, "install", "usr/local");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(2));
+            Assert.That(result.Error, Is.EqualTo("install: PREFIX must be an absolute path, got usr/local\n"));
+            Assert.That(Directory.Exists(Path.Combine(Repository.Root, "usr")), Is.False);
+        });
     }
 
     /// <summary>

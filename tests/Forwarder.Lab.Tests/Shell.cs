@@ -7,7 +7,7 @@ public static class Shell
 {
     public sealed record Result(int ExitCode, string Output, string Error);
 
-    public static Result Run(string program, IEnumerable<string> arguments, TimeSpan? timeout = null, string? input = null, IDictionary<string, string>? environment = null)
+    public static Result Run(string program, IEnumerable<string> arguments, TimeSpan? timeout = null, string? input = null, IDictionary<string, string?>? environment = null)
     {
         var start = new ProcessStartInfo(program)
         {
@@ -19,9 +19,16 @@ public static class Shell
         {
             start.ArgumentList.Add(argument);
         }
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
         {
-            start.Environment[name] = value;
+            if (value is null)
+            {
+                start.Environment.Remove(name);
+            }
+            else
+            {
+                start.Environment[name] = value;
+            }
         }
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start");
         var output = process.StandardOutput.ReadToEndAsync();

@@ -149,7 +149,11 @@ public static class RunCommand
             output.WriteLine($"forwarder: IPVS procfs files in {Path.Combine(procfs, "net")}, every second");
         }
         output.Flush();
+        // A Type=notify unit (forwarder.service) counts the director started once it captures and serves ipvsadm.
+        var serviceManager = SystemdNotifier.FromEnvironment(errors);
+        serviceManager.Notify($"READY=1\nSTATUS=directing on {topology.Public.Name} and {topology.Private.Name}");
         director.Run(stop.Token);
+        serviceManager.Notify("STOPPING=1\nSTATUS=stopping");
         // The monitoring goes first: its snapshots wait on the engine's queue, which closes next.
         monitoring.Dispose();
         control.Dispose();
