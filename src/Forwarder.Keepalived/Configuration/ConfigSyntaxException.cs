@@ -1,0 +1,36 @@
+namespace Forwarder.Keepalived.Configuration;
+
+/// <summary>
+/// A configuration whose structure cannot be read (unbalanced braces, an unterminated quote, an include that
+/// cannot be read): refused whole, as loading only part of a mis-nested file could put the wrong servers in.
+/// </summary>
+public sealed class ConfigSyntaxException : Exception
+{
+    public ConfigSyntaxException(ConfigPosition position, string reason)
+        : base($"{position} {reason}")
+    {
+        Position = position;
+        Reason = reason;
+    }
+
+    public ConfigSyntaxException()
+    {
+        Reason = string.Empty;
+    }
+
+    public ConfigSyntaxException(string message)
+        : base(message)
+    {
+        Reason = message;
+    }
+
+    public ConfigSyntaxException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+        Reason = message;
+    }
+
+    public ConfigPosition Position { get; }
+
+    public string Reason { get; }
+}
