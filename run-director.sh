@@ -35,7 +35,9 @@ ensure_packages() {
     replay) needs="libpcap" ;;
     seed) needs="libpcap tcpdump" ;;
     run) needs="libpcap ip sysctl ethtool nft" ;;
-    lab | test) needs="libpcap tcpdump ip sysctl ethtool nft nginx iperf3 curl python3" ;;
+    lab) needs="libpcap tcpdump ip sysctl ethtool nft nginx iperf3 curl python3" ;;
+    # keepalived only for its --config-test, which the keepalived.conf reader's reports are compared with (never started).
+    test) needs="libpcap tcpdump ip sysctl ethtool nft nginx iperf3 curl python3 keepalived" ;;
   esac
   local need
   for need in $needs; do

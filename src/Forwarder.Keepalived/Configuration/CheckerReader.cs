@@ -39,10 +39,10 @@ internal static class CheckerReader
         switch (checker)
         {
             case HttpCheckConfig { Urls.Count: 0 }:
-                report.Add(node, "HTTP/SSL_GET checker has no urls specified - ignoring");
+                report.Add(node.End, "HTTP/SSL_GET checker has no urls specified - ignoring");
                 return null;
             case MiscCheckConfig { Script: null }:
-                report.Add(node, "No script path has been specified for MISC_CHECKER - skipping");
+                report.Add(node.End, "No script path has been specified for MISC_CHECKER - skipping");
                 return null;
             default:
                 return checker;
@@ -266,7 +266,7 @@ internal static class CheckerReader
         }
         if (url.Path.Length == 0)
         {
-            report.Add(node, "HTTP/SSL_GET checker url has no path - ignoring");
+            report.Add(node.End, "HTTP/SSL_GET checker url has no path - ignoring");
             return null;
         }
         if (url.StatusCodes.Count == 0)

@@ -8,6 +8,9 @@ public sealed record ConfigNode(string Keyword, IReadOnlyList<string> Arguments,
 {
     public bool HasBlock => Children is not null;
 
+    /// <summary>Where the block's closing brace is: keepalived reports what it finds missing at a block's end there.</summary>
+    public ConfigPosition End { get; init; }
+
     /// <summary>The keyword and its arguments, as the statement's words.</summary>
     public IEnumerable<string> Words => Arguments.Prepend(Keyword);
 }

@@ -10,12 +10,12 @@ public static class ConfigTree
     public static IReadOnlyList<ConfigNode> Build(IReadOnlyList<ConfigLine> lines)
     {
         var index = 0;
-        var top = Block(lines, ref index, 0, null);
-        return top;
+        return Block(lines, ref index, 0, null, out _);
     }
 
-    private static List<ConfigNode> Block(IReadOnlyList<ConfigLine> lines, ref int index, int depth, ConfigPosition? opened)
+    private static List<ConfigNode> Block(IReadOnlyList<ConfigLine> lines, ref int index, int depth, ConfigPosition? opened, out ConfigPosition end)
     {
+        end = default;
         var nodes = new List<ConfigNode>();
         while (index < lines.Count)
         {
@@ -26,6 +26,7 @@ public static class ConfigTree
                 {
                     throw new ConfigSyntaxException(line.Position, "Extra '}' found");
                 }
+                end = line.Position;
                 return nodes;
             }
             if (line.Opens)
@@ -33,12 +34,13 @@ public static class ConfigTree
                 throw new ConfigSyntaxException(line.Position, "Unexpected '{' - a block must follow a keyword");
             }
             IReadOnlyList<ConfigNode>? children = null;
+            var closed = line.Position;
             if (index < lines.Count && lines[index].Opens)
             {
                 index++;
-                children = Block(lines, ref index, depth + 1, line.Position);
+                children = Block(lines, ref index, depth + 1, line.Position, out closed);
             }
-            nodes.Add(new ConfigNode(line.Words[0], line.Words.Skip(1).ToList(), line.Position, children));
+            nodes.Add(new ConfigNode(line.Words[0], line.Words.Skip(1).ToList(), line.Position, children) { End = closed });
         }
         if (depth > 0)
         {

@@ -78,6 +78,8 @@ public static class KeepalivedConfigReader
                     break;
             }
         }
+        // As keepalived: the checks and corrections of validate_check_config come once everything is read.
+        virtualServers = virtualServers.Select(vs => VirtualServerCompletion.Complete(vs, groups, report)).OfType<VirtualServerConfig>().ToList();
         ReportDuplicateServices(virtualServers, report);
         return new KeepalivedConfiguration(virtualServers, report.Diagnostics);
     }

@@ -25,14 +25,10 @@ internal static class VirtualServerCompletion
         if (!vs.ProtocolSet)
         {
             // keepalived leaves the protocol 0, which the kernel takes as UDP, and says so.
-            report.Add(position, $"Virtual server {vs.Name}: no protocol set - defaulting to UDP");
+            var unset = vs.GroupName is null ? $"[{vs.Services[0].Address}]:none:{vs.Services[0].Port}" : vs.Name;
+            report.Add(position, $"Virtual server {unset}: no protocol set - defaulting to UDP");
             vs.Protocol = LvsProtocol.Udp;
             Reprotocol(vs);
-        }
-        if (vs.RealServers.Count == 0)
-        {
-            report.Add(position, $"Virtual server {vs.Name} has no real servers - ignoring");
-            return null;
         }
         if (vs.OnePacket && vs.Protocol != LvsProtocol.Udp)
         {
@@ -47,11 +43,6 @@ internal static class VirtualServerCompletion
         if (!vs.SchedulerSet)
         {
             report.Add(position, $"Virtual server {vs.Name}: no scheduler set, setting default 'wlc'");
-        }
-        if (vs.PersistenceGranularity is not null && vs.PersistenceTimeout is null)
-        {
-            // As ipvs_set_srule: the netmask only goes with persistence.
-            vs.PersistenceGranularity = null;
         }
         RealServers(vs, report);
         if (vs.SorryServer is { } sorry)

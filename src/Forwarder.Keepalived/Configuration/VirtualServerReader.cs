@@ -14,6 +14,7 @@ internal static class VirtualServerReader
     /// <summary>Keywords keepalived takes in a virtual server that change nothing a user-space director does.</summary>
     private static readonly HashSet<string> Unsupported = ["ha_suspend", "smtp_alert", "snmp_name", "persistence_engine", "hashed"];
 
+    /// <summary>The block as read; <see cref="VirtualServerCompletion"/> completes it once the whole file is read, as keepalived validates.</summary>
     public static VirtualServerConfig? Read(ConfigNode node, IReadOnlyDictionary<string, VirtualServerGroup> groups, ConfigReport report)
     {
         var virtualServer = Head(node, groups, report);
@@ -25,7 +26,16 @@ internal static class VirtualServerReader
         {
             Keyword(virtualServer, child, report);
         }
-        return VirtualServerCompletion.Complete(virtualServer, groups, report);
+        if (virtualServer.RealServers.Count == 0)
+        {
+            // As vs_end_handler, while the file is read: the protocol is still unset ("none") if the block set none.
+            var name = virtualServer.GroupName is null
+                ? $"[{virtualServer.Services[0].Address}]:{(virtualServer.ProtocolSet ? virtualServer.Services[0].ProtocolName : "none")}:{virtualServer.Services[0].Port}"
+                : virtualServer.Name;
+            report.Add(node.End, $"Virtual server {name} has no real servers - ignoring");
+            return null;
+        }
+        return virtualServer;
     }
 
     /// <summary>The block's head: <c>IP PORT</c>, <c>fwmark N</c> or <c>group NAME</c>.</summary>
@@ -144,9 +154,12 @@ internal static class VirtualServerReader
             case "persistence_granularity":
                 if (report.NeedsArgument(node))
                 {
-                    if (IPAddress.TryParse(a[0], out var mask) && mask.AddressFamily == AddressFamily.InterNetwork && IsSolidMask(mask))
+                    // As keepalived (getaddrinfo, numeric): any IPv4 netmask in inet_aton's forms, solid or not, as ipvsadm and
+                    // the kernel take it; and it implies persistence.
+                    if (Forwarder.Ipvsadm.Naming.InetAtonAddress.TryParse(a[0], out var mask))
                     {
-                        vs.PersistenceGranularity = a[0];
+                        vs.PersistenceGranularity = mask.ToString();
+                        vs.PersistenceTimeout ??= 360;
                     }
                     else
                     {
@@ -162,6 +175,10 @@ internal static class VirtualServerReader
                     {
                         vs.Protocol = known;
                         vs.ProtocolSet = true;
+                        if (vs.GroupName is null)
+                        {
+                            vs.Services[0] = vs.Services[0] with { Protocol = known };
+                        }
                     }
                     else
                     {
@@ -275,14 +292,24 @@ internal static class VirtualServerReader
     private static void SchedulerFlag(VirtualServerConfig vs, ConfigNode node, ConfigReport report)
     {
         var flag = node.Keyword;
-        // As keepalived: sh-* only for sh and mh-* only for mh; the numbered flags whatever the scheduler.
-        if (flag.StartsWith("flag-", StringComparison.Ordinal) || (flag.StartsWith("sh-", StringComparison.Ordinal) && vs.Scheduler == "sh")
-            || (flag.StartsWith("mh-", StringComparison.Ordinal) && vs.Scheduler == "mh"))
+        // As keepalived's lbflags_handler: the numbered flags whatever the scheduler; under sh only sh-port and
+        // sh-fallback are taken and under mh only mh-*, anything else passed over in silence; with any other
+        // scheduler a named flag is reported.
+        if (flag.StartsWith("flag-", StringComparison.Ordinal))
         {
             vs.SchedulerFlags.Add(flag);
-            return;
         }
-        report.Add(node, $"{flag} only applies to sh scheduler - ignoring");
+        else if (vs.Scheduler is "sh" or "mh")
+        {
+            if (flag.StartsWith(vs.Scheduler + "-", StringComparison.Ordinal))
+            {
+                vs.SchedulerFlags.Add(flag);
+            }
+        }
+        else
+        {
+            report.Add(node, $"{flag} only applies to sh scheduler - ignoring");
+        }
     }
 
     private static void SorryServer(VirtualServerConfig vs, ConfigNode node, ConfigReport report)
@@ -332,6 +359,7 @@ internal static class VirtualServerReader
         {
             return value;
         }
+        InvalidNumber(node, report);
         report.Add(node, string.Format(System.Globalization.CultureInfo.InvariantCulture, invalid, node.Arguments[0]));
         return null;
     }
@@ -346,8 +374,23 @@ internal static class VirtualServerReader
         {
             return value;
         }
+        InvalidNumber(node, report);
         report.Add(node, string.Format(System.Globalization.CultureInfo.InvariantCulture, invalid, node.Arguments[0]));
         return null;
+    }
+
+    /// <summary>keepalived's number readers say first that the text is not a number at all.</summary>
+    private static void InvalidNumber(ConfigNode node, ConfigReport report)
+    {
+        var text = node.Arguments[0];
+        if (text.StartsWith('-') && text.Length > 1 && text[1..].All(c => char.IsAsciiDigit(c) || c == '.'))
+        {
+            report.Add(node, $"negative number '{text}'");
+        }
+        else if (!text.All(c => char.IsAsciiDigit(c) || c == '.') || text.Trim('.').Length == 0)
+        {
+            report.Add(node, $"invalid number '{text}'");
+        }
     }
 
     internal static bool? Flag(ConfigNode node, ConfigReport report, string name)
@@ -376,13 +419,5 @@ internal static class VirtualServerReader
             ? node.Arguments[0].Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries)
             : node.Arguments.ToArray();
         return words.Length == 0 ? null : new ScriptCommand(words);
-    }
-
-    private static bool IsSolidMask(IPAddress mask)
-    {
-        var bytes = mask.GetAddressBytes();
-        var value = (uint)(bytes[0] << 24 | bytes[1] << 16 | bytes[2] << 8 | bytes[3]);
-        var inverted = ~value;
-        return (inverted & (inverted + 1)) == 0;
     }
 }

@@ -50,6 +50,9 @@ public sealed class KeepalivedSupervisor : IDisposable
         }
     }
 
+    /// <summary>The refusals keepalived passes over in silence (adding what is there, removing what is not): not worth a warning.</summary>
+    public static bool IsBenignRefusal(IpvsadmInvocation invocation, IpvsadmResult result) => VirtualServerSupervisor.IsBenign(invocation, result);
+
     /// <summary>The virtual servers and their standing, for tests and listings of the supervisor itself.</summary>
     internal IReadOnlyList<VirtualServerSupervisor> VirtualServers => _virtualServers;
 

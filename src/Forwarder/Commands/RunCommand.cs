@@ -12,6 +12,8 @@ using Forwarder.Ipvsadm.Control;
 using Forwarder.Ipvsadm.Execution;
 using Forwarder.Ipvsadm.Listing;
 using Forwarder.Ipvsadm.Rules;
+using Forwarder.Keepalived.Configuration;
+using Forwarder.Keepalived.Supervision;
 
 namespace Forwarder.Commands;
 
@@ -33,6 +35,8 @@ public static class RunCommand
             {
                 throw new ArgumentException("--save-on-exit needs --rules FILE to save the table to");
             }
+            var log = new DirectorLog(errors);
+            var keepalived = options.KeepalivedConf is { } keepalivedPath ? LoadKeepalived(keepalivedPath, log) : null;
             if (options.CountersFile is { } countersPath)
             {
                 CountersFile.Check(countersPath);
@@ -58,6 +62,11 @@ public static class RunCommand
             {
                 return 0;
             }
+            var changes = new TableChangeLog(log);
+            if (rulesText is not null)
+            {
+                changes.RulesFileApplied(options.Rules!, rulesText);
+            }
 
             using var publicPort = new LivePort(topology.Public.Name, CaptureFilter(topology.Public.Mac));
             using var privatePort = new LivePort(topology.Private.Name, CaptureFilter(topology.Private.Mac));
@@ -76,15 +85,19 @@ public static class RunCommand
                 }
             }
             var director = new LiveDirector(engine, [publicPort, privatePort], commands, executor, OnTick);
-            using var control = new ControlServer(socket, commands.SubmitAsync);
+            using var control = new ControlServer(socket, changes.Logged(commands.SubmitAsync, TableChangeOrigin.ControlSocket));
             control.Start();
+            // keepalived's checkers queue their edits behind the operator's; they start with the director.
+            using var checkers = keepalived is null ? null
+                : new KeepalivedSupervisor(keepalived, changes.Logged(commands.SubmitAsync, TableChangeOrigin.Checker, KeepalivedSupervisor.IsBenignRefusal), log);
+            checkers?.Start();
             // The last resort: an exception nobody caught (on a capture thread, say) still removes the socket
             // and ends the process with a status, so that run-director.sh restores the host behind it.
             UnhandledExceptionEventHandler lastResort = (_, unhandled) => StopOnInternalError(unhandled.ExceptionObject, control, errors);
             AppDomain.CurrentDomain.UnhandledException += lastResort;
             try
             {
-                return Direct(options, output, errors, topology, services, director, control, commands, socket);
+                return Direct(options, output, errors, topology, services, director, control, commands, socket, checkers);
             }
             finally
             {
@@ -105,7 +118,7 @@ public static class RunCommand
 
     /// <summary>Directs until SIGTERM or SIGINT, then saves the table if asked: 0, or 1 when the save failed.</summary>
     private static int Direct(RunOptions options, TextWriter output, TextWriter errors, DirectorTopology topology, ServiceTable services,
-        LiveDirector director, ControlServer control, EngineCommandQueue commands, string socket)
+        LiveDirector director, ControlServer control, EngineCommandQueue commands, string socket, KeepalivedSupervisor? checkers)
     {
         using var stop = new CancellationTokenSource();
         using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stop.Cancel(); });
@@ -113,6 +126,7 @@ public static class RunCommand
         output.WriteLine($"forwarder: directing on {topology.Public.Name} (public {topology.Public.Address}) and {topology.Private.Name} (private {topology.Private.Address}), {services.Count} service(s); ipvsadm at {socket}");
         output.Flush();
         director.Run(stop.Token);
+        checkers?.Stop();
         control.Dispose();
         commands.Close();
 
@@ -150,6 +164,27 @@ public static class RunCommand
             throw new ArgumentException($"--rules {path}: no such file");
         }
         return File.ReadAllText(path);
+    }
+
+    /// <summary>
+    /// keepalived's configuration: what keepalived would report and go past is logged as a warning; a file whose
+    /// structure cannot be read is refused, before the host is touched.
+    /// </summary>
+    private static KeepalivedConfiguration LoadKeepalived(string path, DirectorLog log)
+    {
+        try
+        {
+            var configuration = KeepalivedConfigReader.Load(path);
+            foreach (var diagnostic in configuration.Diagnostics)
+            {
+                log.Warning(diagnostic.ToString());
+            }
+            return configuration;
+        }
+        catch (ConfigSyntaxException refused)
+        {
+            throw new ArgumentException($"--keepalived-conf {path}: {refused.Message}", refused);
+        }
     }
 
     private static void ApplyRules(string path, string text, ServiceTable services, ConnectionTimeouts timeouts)

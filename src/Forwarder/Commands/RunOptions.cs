@@ -31,6 +31,9 @@ public sealed class RunOptions
     [Option("max-connections", Default = ConnectionTable.DefaultMaximum, HelpText = "The connection table's bound (at least 1).")]
     public int MaxConnections { get; set; } = ConnectionTable.DefaultMaximum;
 
-    [Option("check", HelpText = "Check the arguments (interfaces, rules, counters file, socket) and exit, changing nothing.")]
+    [Option("keepalived-conf", HelpText = "keepalived's configuration (keepalived.conf): its virtual servers are set up and their real servers health-checked.")]
+    public string? KeepalivedConf { get; set; }
+
+    [Option("check", HelpText = "Check the arguments (interfaces, rules, keepalived configuration, counters file, socket) and exit, changing nothing.")]
     public bool Check { get; set; }
 }
