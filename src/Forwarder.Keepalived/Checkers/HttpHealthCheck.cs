@@ -78,6 +78,11 @@ public sealed class HttpHealthCheck : IHealthCheck
                 {
                     return Failed("SSL handshake/communication error connecting to", url);
                 }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // As keepalived: a handshake the server never finishes is a connection that timed out.
+                    return Failed("Timeout connecting", url);
+                }
             }
             try
             {
