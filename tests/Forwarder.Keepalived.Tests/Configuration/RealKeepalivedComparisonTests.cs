@@ -116,6 +116,32 @@ public sealed partial class RealKeepalivedComparisonTests
         }
     }
 
+    [Test]
+    public void ReadmeExample_IsTakenWithoutAWord_ByKeepalivedAndByTheReader()
+    {
+        var text = ReadmeExample.KeepalivedConf();
+        var ours = KeepalivedConfigReader.Parse("keepalived.conf", text);
+        Assert.That(ours.Diagnostics, Is.Empty, string.Join("\n", ours.Diagnostics));
+        Assert.That(ours.VirtualServers.Single().RealServers.Select(rs => rs.Checkers.Single().Kind), Is.EqualTo(new[] { "HTTP_GET", "HTTP_GET", "TCP_CHECK" }));
+        var keepalived = Locate();
+        if (keepalived is null)
+        {
+            Assert.Ignore("keepalived is not installed (./run-director.sh test installs it)");
+        }
+        var directory = Directory.CreateTempSubdirectory("keepalived-readme");
+        try
+        {
+            var path = Path.Combine(directory.FullName, "keepalived.conf");
+            File.WriteAllText(path, text);
+
+            Assert.That(RunConfigTest(keepalived, path), Is.Empty);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
     private static string WithoutVrrp(string text) =>
         text[..text.IndexOf("vrrp_instance", StringComparison.Ordinal)] + text[text.IndexOf("# the seed", StringComparison.Ordinal)..];
 
