@@ -9,7 +9,13 @@ internal static class CheckerReader
 {
     private static readonly Dictionary<string, ushort> DnsTypes = new(StringComparer.Ordinal)
     {
-        ["A"] = 1, ["NS"] = 2, ["CNAME"] = 5, ["SOA"] = 6, ["MX"] = 15, ["TXT"] = 16, ["AAAA"] = 28,
+        ["A"] = 1,
+        ["NS"] = 2,
+        ["CNAME"] = 5,
+        ["SOA"] = 6,
+        ["MX"] = 15,
+        ["TXT"] = 16,
+        ["AAAA"] = 28,
     };
 
     public static CheckerConfig? Read(ConfigNode node, ConfigReport report)

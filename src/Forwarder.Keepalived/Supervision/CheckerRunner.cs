@@ -99,12 +99,6 @@ internal sealed class CheckerRunner
             }
             _log.Info(CheckerMessages.Failed(Config, result, RealServerName, vs, _state.HasRun));
             _state.RetryCount = 0;
-            if (Config is MiscCheckConfig { Dynamic: true } && _state.WeightShare != 0)
-            {
-                // As check_misc.c: a failed script takes back what it had added to the weight.
-                _state.RealServer.EffectiveWeight -= _state.WeightShare;
-                _state.WeightShare = 0;
-            }
             _state.LastExitStatus = result.ExitStatus;
             await _virtualServer.CheckerVerdictAsync(_state, up: false, cancellationToken).ConfigureAwait(false);
             _state.HasRun = true;
@@ -122,12 +116,9 @@ internal sealed class CheckerRunner
         {
             return;
         }
-        var rs = _state.RealServer;
-        var weight = rs.EffectiveWeight - _state.WeightShare;
         // keepalived's cur_weight: what makes the effective weight status - 2 (0 gives back the configured weight).
-        _state.WeightShare = status == 0 ? 0 : status - 2 - rs.Config.Weight;
-        weight += _state.WeightShare;
+        var share = status == 0 ? 0 : status - 2 - _state.RealServer.Config.Weight;
         _state.LastExitStatus = status;
-        await _virtualServer.WeightAsync(rs, weight, cancellationToken).ConfigureAwait(false);
+        await _virtualServer.WeightShareAsync(_state, share, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -23,7 +23,7 @@ internal sealed class CheckerState
     /// <summary>Failed attempts since the last pass, while still up (keepalived's retry_it).</summary>
     public int RetryCount { get; set; }
 
-    /// <summary>What this checker adds to the real server's weight (misc_dynamic's cur_weight).</summary>
+    /// <summary>What this checker adds to the real server's weight (misc_dynamic's cur_weight); changed only under its virtual server's lock.</summary>
     public long WeightShare { get; set; }
 
     /// <summary>The script's last exit status, so that an unchanged one does not edit the weight again.</summary>

@@ -92,13 +92,22 @@ internal sealed class VirtualServerSupervisor : IDisposable
         }
     }
 
-    /// <summary>As update_svr_checker_state: a checker's verdict, applied when it changes the server's standing.</summary>
+    /// <summary>
+    /// As update_svr_checker_state: a checker's verdict, applied when it changes the server's standing. A failed
+    /// misc_dynamic checker first takes back what it had added to the weight (quietly, as keepalived: the server is
+    /// on its way out).
+    /// </summary>
     public async Task CheckerVerdictAsync(CheckerState checker, bool up, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var rs = checker.RealServer;
+            if (!up && checker.WeightShare != 0)
+            {
+                rs.EffectiveWeight -= checker.WeightShare;
+                checker.WeightShare = 0;
+            }
             if (checker.IsUp == up)
             {
                 if (!checker.HasRun)
@@ -135,14 +144,19 @@ internal sealed class VirtualServerSupervisor : IDisposable
         }
     }
 
-    /// <summary>As update_svr_wgt: a new effective weight, put in the table at once only where the server is serving.</summary>
-    public async Task WeightAsync(RealServerState rs, long weight, CancellationToken cancellationToken)
+    /// <summary>
+    /// As update_svr_wgt for misc_dynamic: the checker's share of the weight becomes <paramref name="share"/>; the new
+    /// effective weight goes in the table at once only where the server is serving.
+    /// </summary>
+    public async Task WeightShareAsync(CheckerState checker, long share, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            var rs = checker.RealServer;
             var old = rs.Weight;
-            rs.EffectiveWeight = weight;
+            rs.EffectiveWeight += share - checker.WeightShare;
+            checker.WeightShare = share;
             if (rs.Weight == old)
             {
                 return;

@@ -1,10 +1,10 @@
 using System.Runtime.InteropServices;
 using Forwarder.Capture.Live;
-using Forwarder.Core.Scheduling;
 using Forwarder.Core;
 using Forwarder.Core.Connections;
 using Forwarder.Core.Engine;
 using Forwarder.Core.Frames;
+using Forwarder.Core.Scheduling;
 using Forwarder.Core.Services;
 using Forwarder.Core.Topology;
 using Forwarder.Director;
