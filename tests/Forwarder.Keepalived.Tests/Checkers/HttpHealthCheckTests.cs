@@ -101,8 +101,11 @@ public sealed class HttpHealthCheckTests
     public async Task SslGet_PassesOverTls_WithoutVerifyingTheCertificate()
     {
         using var server = new LoopbackHttpServer(tls: true);
+        var config = CheckerConfigs.Http(server.EndPoint, tls: true);
+        // The process's first TLS handshake loads OpenSSL: on a busy machine that alone can take a second.
+        config.ConnectTimeout = TimeSpan.FromSeconds(10);
 
-        var result = await new HttpHealthCheck(CheckerConfigs.Http(server.EndPoint, tls: true)).RunAsync(CancellationToken.None);
+        var result = await new HttpHealthCheck(config).RunAsync(CancellationToken.None);
 
         Assert.That(result.Up, Is.True, result.Detail);
         Assert.That(server.Requests.Single(), Does.StartWith("GET / HTTP/1.0\r\n"));
