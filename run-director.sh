@@ -4,8 +4,10 @@
 #   ./run-director.sh lab [--keep]          the seed's NAT lab in network namespaces on this machine: the
 #                                           director, three web servers, the client's loop, ipvsadm -Ln
 #   ./run-director.sh [run] [--public IF] [--private IF] [--socket PATH] [--rules FILE] [--save-on-exit]
+#                     [--keepalived-conf FILE]
 #                                           the live director in the foreground (defaults eth2, eth1),
-#                                           after preparing the host (reported); SIGTERM stops it
+#                                           after preparing the host (reported); SIGTERM stops it; with
+#                                           keepalived.conf, its virtual servers set up and health-checked
 #   ./run-director.sh stop                  stop a running director (only the one its pidfile names) and undo
 #                                           the host preparation
 #   ./run-director.sh ipvsadm ARGS...       ipvsadm for the running director ($FORWARDER_SOCKET, --socket)
@@ -16,7 +18,8 @@
 #   ./run-director.sh help                  this text
 #
 # Each installs what it lacks with apt-get when run as root: replay libpcap; seed libpcap and tcpdump; run
-# libpcap, iproute2, ethtool, nftables; lab and test those and nginx, iperf3, curl, python3.
+# libpcap, iproute2, ethtool, nftables; lab and test those and nginx, iperf3, curl, python3; test also keepalived
+# (only its --config-test runs, never the daemon).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
