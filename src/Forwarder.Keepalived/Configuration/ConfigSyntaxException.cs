@@ -6,8 +6,9 @@ namespace Forwarder.Keepalived.Configuration;
 /// </summary>
 public sealed class ConfigSyntaxException : Exception
 {
+    /// <param name="position">The line at fault; line 0 names a whole file (one that cannot be found), and the message names no line.</param>
     public ConfigSyntaxException(ConfigPosition position, string reason)
-        : base($"{position} {reason}")
+        : base(position.Line > 0 ? $"{position} {reason}" : reason)
     {
         Position = position;
         Reason = reason;

@@ -23,7 +23,7 @@ public static class KeepalivedConfigReader
     {
         if (Directory.Exists(path))
         {
-            throw new ConfigSyntaxException(new ConfigPosition(path, 0), "is a directory, not a configuration file");
+            throw new ConfigSyntaxException(new ConfigPosition(path, 0), $"{path} is a directory, not a configuration file");
         }
         if (!File.Exists(path))
         {

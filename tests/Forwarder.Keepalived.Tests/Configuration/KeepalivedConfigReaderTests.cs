@@ -244,7 +244,7 @@ public sealed class KeepalivedConfigReaderTests
     {
         var refused = Assert.Throws<ConfigSyntaxException>(() => KeepalivedConfigReader.Load("/nonexistent/keepalived.conf"));
 
-        Assert.That(refused!.Reason, Is.EqualTo("Unable to find configuration file /nonexistent/keepalived.conf"));
+        Assert.That(refused!.Message, Is.EqualTo("Unable to find configuration file /nonexistent/keepalived.conf"));
     }
 
     [Test]
