@@ -26,6 +26,7 @@ public abstract class CheckerConfig
     /// <summary>Whether the server starts as down until this checker's first success.</summary>
     public bool Alpha { get; set; }
 
+    /// <summary>Read, and always in effect here: every failed attempt while the server is up is logged, as keepalived's log_all_failures does.</summary>
     public bool LogAllFailures { get; set; }
 
     /// <summary>Where connections go: <c>connect_ip</c>/<c>connect_port</c>, by default the real server's own (unused by MISC_CHECK).</summary>
