@@ -10,16 +10,19 @@
 #                                           keepalived.conf, its virtual servers set up and health-checked
 #   ./run-director.sh stop                  stop a running director (only the one its pidfile names) and undo
 #                                           the host preparation
+#   ./run-director.sh reload                have the running director write its connections to its state file
+#                                           (SIGHUP; it goes on directing; the next run restores them)
 #   ./run-director.sh ipvsadm ARGS...       ipvsadm for the running director ($FORWARDER_SOCKET, --socket)
 #   ./run-director.sh seed                  replay the seed guide's NAT experiment (captures/seed-nat-rr)
 #   ./run-director.sh replay ARGS...        forwarder replay --rules F --topology F --in IF=PCAP... --out DIR [--commands F]
 #   ./run-director.sh test                  run every test; ends with "N passed, N failed, N skipped"
-#   ./run-director.sh race                  the kernel's NAT against ours on the lab (a benchmark, not a test)
+#   ./run-director.sh race [RUNS] [SECONDS] the kernel's NAT, ours, HAProxy and nginx's stream proxy on the lab,
+#                                           interleaved run by run (a benchmark, not a test)
 #   ./run-director.sh help                  this text
 #
 # Each installs what it lacks with apt-get when run as root: replay libpcap; seed libpcap and tcpdump; run
-# libpcap, iproute2, ethtool, nftables; lab and test those and nginx, iperf3, curl, python3; test also keepalived
-# (only its --config-test runs, never the daemon).
+# libpcap, iproute2, ethtool, nftables; lab and test those and nginx, iperf3, curl, python3; race those and wrk,
+# haproxy, nginx's stream module; test also keepalived (only its --config-test runs, never the daemon).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -31,7 +34,7 @@ say() { printf '%s\n' "$*" >&2; }
 # The comment block at the top of this file, without its comment marks: the usage.
 usage() { sed -n '2,${/^#/!q;s/^# \{0,1\}//;p}' "$here/run-director.sh"; }
 
-# The Debian packages each command uses, installed once when missing: `ensure_packages replay|seed|run|lab|test`.
+# The Debian packages each command uses, installed once when missing: `ensure_packages replay|seed|run|lab|test|race`.
 ensure_packages() {
   local missing=() needs
   case "$1" in
@@ -39,8 +42,10 @@ ensure_packages() {
     seed) needs="libpcap tcpdump" ;;
     run) needs="libpcap ip sysctl ethtool nft" ;;
     lab) needs="libpcap tcpdump ip sysctl ethtool nft nginx iperf3 curl python3" ;;
-    # keepalived only for its --config-test, which the keepalived.conf reader's reports are compared with (never started).
-    test) needs="libpcap tcpdump ip sysctl ethtool nft nginx iperf3 curl python3 keepalived" ;;
+    # prometheus-node-exporter: the monitoring tests point the real node_exporter at the director's procfs files;
+    # keepalived: only its --config-test, which the keepalived.conf reader's reports are compared with (never started).
+    test) needs="libpcap tcpdump ip sysctl ethtool nft nginx iperf3 curl python3 prometheus-node-exporter keepalived" ;;
+    race) needs="libpcap ip sysctl ethtool nft nginx iperf3 curl python3 wrk haproxy nginx-stream" ;;
   esac
   local need
   for need in $needs; do
@@ -50,6 +55,8 @@ ensure_packages() {
       sysctl) command -v sysctl >/dev/null 2>&1 || missing+=(procps) ;;
       nft) command -v nft >/dev/null 2>&1 || missing+=(nftables) ;;
       nginx) command -v nginx >/dev/null 2>&1 || missing+=(nginx-light) ;;
+      # Debian builds nginx's stream proxy as a module of its own, loaded by the race's nginx.conf.
+      nginx-stream) [ -e /usr/lib/nginx/modules/ngx_stream_module.so ] || missing+=(libnginx-mod-stream) ;;
       *) command -v "$need" >/dev/null 2>&1 || missing+=("$need") ;;
     esac
   done
@@ -234,6 +241,9 @@ run_director() {
     rm -f "$pidfile"
   )
   echo "$$ $(start_time $$)" >"$pidfile"
+  # A 4 MiB gen0 budget: a large -R allocates its new table on the control thread, and the collector stops the
+  # engine thread while it copies what survives; small young generations keep each such stop short (README).
+  export DOTNET_GCgen0size=${DOTNET_GCgen0size:-0x400000}
   exec dotnet "$forwarder_dll" run "$@"
 }
 
@@ -263,6 +273,17 @@ stop_director() {
     rm -f "$pidfile"
   fi
   restore_host
+}
+
+# SIGHUP to the director the pidfile names: it writes its connection table to its --state-file and goes on.
+reload_director() {
+  local pidfile="$state_dir/director.pid" pid start
+  if [ -s "$pidfile" ] && read -r pid start <"$pidfile" && is_our_director "$pid" "${start:-}"; then
+    kill -HUP "$pid" && say "director $pid: writing its connections to its state file"
+    return 0
+  fi
+  say "no director is running (pidfile $pidfile)"
+  return 1
 }
 
 ipvsadm_client() {
@@ -353,10 +374,11 @@ case "${1:-run}" in
   run) [ $# -gt 0 ] && shift; run_director "$@" ;;
   --*) run_director "$@" ;;
   stop) stop_director ;;
+  reload) reload_director ;;
   ipvsadm) shift; ipvsadm_client "$@" ;;
   seed) seed ;;
   test) shift; run_tests "$@" ;;
   replay) shift; ensure_packages replay; build; forwarder replay "$@" ;;
-  race) shift; exec "$here/tests/race/race.sh" "$@" ;;
+  race) shift; ensure_packages race; exec "$here/tests/race/race.sh" "$@" ;;
   *) say "run-director.sh: unknown command: $1"; usage >&2; exit 2 ;;
 esac

@@ -6,6 +6,7 @@ namespace Forwarder.Benchmarks;
 /// dotnet run -c Release --project tests/Forwarder.Benchmarks -- --filter '*' [--job short]
 /// dotnet run -c Release --project tests/Forwarder.Benchmarks -- loop [seconds] [case]   (a Stopwatch loop, for profiling)
 /// dotnet run -c Release --project tests/Forwarder.Benchmarks -- memory | flood           (bytes per connection; a SYN flood)
+/// dotnet run -c Release --project tests/Forwarder.Benchmarks -- restore-pause [runs]     (the longest forwarding gap during a 110,000-line -R)
 /// </summary>
 internal static class Program
 {
@@ -18,6 +19,10 @@ internal static class Program
         if (args.Length > 0 && args[0] == "flood")
         {
             return MemoryAndFloodHarness.Flood();
+        }
+        if (args.Length > 0 && args[0] == "restore-pause")
+        {
+            return RestorePauseHarness.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5);
         }
         if (args.Length > 0 && args[0] == "loop")
         {

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Forwarder.Core.Transmit;
 using SharpPcap;
 using SharpPcap.LibPcap;
 
@@ -10,8 +11,10 @@ namespace Forwarder.Capture.Live;
 /// injected frames — and a kernel (BPF) filter so only frames it may have to handle reach user space.
 /// Every frame libpcap counts is accounted for here (see <see cref="Statistics"/>): read, dropped by the kernel for
 /// want of ring space, discarded unread at stop, or still waiting in the ring. The counters may be read from any thread.
+/// A batch leaves through a <see cref="PacketSocketSender"/> (one sendmmsg) when the port has one, else frame by
+/// frame through libpcap.
 /// </summary>
-public sealed class LivePort : IDisposable
+public sealed class LivePort : IDirectorPort, IDisposable
 {
     private const int PcapDirectionIn = 1;
     private const short PollIn = 1;
@@ -24,18 +27,22 @@ public sealed class LivePort : IDisposable
     private const int MaximumUnreadAtStop = 1 << 20;
 
     private readonly LibPcapLiveDevice _device;
+    private readonly PacketSocketSender? _sender;
     private readonly PollDescriptor[] _poll = new PollDescriptor[2];
     private readonly int _readTimeoutMilliseconds;
     private readonly int _wakeDescriptor;
     private long _received;
     private long _sent;
     private long _sendFailures;
+    private long _pcapSends;
     private long _unreadAtStop;
     private readonly PcapStatistics _baseline;
 
-    public LivePort(string interfaceName, string filter, int readTimeoutMilliseconds = 50)
+    /// <param name="sender">Sends <see cref="Transmit"/>'s batches; the port disposes it. Without one, libpcap sends.</param>
+    public LivePort(string interfaceName, string filter, int readTimeoutMilliseconds = 50, PacketSocketSender? sender = null)
     {
         Name = interfaceName;
+        _sender = sender;
         _device = LibPcapLiveDeviceList.New()[interfaceName]
             ?? throw new InvalidOperationException($"{interfaceName}: no such interface for libpcap");
         _device.Open(new DeviceConfiguration
@@ -84,9 +91,17 @@ public sealed class LivePort : IDisposable
     /// <summary>Frames read from libpcap and handed on (<see cref="TryReceive"/> returned true).</summary>
     public long Received => Interlocked.Read(ref _received);
 
-    public long Sent => Interlocked.Read(ref _sent);
+    public long Sent => Interlocked.Read(ref _sent) + (_sender?.Sent ?? 0);
 
-    public long SendFailures => Interlocked.Read(ref _sendFailures);
+    public long SendFailures => Interlocked.Read(ref _sendFailures) + (_sender?.Failures ?? 0);
+
+    public int ReadinessDescriptor => _poll[0].Descriptor;
+
+    /// <summary>How the port's batches leave: "sendmmsg" (with or without the qdisc bypass) or "pcap".</summary>
+    public string TransmitPath => _sender is null ? "pcap" : _sender.BypassesQueueingDiscipline ? "sendmmsg, qdisc bypassed" : "sendmmsg";
+
+    /// <summary>Transmit calls made to the kernel for batches: frames sent per call is the batching achieved.</summary>
+    public long TransmitCalls => (_sender?.SystemCalls ?? 0) + Interlocked.Read(ref _pcapSends);
 
     /// <summary>Frames libpcap still held when the director stopped, read and discarded by <see cref="DiscardUnread"/>.</summary>
     public long UnreadAtStop => Interlocked.Read(ref _unreadAtStop);
@@ -119,6 +134,12 @@ public sealed class LivePort : IDisposable
                 return false;
             }
         }
+        Copy(header, data, buffer, out length, out timestamp);
+        return true;
+    }
+
+    private void Copy(IntPtr header, IntPtr data, byte[] buffer, out int length, out long timestamp)
+    {
         // struct pcap_pkthdr on 64-bit Linux: struct timeval (two longs), then caplen and len (two uints).
         var seconds = Marshal.ReadInt64(header, 0);
         var microseconds = Marshal.ReadInt64(header, 8);
@@ -126,7 +147,40 @@ public sealed class LivePort : IDisposable
         Marshal.Copy(data, buffer, 0, length);
         timestamp = (seconds * 1_000_000) + microseconds;
         Interlocked.Increment(ref _received);
+    }
+
+    /// <summary>The next frame libpcap holds, copied into <paramref name="buffer"/>, or false at once when none waits. Allocates nothing.</summary>
+    public bool TryRead(byte[] buffer, out int length, out long timestamp)
+    {
+        var header = IntPtr.Zero;
+        var data = IntPtr.Zero;
+        if (_device.GetNextPacketPointers(ref header, ref data) != 1)
+        {
+            length = 0;
+            timestamp = 0;
+            return false;
+        }
+        Copy(header, data, buffer, out length, out timestamp);
         return true;
+    }
+
+    /// <summary>Sends the batch's frames for <paramref name="interfaceIndex"/>: in one sendmmsg with a sender, else one by one.</summary>
+    public int Transmit(OutputBatch batch, int interfaceIndex)
+    {
+        if (_sender is not null)
+        {
+            return _sender.Send(batch, interfaceIndex);
+        }
+        var sent = 0;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (batch.InterfaceAt(i) == interfaceIndex)
+            {
+                Interlocked.Increment(ref _pcapSends);
+                sent += Send(batch.FrameAt(i)) ? 1 : 0;
+            }
+        }
+        return sent;
     }
 
     /// <summary>Compiles a filter with libpcap and gives it to the capture socket itself (SO_ATTACH_FILTER), leaving libpcap's own copy as it was.</summary>
@@ -176,17 +230,19 @@ public sealed class LivePort : IDisposable
         return count;
     }
 
-    /// <summary>Sends a frame; both pump threads may send on one port, so the counts are interlocked.</summary>
-    public void Send(ReadOnlySpan<byte> frame)
+    /// <summary>Sends a frame through libpcap; any thread may, so the counts are interlocked.</summary>
+    public bool Send(ReadOnlySpan<byte> frame)
     {
         try
         {
             _device.SendPacket(frame, null!);
             Interlocked.Increment(ref _sent);
+            return true;
         }
         catch (PcapException)
         {
             Interlocked.Increment(ref _sendFailures);
+            return false;
         }
     }
 
@@ -216,6 +272,7 @@ public sealed class LivePort : IDisposable
 
     public void Dispose()
     {
+        _sender?.Dispose();
         _device.Close();
         _ = CloseDescriptor(_wakeDescriptor);
     }

@@ -9,8 +9,9 @@ namespace Forwarder.Core.Arp;
 
 /// <summary>
 /// The director's ARP: it answers for its own addresses on each link and for every virtual address on
-/// the public link (a user-space director has to claim its VIPs itself), and learns the MACs of hosts that
-/// ask for it or answer it, which releases frames waiting for them.
+/// the public link (a user-space director has to claim its VIPs itself), and tells the neighbour table what
+/// each ARP says of its sender (learning hosts that ask for us, confirming those that answer us), which releases
+/// frames waiting for them.
 /// </summary>
 public sealed class ArpResponder
 {
@@ -39,10 +40,15 @@ public sealed class ArpResponder
         var link = _topology.Interfaces[interfaceIndex];
         var own = targetAddress == link.Address.Value;
         var forUs = own || (link.Role == InterfaceRole.Public && _services.HasVirtualAddress(targetAddress));
-        // As the kernel's arp_process: learn from what is addressed to us, and from any answer to a question we asked.
-        if (senderAddress != 0 && link.IsOnLink(new Ipv4Address(senderAddress)) && (forUs || operation == FrameLayout.ArpReply))
+        // As the kernel's arp_process: a request for us teaches its sender; any other ARP from a known neighbour
+        // updates it (a reply unicast to our MAC confirms it; a gratuitous one changes its MAC whatever the locktime).
+        if (senderAddress != 0 && link.IsOnLink(new Ipv4Address(senderAddress)))
         {
-            _neighbors.Learn(senderAddress, senderMac, interfaceIndex, context.Output);
+            var requestForUs = operation == FrameLayout.ArpRequest && forUs;
+            var unicastReply = operation == FrameLayout.ArpReply && MacAddress.Read(frame) == link.Mac;
+            var gratuitous = senderAddress == targetAddress &&
+                (operation != FrameLayout.ArpReply || MacAddress.Read(frame[(FrameLayout.EthernetHeaderLength + FrameLayout.ArpTargetMac)..]) == senderMac);
+            _neighbors.OnArp(senderAddress, senderMac, interfaceIndex, requestForUs, unicastReply, gratuitous, context.Now, context.Output);
         }
         if (operation != FrameLayout.ArpRequest || !forUs || (own && !_answerForOwnAddresses && !_services.HasVirtualAddress(targetAddress)))
         {

@@ -1,11 +1,11 @@
-using Forwarder.Core.Frames;
 using Forwarder.Core.Services;
+using Forwarder.Core.Transmit;
 
 namespace Forwarder.Core.Connections;
 
 /// <summary>
 /// One tracked flow, stored by value in the connection table's array: client, virtual and real
-/// addresses (host order), state, expiry on the engine's clock, and the next-hop MACs resolved when it opened.
+/// addresses (host order), state, expiry on the engine's clock, and handles to its next hops' neighbour entries.
 /// Kept small (see ConnectionTable.EntryBytes) since a director holds a million of them.
 /// </summary>
 public struct Connection
@@ -28,9 +28,13 @@ public struct Connection
     /// <summary>Engine time (µs) after which the connection is gone unless a packet renews it.</summary>
     public long ExpiresAt;
 
-    /// <summary>Next hop toward the real server, and toward the client for NAT replies.</summary>
-    public MacAddress ServerMac;
-    public MacAddress ClientMac;
+    /// <summary>
+    /// The neighbour entries of the next hops toward the real server, and toward the client for NAT replies, taken
+    /// on first use: each packet reads the entry's MAC as it is now, so a neighbour that ages, is re-probed or
+    /// changes its MAC is followed (the kernel's dst holds its neighbour likewise, not a copy of its address).
+    /// </summary>
+    public NeighborHandle ServerNeighbor;
+    public NeighborHandle ClientNeighbor;
 
     public Destination? Destination;
 

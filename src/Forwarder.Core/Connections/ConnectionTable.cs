@@ -63,6 +63,9 @@ public sealed class ConnectionTable
 
     public ref Connection this[int slot] => ref _entries[slot];
 
+    /// <summary>One past the highest slot ever used: every entry in use is below it (for copies made in slices).</summary>
+    public int SlotCount => _highWater;
+
     /// <summary>The slots in use, in slot order (for listings; not for the hot path).</summary>
     public IEnumerable<int> Slots()
     {
@@ -164,6 +167,88 @@ public sealed class ConnectionTable
         }
         InsertIndex(_clientIndex, HashClientSide(in entry), slot);
         if (entry.Method == ForwardingMethod.Masquerade)
+        {
+            InsertIndex(_serverIndex, HashServerSide(in entry), slot);
+        }
+        StartTimers(now);
+        LinkTimer(slot);
+        return slot;
+    }
+
+    /// <summary>
+    /// Every live connection and template as a state file keeps it (templates first), with the time each has left at
+    /// <paramref name="now"/>. One without a destination (none is made so) cannot be bound again and is left out.
+    /// </summary>
+    public List<SavedConnection> Snapshot(long now)
+    {
+        var saved = new List<SavedConnection>(Count);
+        foreach (var template in new[] { true, false })
+        {
+            for (var slot = 0; slot < _highWater; slot++)
+            {
+                ref var entry = ref _entries[slot];
+                if (!entry.IsInUse || entry.IsTemplate != template || entry.Destination is not { } destination || entry.ExpiresAt <= now)
+                {
+                    continue;
+                }
+                saved.Add(new SavedConnection(slot + 1, template, (IpProtocol)entry.Protocol, entry.ClientAddress, entry.ClientPort,
+                    entry.VirtualAddress, entry.VirtualPort, entry.DestinationAddress, entry.DestinationPort, destination.Service.Key,
+                    destination.Port, entry.Method, entry.State, entry.Flags & (ConnectionFlags.NoOutput | ConnectionFlags.Detached | ConnectionFlags.Template),
+                    entry.ExpiresAt - now, template ? 0 : entry.ControllingTemplate));
+            }
+        }
+        return saved;
+    }
+
+    /// <summary>
+    /// Puts back a connection a state file kept, bound to <paramref name="connection"/>'s destination, in its saved
+    /// state and flags, expiring at <paramref name="expiresAt"/>: counted on its destination as its state says (active
+    /// for an active TCP state, as <see cref="Touch"/> would have it, else inactive; a template as persistent), and on
+    /// its controlling template. Returns its slot, or -1 when the table is full.
+    /// </summary>
+    public int Restore(in Connection connection, long expiresAt, long now)
+    {
+        var slot = TakeSlot();
+        if (slot < 0)
+        {
+            return -1;
+        }
+        ref var entry = ref _entries[slot];
+        entry = connection;
+        entry.Flags = (entry.Flags & (ConnectionFlags.NoOutput | ConnectionFlags.Detached | ConnectionFlags.Template)) | ConnectionFlags.InUse;
+        var active = !entry.IsTemplate && entry.Protocol == (byte)IpProtocol.Tcp && TcpStateTable.IsActive(entry.State);
+        if (!active)
+        {
+            entry.Flags |= ConnectionFlags.Inactive;
+        }
+        entry.ExpiresAt = expiresAt;
+        entry.ControlledCount = 0;
+        Count++;
+        if (entry.Destination is { } destination)
+        {
+            if (entry.IsTemplate)
+            {
+                destination.PersistentConnections++;
+            }
+            else if (active)
+            {
+                destination.ActiveConnections++;
+            }
+            else
+            {
+                destination.InactiveConnections++;
+            }
+            destination.OnConnectionBound();
+        }
+        if (entry.ControllingTemplate != 0)
+        {
+            _entries[entry.ControllingTemplate - 1].ControlledCount++;
+        }
+        if ((entry.Flags & ConnectionFlags.Detached) == 0)
+        {
+            InsertIndex(_clientIndex, HashClientSide(in entry), slot);
+        }
+        if (entry.Method == ForwardingMethod.Masquerade && !entry.IsTemplate)
         {
             InsertIndex(_serverIndex, HashServerSide(in entry), slot);
         }

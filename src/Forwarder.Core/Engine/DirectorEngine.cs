@@ -221,7 +221,7 @@ public sealed class DirectorEngine
     }
 
     /// <summary>
-    /// Schedules a new flow and records its connection, with the next hops both ways resolved once and its
+    /// Schedules a new flow and records its connection, with the interfaces toward both ends routed once and its
     /// forwarding method (so its <see cref="PacketTransmit"/>) bound from the destination's, as ip_vs_bind_xmit.
     /// </summary>
     private FrameOutcome OpenConnection(VirtualService service, in PacketFields fields, out int slot)
@@ -242,11 +242,10 @@ public sealed class DirectorEngine
         {
             return FrameOutcome.DroppedNoDestination;
         }
-        if (!_neighbors.TryRoute(destination.Address.Value, out var serverHop, out var serverInterface))
+        if (!_neighbors.TryRoute(destination.Address.Value, out _, out var serverInterface))
         {
             return FrameOutcome.DroppedNoRoute;
         }
-        _neighbors.TryGetMac(serverHop, out var serverMac);
         var connection = new Connection
         {
             Protocol = fields.Protocol,
@@ -258,18 +257,15 @@ public sealed class DirectorEngine
             DestinationPort = destination.Port == 0 ? fields.DestinationPort : destination.Port,
             Method = destination.Method,
             Destination = destination,
-            ServerMac = serverMac,
             ServerInterface = (byte)serverInterface,
             ControllingTemplate = template,
         };
         if (destination.Method == ForwardingMethod.Masquerade)
         {
-            if (!_neighbors.TryRoute(fields.Source, out var clientHop, out var clientInterface))
+            if (!_neighbors.TryRoute(fields.Source, out _, out var clientInterface))
             {
                 return FrameOutcome.DroppedNoRoute;
             }
-            _neighbors.TryGetMac(clientHop, out var clientMac);
-            connection.ClientMac = clientMac;
             connection.ClientInterface = (byte)clientInterface;
         }
         slot = _connections.Add(connection, Now);
@@ -330,6 +326,124 @@ public sealed class DirectorEngine
         var stored = _connections.Add(record, Now);
         template = stored + 1;
         return destination;
+    }
+
+    /// <summary>
+    /// Puts back what a state file kept (<see cref="ConnectionTable.Snapshot"/>), at engine time <paramref name="now"/>,
+    /// with <paramref name="elapsed"/> µs (the wall time between the save and now) taken off every remaining timeout.
+    /// Each entry is bound to the destination of the current rules with its service's key and its real server's
+    /// address and port; where there is none, it is dropped and counted, as the kernel drops the connections of a
+    /// deleted destination; so is one whose time ran out meanwhile. A template whose time ran out still comes back
+    /// while a restored connection it controls does (as ip_vs_conn_expire keeps such a template). Next hops are routed
+    /// afresh, their MACs found by ARP when first used.
+    /// </summary>
+    public ConnectionRestoreReport RestoreConnections(IReadOnlyList<SavedConnection> saved, long now, long elapsed)
+    {
+        AdvanceClock(now, new OutputBatch());
+        var destinations = new Dictionary<int, Destination>();
+        var interfaces = new Dictionary<int, (byte Server, byte Client)>();
+        var noDestination = 0;
+        var expired = 0;
+        var full = 0;
+        foreach (var entry in saved)
+        {
+            if (FindDestination(entry) is { } destination && Route(entry) is { } route)
+            {
+                destinations[entry.Id] = destination;
+                interfaces[entry.Id] = route;
+            }
+        }
+        // Which templates live: their own time, or a surviving connection they control.
+        var neededTemplates = new HashSet<int>();
+        foreach (var entry in saved)
+        {
+            if (!entry.IsTemplate && entry.TemplateId != 0 && entry.RemainingMicroseconds - elapsed > 0 && destinations.ContainsKey(entry.Id))
+            {
+                neededTemplates.Add(entry.TemplateId);
+            }
+        }
+        var slots = new Dictionary<int, int>();
+        var connections = 0;
+        var templates = 0;
+        foreach (var entry in saved.Where(e => e.IsTemplate).Concat(saved.Where(e => !e.IsTemplate)))
+        {
+            if (!destinations.TryGetValue(entry.Id, out var destination))
+            {
+                noDestination++;
+                continue;
+            }
+            var remaining = entry.RemainingMicroseconds - elapsed;
+            if (remaining <= 0 && !(entry.IsTemplate && neededTemplates.Contains(entry.Id)))
+            {
+                expired++;
+                continue;
+            }
+            var controlling = 0;
+            if (entry.TemplateId != 0)
+            {
+                if (!slots.TryGetValue(entry.TemplateId, out var templateSlot))
+                {
+                    // Its template is gone: the connection goes on, no longer controlled (as one whose template expired).
+                    templateSlot = -1;
+                }
+                controlling = templateSlot + 1;
+            }
+            var (serverInterface, clientInterface) = interfaces[entry.Id];
+            var connection = new Connection
+            {
+                Protocol = (byte)entry.Protocol,
+                ClientAddress = entry.ClientAddress,
+                ClientPort = entry.ClientPort,
+                VirtualAddress = entry.VirtualAddress,
+                VirtualPort = entry.VirtualPort,
+                DestinationAddress = entry.DestinationAddress,
+                DestinationPort = entry.DestinationPort,
+                // Templates carry no traffic; their method only keeps them out of the reply-side index.
+                Method = entry.IsTemplate ? ForwardingMethod.DirectRoute : entry.Method,
+                State = entry.IsTemplate ? TcpState.None : entry.State,
+                Flags = entry.Flags,
+                Destination = destination,
+                ServerInterface = serverInterface,
+                ClientInterface = clientInterface,
+                ControllingTemplate = controlling,
+            };
+            var slot = _connections.Restore(connection, Now + Math.Max(remaining, 0), Now);
+            if (slot < 0)
+            {
+                full++;
+                continue;
+            }
+            slots[entry.Id] = slot;
+            if (entry.IsTemplate)
+            {
+                templates++;
+            }
+            else
+            {
+                connections++;
+            }
+        }
+        return new ConnectionRestoreReport(connections, templates, noDestination, expired, full);
+    }
+
+    private Destination? FindDestination(in SavedConnection entry) =>
+        _services.TryGet(entry.Service, out var service) && service.Protocol == entry.Protocol &&
+        service.FindDestination(new Ipv4Address(entry.DestinationAddress), entry.ServerPort) is { IsAvailable: true } destination
+            ? destination
+            : null;
+
+    /// <summary>The interfaces toward the real server and (for NAT replies) the client, as a new connection gets them.</summary>
+    private (byte Server, byte Client)? Route(in SavedConnection entry)
+    {
+        if (!_neighbors.TryRoute(entry.DestinationAddress, out _, out var server))
+        {
+            return null;
+        }
+        if (entry.Method != ForwardingMethod.Masquerade || entry.IsTemplate)
+        {
+            return ((byte)server, 0);
+        }
+        return _neighbors.TryRoute(entry.ClientAddress, out _, out var client) ? ((byte)server, (byte)client) : null;
     }
 
     private static void CountIn(Destination? destination, int bytes)

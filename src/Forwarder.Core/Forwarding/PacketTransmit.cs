@@ -42,37 +42,36 @@ public abstract class PacketTransmit
         FrameOutcome.NotOurs;
 
     /// <summary>
-    /// The next hop toward the real server: the MAC the connection resolved when it opened, else (still unknown)
-    /// what ARP has learned since, which the connection then keeps.
+    /// The next hop toward the real server: the MAC of the neighbour entry the connection holds, when that entry may
+    /// be used as it is (one read); else the entry is looked up by address and used (a stale one starts its check,
+    /// an unresolved one leaves the MAC unknown so the frame waits), and the connection keeps its handle.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     protected NextHop TowardServer(ref Connection connection) =>
-        connection.ServerMac.Value != 0
-            ? new NextHop(connection.ServerInterface, connection.DestinationAddress, connection.ServerMac)
+        Neighbors.TryUseCached(connection.ServerNeighbor, out var mac)
+            ? new NextHop(connection.ServerInterface, connection.DestinationAddress, mac)
             : ResolveServer(ref connection);
 
     /// <summary>The next hop toward the client, for NAT replies, likewise.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     protected NextHop TowardClient(ref Connection connection) =>
-        connection.ClientMac.Value != 0
-            ? new NextHop(connection.ClientInterface, connection.ClientAddress, connection.ClientMac)
+        Neighbors.TryUseCached(connection.ClientNeighbor, out var mac)
+            ? new NextHop(connection.ClientInterface, connection.ClientAddress, mac)
             : ResolveClient(ref connection);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private NextHop ResolveServer(ref Connection connection)
     {
         Neighbors.TryRoute(connection.DestinationAddress, out var nextHop, out _);
-        var hop = Link.Resolve(connection.ServerInterface, nextHop, MacAddress.Zero);
-        connection.ServerMac = hop.Mac;
-        return hop;
+        Neighbors.TryUse(nextHop, out var mac, out connection.ServerNeighbor);
+        return new NextHop(connection.ServerInterface, nextHop, mac);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private NextHop ResolveClient(ref Connection connection)
     {
         Neighbors.TryRoute(connection.ClientAddress, out var nextHop, out _);
-        var hop = Link.Resolve(connection.ClientInterface, nextHop, MacAddress.Zero);
-        connection.ClientMac = hop.Mac;
-        return hop;
+        Neighbors.TryUse(nextHop, out var mac, out connection.ClientNeighbor);
+        return new NextHop(connection.ClientInterface, nextHop, mac);
     }
 }

@@ -10,13 +10,31 @@ public sealed class OutputBatch
     private readonly (int Interface, int Offset, int Length)[] _frames;
     private int _used;
 
-    public OutputBatch(int bufferBytes = 1 << 18, int maximumFrames = 256)
+    /// <param name="pinned">Whether the buffer never moves, so a batch can be handed to the kernel by address (sendmmsg).</param>
+    public OutputBatch(int bufferBytes = 1 << 18, int maximumFrames = 256, bool pinned = false)
     {
-        _buffer = new byte[bufferBytes];
+        _buffer = GC.AllocateArray<byte>(bufferBytes, pinned);
         _frames = new (int, int, int)[maximumFrames];
+        IsPinned = pinned;
     }
 
     public int Count { get; private set; }
+
+    public bool IsPinned { get; }
+
+    /// <summary>The buffer the frames are written in; its address is stable when <see cref="IsPinned"/>.</summary>
+    public byte[] Buffer => _buffer;
+
+    /// <summary>
+    /// Whether <paramref name="frames"/> more frames of <paramref name="bytes"/> in all surely fit: a loop that
+    /// batches sends what it holds before the engine could meet a full batch.
+    /// </summary>
+    public bool HasRoomFor(int frames, int bytes) => Count + frames <= _frames.Length && _used + bytes <= _buffer.Length;
+
+    /// <summary>Where frame <paramref name="index"/> starts in <see cref="Buffer"/>.</summary>
+    public int OffsetAt(int index) => _frames[index].Offset;
+
+    public int LengthAt(int index) => _frames[index].Length;
 
     /// <summary>Room for a frame of <paramref name="length"/> bytes out of <paramref name="interfaceIndex"/>; empty when full.</summary>
     public Span<byte> Add(int interfaceIndex, int length)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Forwarder.Core.Services;
+using Forwarder.Ipvsadm.Control;
 using Forwarder.Ipvsadm.Grammar;
 using Forwarder.Ipvsadm.Listing;
 using Forwarder.Ipvsadm.Rules;
@@ -26,8 +27,7 @@ public sealed class IpvsadmExecutor
     private readonly DirectorState _state;
     private readonly IpvsadmParser _parser;
     private readonly RestoreLineParser _lines;
-    private readonly ServiceListing _services;
-    private readonly ConnectionListing _connections;
+    private readonly INameResolver _names;
 
     /// <param name="state">The director's tables, clock and estimators.</param>
     /// <param name="names">Host and port names for listings and -S without -n; the system's files by default.</param>
@@ -38,21 +38,41 @@ public sealed class IpvsadmExecutor
         names ??= ServicesFileNameResolver.FromSystem();
         _parser = parser ?? new IpvsadmParser();
         _lines = new RestoreLineParser(_parser);
-        _services = new ServiceListing(names, state.Rates);
-        _connections = new ConnectionListing(names);
+        _names = names;
     }
 
     public IpvsadmResult Execute(IpvsadmInvocation invocation) => Execute(invocation.Arguments, invocation.StandardInput);
 
+    /// <summary>
+    /// Runs one command. Behind <see cref="ClientNaming.QueryMarker"/> a listing answers with the names it would
+    /// print; behind <see cref="ClientNaming.NamesMarker"/> it prints with the names on standard input (the admin
+    /// process's, as ipvsadm resolves them itself).
+    /// </summary>
     public IpvsadmResult Execute(IReadOnlyList<string> arguments, string standardInput = "")
+    {
+        if (arguments.Count > 0 && arguments[0] == ClientNaming.QueryMarker)
+        {
+            var asked = new NameQueryResolver();
+            var listed = Execute(arguments.Skip(1).ToArray(), "", asked);
+            return listed.ExitCode == IpvsadmExitCodes.Success ? new IpvsadmResult(listed.ExitCode, ClientNaming.FormatQuery(asked), listed.StandardError) : listed;
+        }
+        if (arguments.Count > 0 && arguments[0] == ClientNaming.NamesMarker)
+        {
+            return Execute(arguments.Skip(1).ToArray(), "", ClientNaming.ParseNames(standardInput));
+        }
+        return Execute(arguments, standardInput, _names);
+    }
+
+    private IpvsadmResult Execute(IReadOnlyList<string> arguments, string standardInput, INameResolver names)
     {
         var output = new StringBuilder();
         var errors = new StringBuilder();
-        var exitCode = Run(arguments, standardInput, output, errors);
+        var exitCode = Run(arguments, standardInput, output, errors, new ServiceListing(names, _state.Rates), new ConnectionListing(names));
         return new IpvsadmResult(exitCode, output.ToString(), errors.ToString());
     }
 
-    private int Run(IReadOnlyList<string> arguments, string standardInput, StringBuilder output, StringBuilder errors)
+    private int Run(IReadOnlyList<string> arguments, string standardInput, StringBuilder output, StringBuilder errors,
+        ServiceListing services, ConnectionListing connections)
     {
         IpvsadmCommand command;
         try
@@ -75,9 +95,9 @@ public sealed class IpvsadmExecutor
                 output.Append(IpvsadmTexts.Version);
                 return IpvsadmExitCodes.Success;
             case IpvsadmCommandKind.List:
-                return List(command, output, errors);
+                return List(command, output, errors, services, connections);
             case IpvsadmCommandKind.Save:
-                output.Append(_services.Save(_state.Services, OptionsOf(command.Listing)));
+                output.Append(services.Save(_state.Services, OptionsOf(command.Listing)));
                 return IpvsadmExitCodes.Success;
             case IpvsadmCommandKind.Restore:
                 return Restore(standardInput, errors);
@@ -87,7 +107,7 @@ public sealed class IpvsadmExecutor
     }
 
     /// <summary>As process_options' CMD_LIST: connections, else one service, else timeouts, else daemons, else all.</summary>
-    private int List(IpvsadmCommand command, StringBuilder output, StringBuilder errors)
+    private int List(IpvsadmCommand command, StringBuilder output, StringBuilder errors, ServiceListing services, ConnectionListing connections)
     {
         var now = _state.Clock();
         // Expiry runs on the engine's timer; bring it up to now so the counts are the kernel's at this moment.
@@ -101,7 +121,7 @@ public sealed class IpvsadmExecutor
 
         if (flags.HasFlag(ListingFlags.Connections))
         {
-            output.Append(_connections.List(_state.Connections, now, options));
+            output.Append(connections.List(_state.Connections, now, options));
         }
         else if (command.Service is { } key)
         {
@@ -110,7 +130,7 @@ public sealed class IpvsadmExecutor
                 errors.Append(LibipvsMessages.NoSuchService).Append('\n');
                 return IpvsadmExitCodes.ListingFailed;
             }
-            output.Append(_services.ListService(service, options));
+            output.Append(services.ListService(service, options));
         }
         else if (flags.HasFlag(ListingFlags.Timeout))
         {
@@ -122,7 +142,7 @@ public sealed class IpvsadmExecutor
         }
         else
         {
-            output.Append(_services.ListAll(_state.Services, options));
+            output.Append(services.ListAll(_state.Services, options));
         }
         return IpvsadmExitCodes.Success;
     }

@@ -66,41 +66,13 @@ public sealed class ConnectionListing
         var seconds = (connection.ExpiresAt - now) / MicrosecondsPerSecond;
         var expiry = string.Format(CultureInfo.InvariantCulture, ListingFormats.ConnectionExpiry, seconds / 60, seconds % 60);
         Append(text, ListingFormats.ConnectionLine,
-            ProtocolName(connection.Protocol),
+            ConnectionNames.Protocol(connection.Protocol),
             expiry,
-            StateName(in connection),
+            ConnectionNames.State(connection.Protocol, connection.State, connection.IsTemplate),
             Endpoint(connection.ClientAddress, connection.ClientPort, protocol, options),
             Endpoint(connection.VirtualAddress, connection.VirtualPort, protocol, options),
             Endpoint(connection.DestinationAddress, connection.DestinationPort, protocol, options));
     }
-
-    /// <summary>
-    /// As <c>ip_vs_state_name</c>: a template shows its own state, NONE (it is never "assured" here); UDP has
-    /// the single state "UDP"; TCP its state-table name.
-    /// </summary>
-    private static string StateName(in Connection connection)
-    {
-        if ((connection.Flags & ConnectionFlags.Template) != 0)
-        {
-            return "NONE";
-        }
-        return connection.Protocol switch
-        {
-            (byte)IpProtocol.Tcp => TcpStateTable.Name(connection.State),
-            (byte)IpProtocol.Udp => "UDP",
-            0 => "NONE",
-            _ => "ERR!",
-        };
-    }
-
-    /// <summary>As <c>ip_vs_proto_name</c>.</summary>
-    private static string ProtocolName(byte protocol) => protocol switch
-    {
-        (byte)IpProtocol.Tcp => "TCP",
-        (byte)IpProtocol.Udp => "UDP",
-        0 => "IP",
-        _ => string.Create(CultureInfo.InvariantCulture, $"IP_{protocol}"),
-    };
 
     private string Endpoint(uint address, ushort port, IpProtocol? protocol, ListingOptions options) =>
         EndpointNames.Format(new Ipv4Address(address), port, protocol, options.Numeric, _names);

@@ -23,14 +23,18 @@ public sealed class KeepalivedSupervisor : IDisposable
     private readonly List<CheckerRunner> _runners = [];
     private readonly SemaphoreSlim _gate = new(MaximumConcurrentChecks, MaximumConcurrentChecks);
     private readonly CancellationTokenSource _stop = new();
+    private Func<IpvsadmInvocation, CancellationToken, Task<IpvsadmResult>>? _submit;
+    private bool _setUp;
     private Task? _running;
 
-    /// <param name="submit">Runs an ipvsadm command on the director's table (the command queue, with its log).</param>
-    public KeepalivedSupervisor(KeepalivedConfiguration configuration, Func<IpvsadmInvocation, CancellationToken, Task<IpvsadmResult>> submit, DirectorLog log)
+    public KeepalivedSupervisor(KeepalivedConfiguration configuration, DirectorLog log)
     {
         _log = log;
         _scripts = new ScriptLauncher(log);
-        _virtualServers = configuration.VirtualServers.Select(vs => new VirtualServerSupervisor(vs, submit, log, _scripts)).ToList();
+        // Edits go where the current phase sends them: straight to the table at set-up, through the queue after.
+        Task<IpvsadmResult> Submit(IpvsadmInvocation invocation, CancellationToken cancellationToken) =>
+            (_submit ?? throw new InvalidOperationException("the supervisor was not started"))(invocation, cancellationToken);
+        _virtualServers = configuration.VirtualServers.Select(vs => new VirtualServerSupervisor(vs, Submit, log, _scripts)).ToList();
         foreach (var virtualServer in _virtualServers)
         {
             foreach (var rs in virtualServer.RealServers)
@@ -59,18 +63,39 @@ public sealed class KeepalivedSupervisor : IDisposable
     /// <summary>Completes once every virtual server is in the table and every checker is scheduled.</summary>
     public Task Started { get; private set; } = Task.CompletedTask;
 
-    /// <summary>Sets the virtual servers up, then starts the checkers; returns at once.</summary>
-    public void Start()
+    /// <summary>
+    /// Puts the virtual servers in the table now, with <paramref name="submitNow"/> (which must answer at once: the
+    /// director's table before its loop runs), so that what starts with the table (restored connections) finds them.
+    /// </summary>
+    public void SetUp(Func<IpvsadmInvocation, CancellationToken, Task<IpvsadmResult>> submitNow)
     {
+        _submit = submitNow;
+        foreach (var virtualServer in _virtualServers)
+        {
+            virtualServer.StartAsync(_stop.Token).GetAwaiter().GetResult();
+        }
+        _setUp = true;
+    }
+
+    /// <summary>
+    /// Starts the checkers, their edits going through <paramref name="submit"/> (the command queue, with its log);
+    /// sets the virtual servers up first, through it too, unless <see cref="SetUp"/> did. Returns at once.
+    /// </summary>
+    public void Start(Func<IpvsadmInvocation, CancellationToken, Task<IpvsadmResult>> submit)
+    {
+        _submit = submit;
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Started = started.Task;
         _running = Task.Run(async () =>
         {
             try
             {
-                foreach (var virtualServer in _virtualServers)
+                if (!_setUp)
                 {
-                    await virtualServer.StartAsync(_stop.Token).ConfigureAwait(false);
+                    foreach (var virtualServer in _virtualServers)
+                    {
+                        await virtualServer.StartAsync(_stop.Token).ConfigureAwait(false);
+                    }
                 }
                 var checkers = new List<Task>();
                 foreach (var runner in _runners)

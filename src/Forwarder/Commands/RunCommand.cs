@@ -14,6 +14,7 @@ using Forwarder.Ipvsadm.Listing;
 using Forwarder.Ipvsadm.Rules;
 using Forwarder.Keepalived.Configuration;
 using Forwarder.Keepalived.Supervision;
+using Forwarder.Monitoring;
 
 namespace Forwarder.Commands;
 
@@ -30,6 +31,10 @@ public static class RunCommand
             // Everything that can be refused is refused here, before a port is opened or a file written:
             // run-director.sh runs this much (--check) before it prepares the host.
             DirectorSetup.CheckMaxConnections(options.MaxConnections);
+            if (options.Transmit is not ("sendmmsg" or "sendmmsg-bypass" or "pcap"))
+            {
+                throw new ArgumentException($"--transmit {Forwarder.Core.EchoedText.Of(options.Transmit)}: expected sendmmsg, sendmmsg-bypass or pcap");
+            }
             var rulesText = options.Rules is { } rulesPath ? ReadRules(rulesPath) : null;
             if (options.SaveOnExit && options.Rules is null)
             {
@@ -40,6 +45,11 @@ public static class RunCommand
             if (options.CountersFile is { } countersPath)
             {
                 CountersFile.Check(countersPath);
+            }
+            var metricsAddress = options.Metrics is { } metricsText ? MetricsAddress.Parse(metricsText) : null;
+            if (options.ProcfsDirectory is { } procfsDirectory)
+            {
+                ProcNetDirectory.Check(procfsDirectory);
             }
             var socket = ControlSocketPath.Resolve(options.Socket, Environment.GetEnvironmentVariable(ControlSocketPath.EnvironmentVariable));
             SocketPathCheck.EnsureUsable(socket);
@@ -67,11 +77,19 @@ public static class RunCommand
             {
                 changes.RulesFileApplied(options.Rules!, rulesText);
             }
+            // keepalived's virtual servers go in before the saved connections are restored, so theirs find their servers.
+            using var checkers = keepalived is null ? null : new KeepalivedSupervisor(keepalived, log);
+            checkers?.SetUp(changes.Logged(ExecuteNow(engine), TableChangeOrigin.Checker, KeepalivedSupervisor.IsBenignRefusal));
+            var state = new ConnectionStateKeeper(
+                new ConnectionStateFile(ConnectionStateFile.Resolve(options.StateFile, Environment.GetEnvironmentVariable(ConnectionStateFile.StateDirectoryVariable))),
+                engine, output, errors);
+            state.Restore();
 
-            using var publicPort = new LivePort(topology.Public.Name, CaptureFilter(topology.Public.Mac));
-            using var privatePort = new LivePort(topology.Private.Name, CaptureFilter(topology.Private.Mac));
+            using var publicPort = new LivePort(topology.Public.Name, CaptureFilter(topology.Public.Mac), sender: SenderFor(topology.Public.Name, options.Transmit));
+            using var privatePort = new LivePort(topology.Private.Name, CaptureFilter(topology.Private.Mac), sender: SenderFor(topology.Private.Name, options.Transmit));
             var rates = new ServiceRateEstimators();
-            var executor = new IpvsadmExecutor(DirectorState.FromEngine(engine, rates));
+            // Names are the admin's to resolve (ClientNaming): the director itself prints numbers.
+            var executor = new IpvsadmExecutor(DirectorState.FromEngine(engine, rates), NumericNameResolver.Instance);
             var commands = new EngineCommandQueue();
             var countersFile = options.CountersFile is { } countersFilePath ? new CountersFile(countersFilePath, errors) : null;
             var nextCounters = 0L;
@@ -84,20 +102,19 @@ public static class RunCommand
                     countersFile.Write(CountersReport.Format(engine, [publicPort, privatePort]));
                 }
             }
-            var director = new LiveDirector(engine, [publicPort, privatePort], commands, executor, OnTick);
+            using var director = new LiveDirector(engine, [publicPort, privatePort], commands, executor, OnTick);
+            using var monitoring = DirectorMonitoring.Start(metricsAddress, options.ProcfsDirectory, engine, rates, [publicPort, privatePort], commands, errors);
             using var control = new ControlServer(socket, changes.Logged(commands.SubmitAsync, TableChangeOrigin.ControlSocket));
             control.Start();
             // keepalived's checkers queue their edits behind the operator's; they start with the director.
-            using var checkers = keepalived is null ? null
-                : new KeepalivedSupervisor(keepalived, changes.Logged(commands.SubmitAsync, TableChangeOrigin.Checker, KeepalivedSupervisor.IsBenignRefusal), log);
-            checkers?.Start();
+            checkers?.Start(changes.Logged(commands.SubmitAsync, TableChangeOrigin.Checker, KeepalivedSupervisor.IsBenignRefusal));
             // The last resort: an exception nobody caught (on a capture thread, say) still removes the socket
             // and ends the process with a status, so that run-director.sh restores the host behind it.
             UnhandledExceptionEventHandler lastResort = (_, unhandled) => StopOnInternalError(unhandled.ExceptionObject, control, errors);
             AppDomain.CurrentDomain.UnhandledException += lastResort;
             try
             {
-                return Direct(options, output, errors, topology, services, director, control, commands, socket, checkers);
+                return Direct(options, output, errors, topology, services, director, control, commands, socket, state, monitoring, checkers);
             }
             finally
             {
@@ -116,21 +133,39 @@ public static class RunCommand
         }
     }
 
-    /// <summary>Directs until SIGTERM or SIGINT, then saves the table if asked: 0, or 1 when the save failed.</summary>
+    /// <summary>Directs until SIGTERM or SIGINT, then saves the connections to the state file and the table if asked: 0, or 1 when a save failed.</summary>
     private static int Direct(RunOptions options, TextWriter output, TextWriter errors, DirectorTopology topology, ServiceTable services,
-        LiveDirector director, ControlServer control, EngineCommandQueue commands, string socket, KeepalivedSupervisor? checkers)
+        LiveDirector director, ControlServer control, EngineCommandQueue commands, string socket, ConnectionStateKeeper state,
+        DirectorMonitoring monitoring, KeepalivedSupervisor? checkers)
     {
         using var stop = new CancellationTokenSource();
+        // SIGHUP (run-director.sh reload): the table is written to the state file, and the director goes on.
+        using var onHup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+        {
+            context.Cancel = true;
+            Task.Run(() => state.Save(director.EngineLock));
+        });
         using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stop.Cancel(); });
         using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; stop.Cancel(); });
         output.WriteLine($"forwarder: directing on {topology.Public.Name} (public {topology.Public.Address}) and {topology.Private.Name} (private {topology.Private.Address}), {services.Count} service(s); ipvsadm at {socket}");
+        if (monitoring.Metrics is { } metrics)
+        {
+            output.WriteLine($"forwarder: metrics at http://{metrics.Address}/metrics");
+        }
+        if (options.ProcfsDirectory is { } procfs)
+        {
+            output.WriteLine($"forwarder: IPVS procfs files in {Path.Combine(procfs, "net")}, every second");
+        }
         output.Flush();
         director.Run(stop.Token);
+        // The monitoring and the checkers go first: their snapshots and edits wait on the engine's queue, which closes next.
+        monitoring.Dispose();
         checkers?.Stop();
         control.Dispose();
         commands.Close();
 
-        var status = 0;
+        // The connections first, so that a restart (or an upgrade) loses no established flow.
+        var status = state.Save(director.EngineLock) ? 0 : 1;
         if (options.SaveOnExit && options.Rules is { } savePath)
         {
             try
@@ -187,6 +222,16 @@ public static class RunCommand
         }
     }
 
+    /// <summary>
+    /// ipvsadm run at once on the engine's table, before the director's loop (and its command queue) runs: for the
+    /// table's set-up at start, when nothing else can touch it.
+    /// </summary>
+    private static Func<IpvsadmInvocation, CancellationToken, Task<IpvsadmResult>> ExecuteNow(DirectorEngine engine)
+    {
+        var executor = new IpvsadmExecutor(DirectorState.FromEngine(engine, new ServiceRateEstimators()), NumericNameResolver.Instance);
+        return (invocation, _) => Task.FromResult(executor.Execute(invocation));
+    }
+
     private static void ApplyRules(string path, string text, ServiceTable services, ConnectionTimeouts timeouts)
     {
         try
@@ -218,6 +263,13 @@ public static class RunCommand
     /// The kernel filter: ARP, and IPv4 sent to this interface's MAC. Everything else on the segment (other
     /// hosts' unicast, IPv6, ...) never leaves the kernel.
     /// </summary>
+    /// <summary>The packet socket a port sends its batches with, or none when libpcap is to send frame by frame.</summary>
+    private static PacketSocketSender? SenderFor(string interfaceName, string transmit) => transmit switch
+    {
+        "pcap" => null,
+        _ => new PacketSocketSender(interfaceName, bypassQueueingDiscipline: transmit == "sendmmsg-bypass"),
+    };
+
     private static string CaptureFilter(MacAddress mac) => $"arp or (ip and ether dst {mac})";
 
     private static (Ipv4Address, int) ParseNetwork(string text) =>

@@ -31,6 +31,18 @@ public sealed class RunOptions
     [Option("max-connections", Default = ConnectionTable.DefaultMaximum, HelpText = "The connection table's bound (at least 1).")]
     public int MaxConnections { get; set; } = ConnectionTable.DefaultMaximum;
 
+    [Option("transmit", Default = "sendmmsg", HelpText = "How batches leave: sendmmsg (a packet socket, one call a batch and interface), sendmmsg-bypass (the same past the qdisc, unseen by tcpdump on the director) or pcap (libpcap, one call a frame).")]
+    public string Transmit { get; set; } = "sendmmsg";
+
+    [Option("state-file", HelpText = "Where the connection table is saved on SIGTERM/SIGINT/SIGHUP and restored from at start (default $FORWARDER_STATE/connections.state, /run/forwarder/connections.state).")]
+    public string? StateFile { get; set; }
+
+    [Option("metrics", HelpText = "Serve Prometheus metrics (node_exporter's node_ipvs_* and forwarder_*) at http://ADDRESS:PORT/metrics, e.g. 127.0.0.1:9100 (off by default).")]
+    public string? Metrics { get; set; }
+
+    [Option("procfs-dir", HelpText = "Rewrite DIR/net/ip_vs, ip_vs_stats, ip_vs_stats_percpu and ip_vs_conn every second in the kernel's formats, for node_exporter --path.procfs=DIR (off by default).")]
+    public string? ProcfsDirectory { get; set; }
+
     [Option("keepalived-conf", HelpText = "keepalived's configuration (keepalived.conf): its virtual servers are set up and their real servers health-checked.")]
     public string? KeepalivedConf { get; set; }
 

@@ -13,7 +13,7 @@ namespace Forwarder.Director;
 /// </summary>
 public static class CountersReport
 {
-    public static string Format(DirectorEngine engine, IReadOnlyList<LivePort> ports)
+    public static string Format(DirectorEngine engine, IReadOnlyList<IDirectorPort> ports)
     {
         var text = new StringBuilder();
         var counters = engine.Counters;

@@ -7,38 +7,59 @@ using Forwarder.Ipvsadm.Execution;
 namespace Forwarder.Director;
 
 /// <summary>
-/// The running director: one thread per interface reads frames from libpcap, hands them to the engine
-/// under one lock (the engine is single-threaded), and injects what the engine sends. Queued ipvsadm
-/// commands run under the same lock between two frames, so each applies whole; a submitted command wakes the
-/// pumps waiting for frames, so an idle director answers at once rather than at its next read timeout, and a -R is
-/// parsed and tried on the client's thread, leaving the engine only a short commit. Idle read timeouts tick
-/// the engine's clock (expiries, ARP retries, rate estimation).
+/// The running director: one thread owns the engine. It waits on both interfaces' capture descriptors and on a
+/// wake-up (a queued ipvsadm command, a stop); woken, it drains what libpcap holds on each interface, a bounded
+/// number of frames from each in turn, runs the engine on them into one output batch, then the commands and the
+/// tick work, and transmits the whole batch — one sendmmsg per interface where the ports send by packet socket.
+/// Commands therefore run between two batches and apply whole; a -R is parsed and tried on the client's thread,
+/// leaving the engine only a short commit. Idle waits tick the engine's clock (expiries, ARP retries, rates).
 /// </summary>
-public sealed class LiveDirector
+public sealed class LiveDirector : IDisposable
 {
+    /// <summary>Frames read from one interface before the loop turns to the other: neither starves, and a round's batch stays bounded.</summary>
+    public const int FramesPerInterfaceAndRound = 64;
+
+    /// <summary>Output frames one input frame may write at most (a fragmented tunnel packet, frames held for ARP and released).</summary>
+    private const int OutputFramesPerInput = 16;
+
+    /// <summary>The engine's clock moves on at least this often with no traffic (ms).</summary>
+    private const int IdleWaitMilliseconds = 50;
+
+    private const long TickMicroseconds = 100_000;
+
     private readonly DirectorEngine _engine;
-    private readonly LivePort[] _ports;
+    private readonly IReadOnlyList<IDirectorPort> _ports;
     private readonly EngineCommandQueue _commands;
     private readonly IpvsadmExecutor _executor;
     private readonly Action<long>? _onTick;
-    private const long TickMicroseconds = 100_000;
+    private readonly ReadinessWait _wait;
+    private readonly OutputBatch _output;
     private long _nextTick;
+    private long _rounds;
+    private long _transmits;
 
     /// <param name="ports">Indexed like the topology's interfaces.</param>
-    /// <param name="onTick">Called under the engine lock every tenth of a second, with the time (µs): rate sampling and such.</param>
-    public LiveDirector(DirectorEngine engine, LivePort[] ports, EngineCommandQueue commands, IpvsadmExecutor executor, Action<long>? onTick = null)
+    /// <param name="onTick">Called on the engine's thread every tenth of a second, with the time (µs): rate sampling and such.</param>
+    /// <param name="output">The batch the engine writes into; pinned when a port sends by address (the default is).</param>
+    public LiveDirector(DirectorEngine engine, IReadOnlyList<IDirectorPort> ports, EngineCommandQueue commands, IpvsadmExecutor executor,
+        Action<long>? onTick = null, OutputBatch? output = null)
     {
         _engine = engine;
         _ports = ports;
         _commands = commands;
         _executor = executor;
         _onTick = onTick;
+        _output = output ?? new OutputBatch(pinned: true);
+        _wait = new ReadinessWait(ports.Select(port => port.ReadinessDescriptor).ToArray());
         commands.PrepareRestoresWith(executor);
-        commands.AlsoWake(WakePumps);
+        commands.AlsoWake(_wait.Wake);
     }
 
-    /// <summary>Held while the engine processes a frame; control commands hold it too.</summary>
+    /// <summary>Held while the engine works through a round; whoever reads the engine from another thread holds it too.</summary>
     public object EngineLock { get; } = new();
+
+    /// <summary>Rounds that read at least one frame, and the transmit steps that sent their batches: frames per round is the batching achieved.</summary>
+    public (long Rounds, long Transmits) Batching => (Interlocked.Read(ref _rounds), Interlocked.Read(ref _transmits));
 
     /// <summary>The counters as text, taken under the engine lock.</summary>
     public string Counters()
@@ -49,29 +70,79 @@ public sealed class LiveDirector
         }
     }
 
+    /// <summary>Runs the loop on the calling thread until <paramref name="stop"/> is cancelled.</summary>
     public void Run(CancellationToken stop)
     {
-        var pumps = _ports.Select((port, index) => new Thread(() => Pump(port, index, stop)) { IsBackground = true, Name = "pump " + port.Name }).ToList();
-        // A stop request ends the pumps' wait for frames too, rather than at their next read timeout.
-        using var onStop = stop.Register(WakePumps);
-        pumps.ForEach(p => p.Start());
-        pumps.ForEach(p => p.Join());
-        // What libpcap counted and no pump read is counted too, so the counters add up after a stop.
+        var buffer = new byte[65536];
+        // A stop request ends the wait for frames too, rather than at its next timeout.
+        using var onStop = stop.Register(_wait.Wake);
+        var drained = true;
+        while (!stop.IsCancellationRequested)
+        {
+            // A round that had to leave frames behind comes round again at once; otherwise wait for work.
+            if (drained)
+            {
+                _wait.Wait(IdleWaitMilliseconds);
+            }
+            lock (EngineLock)
+            {
+                var read = ReadRound(buffer, out drained);
+                var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000;
+                if (read == 0)
+                {
+                    _engine.AdvanceClock(now, _output);
+                }
+                else
+                {
+                    Interlocked.Increment(ref _rounds);
+                }
+                Tick(now);
+                if (_commands.HasPending)
+                {
+                    _commands.RunPending(_executor.Execute);
+                }
+            }
+            Transmit();
+        }
+        // What libpcap counted and the loop never read is counted too, so the counters add up after a stop.
         foreach (var port in _ports)
         {
             port.DiscardUnread();
         }
     }
 
-    private void WakePumps()
+    /// <summary>
+    /// Up to <see cref="FramesPerInterfaceAndRound"/> frames from each interface, taking turns, through the engine.
+    /// <paramref name="drained"/> tells whether every interface ran out of frames before its share.
+    /// </summary>
+    private int ReadRound(byte[] buffer, out bool drained)
     {
-        foreach (var port in _ports)
+        var read = 0;
+        drained = true;
+        for (var index = 0; index < _ports.Count; index++)
         {
-            port.Wake();
+            var port = _ports[index];
+            var taken = 0;
+            for (; taken < FramesPerInterfaceAndRound; taken++)
+            {
+                if (!_output.HasRoomFor(OutputFramesPerInput, OutputFramesPerInput * buffer.Length / 16))
+                {
+                    // The batch is nearly full: send what it holds before the engine could meet a full one.
+                    Transmit();
+                }
+                if (!port.TryRead(buffer, out var length, out var timestamp))
+                {
+                    break;
+                }
+                _engine.Process(buffer.AsSpan(0, length), index, timestamp, _output);
+            }
+            read += taken;
+            drained &= taken < FramesPerInterfaceAndRound;
         }
+        return read;
     }
 
-    /// <summary>Every tenth of a second of engine time, busy or idle, the tick work runs (rates, the counters file).</summary>
+    /// <summary>Every tenth of a second, busy or idle, the tick work runs (rates, the counters file).</summary>
     private void Tick(long now)
     {
         if (now < _nextTick)
@@ -82,41 +153,35 @@ public sealed class LiveDirector
         _onTick?.Invoke(now);
     }
 
-    private void Pump(LivePort port, int interfaceIndex, CancellationToken stop)
+    /// <summary>Sends the batch, each interface's frames in one call where its port allows, and empties it.</summary>
+    private void Transmit()
     {
-        var buffer = new byte[65536];
-        var output = new OutputBatch();
-        while (!stop.IsCancellationRequested)
+        if (_output.Count == 0)
         {
-            if (port.TryReceive(buffer, out var length, out var timestamp))
-            {
-                lock (EngineLock)
-                {
-                    _engine.Process(buffer.AsSpan(0, length), interfaceIndex, timestamp, output);
-                    Tick(timestamp);
-                }
-            }
-            else
-            {
-                var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000;
-                lock (EngineLock)
-                {
-                    _engine.AdvanceClock(now, output);
-                    Tick(now);
-                }
-            }
-            if (_commands.HasPending)
-            {
-                lock (EngineLock)
-                {
-                    _commands.RunPending(_executor.Execute);
-                }
-            }
-            for (var i = 0; i < output.Count; i++)
-            {
-                _ports[output.InterfaceAt(i)].Send(output.FrameAt(i));
-            }
-            output.Clear();
+            return;
         }
+        Interlocked.Increment(ref _transmits);
+        for (var index = 0; index < _ports.Count; index++)
+        {
+            if (LeavesBy(index))
+            {
+                _ports[index].Transmit(_output, index);
+            }
+        }
+        _output.Clear();
     }
+
+    private bool LeavesBy(int index)
+    {
+        for (var i = 0; i < _output.Count; i++)
+        {
+            if (_output.InterfaceAt(i) == index)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public void Dispose() => _wait.Dispose();
 }

@@ -34,7 +34,7 @@ public sealed class DirectRouteTransmitTests
     public void ToServer_WithAnUnknownMac_IsHeldUnaddressed_AndReleasedByteIdenticalFromTheIpHeaderOn()
     {
         var rig = new TransmitRig();
-        var connection = TransmitRig.Connection(ForwardingMethod.DirectRoute, serverOctet: 140, serverMac: MacAddress.Zero);
+        var connection = TransmitRig.Connection(ForwardingMethod.DirectRoute, serverOctet: 140);
         var frame = Frame.Tcp(ClientMac, PublicMac, Client, 40000, Vip, 80, syn: true);
 
         var outcome = rig.ToServer(ref connection, frame);

@@ -23,9 +23,7 @@ public sealed class NatForwardingTests
         DestinationAddress = Frame.Ip("192.168.139.131"),
         DestinationPort = 8080,
         Method = ForwardingMethod.Masquerade,
-        ServerMac = ServerMac,
         ServerInterface = Engine.EngineRig.Private,
-        ClientMac = ClientMac,
         ClientInterface = Engine.EngineRig.Public,
     };
 

@@ -39,17 +39,17 @@ public sealed class NatTransmitTests
     }
 
     [Test]
-    public void ToServer_WithTheMacNotYetKnown_TakesItFromTheNeighbourTableAndKeepsItInTheConnection()
+    public void ToServer_OnItsFirstPacket_TakesTheMacFromTheNeighbourTableAndKeepsTheEntrysHandle()
     {
         var rig = new TransmitRig();
-        var connection = TransmitRig.Connection(ForwardingMethod.Masquerade, serverMac: MacAddress.Zero);
+        var connection = TransmitRig.Connection(ForwardingMethod.Masquerade);
 
         var outcome = rig.ToServer(ref connection, Frame.Tcp(ClientMac, PublicMac, Client, 40000, Vip, 80, syn: true));
 
         Assert.Multiple(() =>
         {
             Assert.That(outcome, Is.EqualTo(FrameOutcome.Forwarded));
-            Assert.That(connection.ServerMac, Is.EqualTo(ServerMac(131)), "the static neighbour, remembered");
+            Assert.That(rig.Neighbors.TryUseCached(connection.ServerNeighbor, out var kept) ? kept : default, Is.EqualTo(ServerMac(131)), "the static neighbour's entry, remembered");
             Assert.That(Frame.ParseEthernet(rig.Sent()).DestinationHardwareAddress, Is.EqualTo(Frame.ToPhysical(ServerMac(131))));
         });
     }
@@ -58,7 +58,7 @@ public sealed class NatTransmitTests
     public void ToServer_WithAnUnknownMac_IsHeldWithoutAnEthernetHeader_AndAddressedOnceWhenArpAnswers()
     {
         var rig = new TransmitRig();
-        var connection = TransmitRig.Connection(ForwardingMethod.Masquerade, serverOctet: 140, serverMac: MacAddress.Zero);
+        var connection = TransmitRig.Connection(ForwardingMethod.Masquerade, serverOctet: 140);
         var frame = Frame.Tcp(ClientMac, PublicMac, Client, 40000, Vip, 80, syn: true);
 
         var outcome = rig.ToServer(ref connection, frame);
@@ -87,7 +87,7 @@ public sealed class NatTransmitTests
     public void ToClient_RewritesSourceToTheVirtualService_DecrementsTtl_AndRoutesOffLinkClientsViaTheGateway()
     {
         var rig = new TransmitRig();
-        var connection = TransmitRig.Connection(ForwardingMethod.Masquerade, clientMac: MacAddress.Zero);
+        var connection = TransmitRig.Connection(ForwardingMethod.Masquerade);
         connection.ClientAddress = Frame.Ip("203.0.113.9");
         var frame = Frame.Tcp(ServerMac(131), PrivateMac, "192.168.139.131", 8080, "203.0.113.9", 40000, syn: true, ack: true, ttl: 64);
 
@@ -100,7 +100,7 @@ public sealed class NatTransmitTests
             Assert.That(rig.Output.InterfaceAt(0), Is.EqualTo(Public));
             Assert.That(Frame.ParseEthernet(sent).DestinationHardwareAddress, Is.EqualTo(Frame.ToPhysical(GatewayMac)), "next hop: the default gateway");
             Assert.That(Frame.ParseEthernet(sent).SourceHardwareAddress, Is.EqualTo(Frame.ToPhysical(PublicMac)));
-            Assert.That(connection.ClientMac, Is.EqualTo(GatewayMac));
+            Assert.That(rig.Neighbors.TryUseCached(connection.ClientNeighbor, out var kept) ? kept : default, Is.EqualTo(GatewayMac));
             Assert.That(Frame.ParseIpv4(sent).SourceAddress, Is.EqualTo(IPAddress.Parse(Vip)));
             Assert.That(Frame.ParseTcp(sent).SourcePort, Is.EqualTo(80));
             Assert.That(Frame.ParseIpv4(sent).TimeToLive, Is.EqualTo(63), "routed: TTL drops by one");

@@ -72,8 +72,8 @@ internal sealed class TransmitRig
         return fields;
     }
 
-    /// <summary>A connection of <paramref name="method"/> from the test client to the real server .<paramref name="serverOctet"/>, as the engine opens one.</summary>
-    public static Connection Connection(ForwardingMethod method, int serverOctet = 131, MacAddress? serverMac = null, MacAddress? clientMac = null) => new()
+    /// <summary>A connection of <paramref name="method"/> from the test client to the real server .<paramref name="serverOctet"/>, as the engine opens one (its next hops' neighbour entries taken on first use).</summary>
+    public static Connection Connection(ForwardingMethod method, int serverOctet = 131) => new()
     {
         Protocol = 6,
         ClientAddress = Frame.Ip(EngineRig.Client),
@@ -83,9 +83,7 @@ internal sealed class TransmitRig
         DestinationAddress = Frame.Ip($"192.168.139.{serverOctet}"),
         DestinationPort = 8080,
         Method = method,
-        ServerMac = serverMac ?? EngineRig.ServerMac(serverOctet),
         ServerInterface = EngineRig.Private,
-        ClientMac = clientMac ?? EngineRig.ClientMac,
         ClientInterface = EngineRig.Public,
     };
 }

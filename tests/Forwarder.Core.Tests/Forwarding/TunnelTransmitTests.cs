@@ -90,7 +90,7 @@ public sealed class TunnelTransmitTests
     public void FragmentsForAnUnknownMac_AllWaitUnaddressed_AndEachIsAddressedOnceWhenArpAnswers()
     {
         var rig = new TransmitRig(privateMtu: SmallMtu);
-        var connection = TransmitRig.Connection(ForwardingMethod.Tunnel, serverOctet: 140, serverMac: MacAddress.Zero);
+        var connection = TransmitRig.Connection(ForwardingMethod.Tunnel, serverOctet: 140);
 
         var outcome = rig.ToServer(ref connection, Data(innerLength: 1040, dontFragment: false));
         var arp = rig.SentOfType(FrameLayout.EtherTypeArp);

@@ -68,8 +68,8 @@ internal sealed class TableRig : IDisposable
     public KeepalivedConfiguration Start(string keepalivedConf)
     {
         var configuration = KeepalivedConfigReader.Parse("keepalived.conf", keepalivedConf);
-        _supervisor = new KeepalivedSupervisor(configuration, Submit(TableChangeOrigin.Checker), Log);
-        _supervisor.Start();
+        _supervisor = new KeepalivedSupervisor(configuration, Log);
+        _supervisor.Start(Submit(TableChangeOrigin.Checker));
         Assert.That(_supervisor.Started.Wait(TimeSpan.FromSeconds(10)), Is.True, "the virtual servers were set up");
         return configuration;
     }

@@ -1,0 +1,36 @@
+using Forwarder.Core.Transmit;
+
+namespace Forwarder.Capture.Live;
+
+/// <summary>
+/// One interface as the live director's loop uses it: a descriptor to wait on, frames read without blocking, a
+/// batch transmitted at once, and counts that add up (see <see cref="LivePort"/>). Only the loop's thread reads
+/// and transmits; the counts may be read from any thread.
+/// </summary>
+public interface IDirectorPort
+{
+    string Name { get; }
+
+    /// <summary>Readable (POLLIN) when frames wait to be read.</summary>
+    int ReadinessDescriptor { get; }
+
+    /// <summary>Copies the next waiting frame into <paramref name="buffer"/>, or returns false at once when none waits.</summary>
+    bool TryRead(byte[] buffer, out int length, out long timestamp);
+
+    /// <summary>Sends the frames of <paramref name="batch"/> that leave by <paramref name="interfaceIndex"/>; returns how many went.</summary>
+    int Transmit(OutputBatch batch, int interfaceIndex);
+
+    long Received { get; }
+
+    long Sent { get; }
+
+    long SendFailures { get; }
+
+    long UnreadAtStop { get; }
+
+    /// <summary>libpcap's counts since the port was ready: received (dropped included), dropped by the kernel, dropped by the interface.</summary>
+    (uint Received, uint Dropped, uint InterfaceDropped) Statistics();
+
+    /// <summary>At stop: reads and counts what is still waiting, so the counts add up.</summary>
+    int DiscardUnread();
+}

@@ -1,0 +1,18 @@
+namespace Forwarder.Monitoring;
+
+/// <summary>One line of /proc/net/ip_vs_conn, copied from the connection table on the engine's thread: plain values, no references.</summary>
+public struct ConnectionRow
+{
+    public uint ClientAddress;
+    public uint VirtualAddress;
+    public uint DestinationAddress;
+    public ushort ClientPort;
+    public ushort VirtualPort;
+    public ushort DestinationPort;
+    public byte Protocol;
+    public bool IsTemplate;
+    public Forwarder.Core.Connections.TcpState State;
+
+    /// <summary>Whole seconds left, rounded down as the kernel's <c>(expires - jiffies) / HZ</c>.</summary>
+    public uint SecondsLeft;
+}

@@ -1,0 +1,14 @@
+using Forwarder.Core.Frames;
+using Forwarder.Core.Services;
+
+namespace Forwarder.Monitoring;
+
+/// <summary>One real server of a service as a snapshot saw it: what /proc/net/ip_vs prints for it, and its traffic.</summary>
+public sealed record DestinationFigures(
+    Ipv4Address Address,
+    ushort Port,
+    ForwardingMethod Method,
+    int Weight,
+    int ActiveConnections,
+    int InactiveConnections,
+    TrafficFigures Traffic);

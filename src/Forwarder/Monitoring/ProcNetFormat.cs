@@ -1,0 +1,159 @@
+using System.Globalization;
+using System.Text;
+using Forwarder.Core.Services;
+using Forwarder.Ipvsadm.Listing;
+
+namespace Forwarder.Monitoring;
+
+/// <summary>
+/// The kernel's /proc/net/ip_vs* files, byte for byte as Linux 6.1 prints them (<c>ip_vs_info_seq_show</c>,
+/// <c>ip_vs_stats_show</c>, <c>ip_vs_stats_percpu_show</c> in ip_vs_ctl.c, <c>ip_vs_conn_seq_show</c> in
+/// ip_vs_conn.c): addresses and ports as upper-case hex in network order, counters in hex, fixed widths.
+/// The layouts are checked against files captured from the real kernel (tests' KernelProcNet folder).
+/// </summary>
+public static class ProcNetFormat
+{
+    /// <summary>
+    /// The persistence timeout in ip_vs is the kernel's own value, in jiffies: seconds times HZ, which is 250 in
+    /// Debian's and Ubuntu's kernels (so -p 300 reads "persistent 75000").
+    /// </summary>
+    public const int KernelHz = 250;
+
+    /// <summary>The connection table's hash size the kernel reports by default (<c>ip_vs_conn_tab_bits</c> = 12).</summary>
+    public const int ConnectionTableSize = 4096;
+
+    private const string StatsTitle =
+        "   Total Incoming Outgoing         Incoming         Outgoing\n" +
+        "   Conns  Packets  Packets            Bytes            Bytes\n";
+
+    private const string StatsRatesTitle = " Conns/s   Pkts/s   Pkts/s          Bytes/s          Bytes/s\n";
+
+    private const string PerCpuTitle =
+        "       Total Incoming Outgoing         Incoming         Outgoing\n" +
+        "CPU    Conns  Packets  Packets            Bytes            Bytes\n";
+
+    private const string PerCpuRatesTitle = "     Conns/s   Pkts/s   Pkts/s          Bytes/s          Bytes/s\n";
+
+    private const string ConnectionsTitle = "Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Expires PEName PEData\n";
+
+    /// <summary>/proc/net/ip_vs: the version line, two title lines, then each service and its real servers.</summary>
+    public static string IpVs(DirectorSnapshot snapshot)
+    {
+        var text = new StringBuilder();
+        Append(text, "IP Virtual Server version 1.2.1 (size={0})\n", ConnectionTableSize);
+        text.Append("Prot LocalAddress:Port Scheduler Flags\n");
+        text.Append("  -> RemoteAddress:Port Forward Weight ActiveConn InActConn\n");
+        foreach (var service in snapshot.Services)
+        {
+            // "%s  %08X:%04X %s %s " then the persistence or a bare newline: an ordinary service's line ends in two spaces.
+            Append(text, "{0}  {1:X8}:{2:X4} {3} {4} ", ConnectionNames.Protocol((byte)service.Protocol),
+                service.Address.Value, service.Port, service.Scheduler, service.OnePacket ? "ops " : "");
+            if (service.PersistenceTimeout is { } timeout)
+            {
+                Append(text, "persistent {0} {1:X8}\n", unchecked(timeout * KernelHz), service.PersistenceMask.Value);
+            }
+            else
+            {
+                text.Append('\n');
+            }
+            foreach (var destination in service.Destinations)
+            {
+                Append(text, "  -> {0:X8}:{1:X4}      {2,-7} {3,-6} {4,-10} {5,-10}\n", destination.Address.Value, destination.Port,
+                    MethodName(destination.Method), destination.Weight, destination.ActiveConnections, destination.InactiveConnections);
+            }
+        }
+        return text.ToString();
+    }
+
+    /// <summary>/proc/net/ip_vs_stats: the totals, a blank line, then their estimated rates.</summary>
+    public static string IpVsStats(DirectorSnapshot snapshot)
+    {
+        var text = new StringBuilder(StatsTitle);
+        AppendFigures(text, snapshot.Totals);
+        text.Append("\n\n");
+        text.Append(StatsRatesTitle);
+        AppendRates(text, snapshot.TotalRates);
+        text.Append('\n');
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// /proc/net/ip_vs_stats_percpu: one row per CPU, the total ("~"), then the rates. The engine is one thread,
+    /// so the director is a machine with one possible CPU: row 0 holds everything.
+    /// </summary>
+    public static string IpVsStatsPerCpu(DirectorSnapshot snapshot)
+    {
+        var text = new StringBuilder(PerCpuTitle);
+        Append(text, "{0,3:X} ", 0);
+        AppendFigures(text, snapshot.Totals);
+        text.Append("\n  ~ ");
+        AppendFigures(text, snapshot.Totals);
+        text.Append("\n\n");
+        text.Append(PerCpuRatesTitle);
+        text.Append("    ");
+        AppendRates(text, snapshot.TotalRates);
+        text.Append('\n');
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// /proc/net/ip_vs_conn: the title, then one line per connection entry (templates included), no persistence-engine
+    /// data: "%-3s %08X %04X %08X %04X %08X %04X %-11s %7u". Written a character at a time, since a table may hold a
+    /// million entries and this runs every second.
+    /// </summary>
+    public static string IpVsConn(ReadOnlySpan<ConnectionRow> rows)
+    {
+        var text = new StringBuilder(ConnectionsTitle.Length + (rows.Length * 72));
+        text.Append(ConnectionsTitle);
+        foreach (ref readonly var row in rows)
+        {
+            AppendPadded(text, ConnectionNames.Protocol(row.Protocol), 3);
+            text.Append(' ');
+            AppendHex(text, row.ClientAddress, 8).Append(' ');
+            AppendHex(text, row.ClientPort, 4).Append(' ');
+            AppendHex(text, row.VirtualAddress, 8).Append(' ');
+            AppendHex(text, row.VirtualPort, 4).Append(' ');
+            AppendHex(text, row.DestinationAddress, 8).Append(' ');
+            AppendHex(text, row.DestinationPort, 4).Append(' ');
+            AppendPadded(text, ConnectionNames.State(row.Protocol, row.State, row.IsTemplate), 11);
+            text.Append(' ');
+            var seconds = row.SecondsLeft.ToString(CultureInfo.InvariantCulture);
+            text.Append(' ', Math.Max(0, 7 - seconds.Length)).Append(seconds).Append('\n');
+        }
+        return text.ToString();
+    }
+
+    private static StringBuilder AppendHex(StringBuilder text, uint value, int digits)
+    {
+        for (var shift = (digits - 1) * 4; shift >= 0; shift -= 4)
+        {
+            text.Append("0123456789ABCDEF"[(int)((value >> shift) & 0xF)]);
+        }
+        return text;
+    }
+
+    /// <summary>"%-Ns": the text, then spaces up to the width (a longer text is not cut).</summary>
+    private static void AppendPadded(StringBuilder text, string value, int width) =>
+        text.Append(value).Append(' ', Math.Max(0, width - value.Length));
+
+    /// <summary>As <c>ip_vs_fwd_name</c>.</summary>
+    private static string MethodName(ForwardingMethod method) => method switch
+    {
+        ForwardingMethod.Masquerade => "Masq",
+        ForwardingMethod.DirectRoute => "Route",
+        ForwardingMethod.Tunnel => "Tunnel",
+        _ => "Bypass",
+    };
+
+    /// <summary>"%8LX %8LX %8LX %16LX %16LX", without the newline.</summary>
+    private static void AppendFigures(StringBuilder text, TrafficFigures figures) =>
+        Append(text, "{0,8:X} {1,8:X} {2,8:X} {3,16:X} {4,16:X}", figures.Connections, figures.InPackets, figures.OutPackets,
+            figures.InBytes, figures.OutBytes);
+
+    private static void AppendRates(StringBuilder text, TrafficRates rates) =>
+        Append(text, "{0,8:X} {1,8:X} {2,8:X} {3,16:X} {4,16:X}", rates.ConnectionsPerSecond, rates.InPacketsPerSecond,
+            rates.OutPacketsPerSecond, rates.InBytesPerSecond, rates.OutBytesPerSecond);
+
+    private static void Append(StringBuilder text, string format, params ReadOnlySpan<object?> arguments) =>
+        text.AppendFormat(CultureInfo.InvariantCulture, format, arguments);
+}

@@ -1,0 +1,103 @@
+using Forwarder.Capture.Live;
+using Forwarder.Core.Frames;
+using Forwarder.Core.Transmit;
+
+namespace Forwarder.Lab.Tests.Director;
+
+/// <summary>
+/// The packet-socket transmit path on a real interface: a batch leaves in one sendmmsg, in order, and a frame the
+/// device refuses is counted while the rest of the batch goes. On loopback, with a capture filtered on a MAC address
+/// nothing else uses, so the frames are the test's own. Needs root.
+/// </summary>
+[TestFixture]
+[NonParallelizable]
+public sealed class PacketSocketSenderTests
+{
+    private const string Loopback = "lo";
+    private const string Nobody = "02:00:00:00:0e:01";
+
+    [OneTimeSetUp]
+    public void NeedsRoot()
+    {
+        if (Shell.Run("id", ["-u"]).Output.Trim() != "0")
+        {
+            Assert.Ignore("packet sockets and libpcap on a live interface need root");
+        }
+    }
+
+    [Test]
+    public void ABatch_LeavesInOneSystemCall_InOrder_AndOnlyItsInterfacesFrames()
+    {
+        using var capture = new LivePort(Loopback, $"ether dst {Nobody}");
+        using var sender = new PacketSocketSender(Loopback);
+        var batch = new OutputBatch(pinned: true);
+        for (var i = 0; i < 50; i++)
+        {
+            Write(batch, 0, i, 60 + i);
+            // Frames for another interface in between are not this sender's.
+            Write(batch, 1, 1000 + i, 60);
+        }
+
+        Assert.That(sender.Send(batch, 0), Is.EqualTo(50));
+
+        Assert.That(sender.SystemCalls, Is.EqualTo(1));
+        Assert.That((sender.Sent, sender.Failures), Is.EqualTo((50L, 0L)));
+        var received = Receive(capture, 50);
+        Assert.That(received.Select(Sequence), Is.EqualTo(Enumerable.Range(0, 50)), "every frame, in the batch's order");
+        Assert.That(received.Select(f => f.Length), Is.EqualTo(Enumerable.Range(0, 50).Select(i => 60 + i)));
+    }
+
+    [Test]
+    public void AFrameTheDeviceRefuses_IsCounted_AndTheRestOfTheBatchGoes()
+    {
+        using var capture = new LivePort(Loopback, $"ether dst {Nobody}");
+        using var sender = new PacketSocketSender(Loopback);
+        var batch = new OutputBatch(bufferBytes: 4 << 20, pinned: true);
+        Write(batch, 0, 0, 60);
+        // Far longer than loopback's MTU (65536): the kernel refuses this one message (EMSGSIZE).
+        Write(batch, 0, 1, 3 << 20);
+        Write(batch, 0, 2, 60);
+
+        Assert.That(sender.Send(batch, 0), Is.EqualTo(2));
+
+        Assert.That((sender.Sent, sender.Failures), Is.EqualTo((2L, 1L)));
+        Assert.That(Receive(capture, 2).Select(Sequence), Is.EqualTo(new[] { 0, 2 }));
+    }
+
+    /// <summary>A frame to <see cref="Nobody"/> whose bytes 14-17 carry <paramref name="sequence"/>.</summary>
+    private static void Write(OutputBatch batch, int interfaceIndex, int sequence, int length)
+    {
+        var frame = batch.Add(interfaceIndex, length);
+        frame.Clear();
+        Assert.That(MacAddress.TryParse(interfaceIndex == 0 ? Nobody : "02:00:00:00:0e:02", out var mac), Is.True);
+        mac.Write(frame[..6]);
+        Assert.That(MacAddress.TryParse("02:00:00:00:0e:fe", out var source), Is.True);
+        source.Write(frame.Slice(6, 6));
+        frame[12] = 0x88; // a local experimental EtherType: no stack on the host takes these frames
+        frame[13] = 0xb5;
+        BitConverter.TryWriteBytes(frame.Slice(14, 4), sequence);
+    }
+
+    private static int Sequence(byte[] frame) => BitConverter.ToInt32(frame, 14);
+
+    private static List<byte[]> Receive(LivePort capture, int count)
+    {
+        var buffer = new byte[1 << 17];
+        var frames = new List<byte[]>();
+        var until = DateTime.UtcNow.AddSeconds(10);
+        while (frames.Count < count && DateTime.UtcNow < until)
+        {
+            if (capture.TryReceive(buffer, out var length, out _))
+            {
+                frames.Add(buffer.AsSpan(0, length).ToArray());
+            }
+        }
+        // Nothing more than what was sent arrives.
+        Thread.Sleep(100);
+        while (capture.TryRead(buffer, out var length, out _))
+        {
+            frames.Add(buffer.AsSpan(0, length).ToArray());
+        }
+        return frames;
+    }
+}
