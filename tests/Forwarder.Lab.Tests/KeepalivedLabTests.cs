@@ -239,6 +239,49 @@ public sealed partial class KeepalivedLabTests
         Assert.That(refused.Error, Does.Contain($"forwarder run: --keepalived-conf {bad}: ({bad}: Line 4) Extra '}}' found"));
     }
 
+    [Test, Order(8)]
+    public void ARestartedDirector_KeepsAHeldConnection_ToItsServer_AsKeepalivedsServicesGoInBeforeTheFlowsAreRestored()
+    {
+        var ready = Path.Combine(_lab.State, "ka-held-ready");
+        var go = Path.Combine(_lab.State, "ka-held-go");
+        var script = Path.Combine(_lab.State, "ka-held.py");
+        File.WriteAllText(script, """
+            import os, socket, sys, time
+            s = socket.create_connection(('192.168.1.199', 80), timeout=10)
+            def get():
+                s.sendall(b'GET / HTTP/1.1\r\nHost: vip\r\n\r\n')
+                data = b''
+                while not data.endswith(b'\n') or b'\r\n\r\n' not in data:
+                    chunk = s.recv(4096)
+                    if not chunk:
+                        return 'closed'
+                    data += chunk
+                return data.split(b'\r\n\r\n', 1)[1].decode().strip()
+            print(get(), flush=True)
+            open(sys.argv[1], 'w').close()
+            deadline = time.time() + 40
+            while not os.path.exists(sys.argv[2]) and time.time() < deadline:
+                time.sleep(0.1)
+            try:
+                print(get(), flush=True)
+            except OSError as e:
+                print('error', e, flush=True)
+            """);
+        var held = Task.Run(() => _lab.In("client", "timeout", "55", "python3", script, ready, go));
+        WaitFor(() => File.Exists(ready), "the client holds its connection");
+
+        Assert.That(_lab.StopDirector(), Is.Zero, _lab.DirectorLog);
+        _lab.StartDirector(OperatorRules, "--keepalived-conf", Path.Combine(_lab.DirectorState, "keepalived.conf"));
+        File.WriteAllText(go, string.Empty);
+        var lines = held.Result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        // The earlier tests' closed connections (TIME_WAIT) are saved and restored too.
+        Assert.That(_lab.DirectorLog, Does.Match(@"forwarder: restored [1-9][0-9]* connection\(s\)"));
+        Assert.That(lines, Has.Length.EqualTo(2), held.Result.Error + _lab.DirectorLog);
+        Assert.That(lines[0], Does.StartWith("web"));
+        Assert.That(lines[1], Is.EqualTo(lines[0]), "answered by the same server after the restart");
+    }
+
     /// <summary>
     /// Stops a web's nginx by the PID in its pidfile (SIGTERM: the master takes its workers down), waiting until it is
     /// gone; the watch runs from the signal.
