@@ -4,8 +4,10 @@
 #   ./run-director.sh lab [--keep]          the seed's NAT lab in network namespaces on this machine: the
 #                                           director, three web servers, the client's loop, ipvsadm -Ln
 #   ./run-director.sh [run] [--public IF] [--private IF] [--socket PATH] [--rules FILE] [--save-on-exit]
+#                     [--keepalived-conf FILE]
 #                                           the live director in the foreground (defaults eth2, eth1),
-#                                           after preparing the host (reported); SIGTERM stops it
+#                                           after preparing the host (reported); SIGTERM stops it; with
+#                                           keepalived.conf, its virtual servers set up and health-checked
 #   ./run-director.sh stop                  stop a running director (only the one its pidfile names) and undo
 #                                           the host preparation
 #   ./run-director.sh reload                have the running director write its connections to its state file
@@ -23,7 +25,8 @@
 #
 # Each installs what it lacks with apt-get when run as root: replay libpcap; seed libpcap and tcpdump; run
 # libpcap, iproute2, ethtool, nftables; lab and test those and nginx, iperf3, curl, python3; test also systemd
-# (for systemd-analyze); race those and wrk, haproxy, nginx's stream module.
+# (for systemd-analyze) and keepalived (only its --config-test runs, never the daemon); race those and wrk,
+# haproxy, nginx's stream module.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -45,8 +48,9 @@ ensure_packages() {
     lab) needs="libpcap tcpdump ip sysctl ethtool nft nginx iperf3 curl python3" ;;
     # systemd-analyze checks the unit `install` writes: Debian's systemd package, which never runs as PID 1
     # merely by being installed (systemd-sysv does that), and policy-rc.d keeps it from starting anything.
-    # prometheus-node-exporter: the monitoring tests point the real node_exporter at the director's procfs files.
-    test) needs="libpcap tcpdump ip sysctl ethtool nft nginx iperf3 curl python3 systemd-analyze prometheus-node-exporter" ;;
+    # prometheus-node-exporter: the monitoring tests point the real node_exporter at the director's procfs files;
+    # keepalived: only its --config-test, which the keepalived.conf reader's reports are compared with (never started).
+    test) needs="libpcap tcpdump ip sysctl ethtool nft nginx iperf3 curl python3 systemd-analyze prometheus-node-exporter keepalived" ;;
     race) needs="libpcap ip sysctl ethtool nft nginx iperf3 curl python3 wrk haproxy nginx-stream" ;;
   esac
   local need

@@ -142,4 +142,13 @@ public sealed class RunDirectorScriptTests
             Assert.That(result.Error, Does.Contain("missing: ").And.Contain("nginx-light").And.Contain("curl"));
         });
     }
+
+    [TestCase("test", true)]
+    [TestCase("lab", false)]
+    public void OnlyTest_AsksForKeepalived_ForItsConfigTest(string command, bool asks)
+    {
+        var error = RunWithoutTheLabsTools(command).Error;
+
+        Assert.That(error.Contains(" keepalived", StringComparison.Ordinal), Is.EqualTo(asks), error);
+    }
 }

@@ -13,6 +13,8 @@ using Forwarder.Ipvsadm.Control;
 using Forwarder.Ipvsadm.Execution;
 using Forwarder.Ipvsadm.Listing;
 using Forwarder.Ipvsadm.Rules;
+using Forwarder.Keepalived.Configuration;
+using Forwarder.Keepalived.Supervision;
 using Forwarder.Monitoring;
 using Forwarder.Sync;
 
@@ -40,6 +42,8 @@ public static class RunCommand
             {
                 throw new ArgumentException("--save-on-exit needs --rules FILE to save the table to");
             }
+            var log = new DirectorLog(errors);
+            var keepalived = options.KeepalivedConf is { } keepalivedPath ? LoadKeepalived(keepalivedPath, log) : null;
             if (options.CountersFile is { } countersPath)
             {
                 CountersFile.Check(countersPath);
@@ -70,6 +74,14 @@ public static class RunCommand
             {
                 return 0;
             }
+            var changes = new TableChangeLog(log);
+            if (rulesText is not null)
+            {
+                changes.RulesFileApplied(options.Rules!, rulesText);
+            }
+            // keepalived's virtual servers go in before the saved connections are restored, so theirs find their servers.
+            using var checkers = keepalived is null ? null : new KeepalivedSupervisor(keepalived, log);
+            checkers?.SetUp(changes.Logged(ExecuteNow(engine), TableChangeOrigin.Checker, KeepalivedSupervisor.IsBenignRefusal));
             var state = new ConnectionStateKeeper(
                 new ConnectionStateFile(ConnectionStateFile.Resolve(options.StateFile, Environment.GetEnvironmentVariable(ConnectionStateFile.StateDirectoryVariable))),
                 engine, output, errors);
@@ -98,15 +110,17 @@ public static class RunCommand
             }
             using var director = new LiveDirector(engine, [publicPort, privatePort], commands, executor, OnTick);
             using var monitoring = DirectorMonitoring.Start(metricsAddress, options.ProcfsDirectory, engine, rates, [publicPort, privatePort], commands, errors);
-            using var control = new ControlServer(socket, commands.SubmitAsync);
+            using var control = new ControlServer(socket, changes.Logged(commands.SubmitAsync, TableChangeOrigin.ControlSocket));
             control.Start();
+            // keepalived's checkers queue their edits behind the operator's; they start with the director.
+            checkers?.Start(changes.Logged(commands.SubmitAsync, TableChangeOrigin.Checker, KeepalivedSupervisor.IsBenignRefusal));
             // The last resort: an exception nobody caught (on a capture thread, say) still removes the socket
             // and ends the process with a status, so that run-director.sh restores the host behind it.
             UnhandledExceptionEventHandler lastResort = (_, unhandled) => StopOnInternalError(unhandled.ExceptionObject, control, errors);
             AppDomain.CurrentDomain.UnhandledException += lastResort;
             try
             {
-                return Direct(options, output, errors, topology, services, director, control, commands, socket, state, monitoring, syncLinks);
+                return Direct(options, output, errors, topology, services, director, control, commands, socket, state, monitoring, syncLinks, checkers);
             }
             finally
             {
@@ -128,7 +142,8 @@ public static class RunCommand
     /// <summary>Directs until SIGTERM or SIGINT, then saves the connections to the state file and the table if asked: 0, or 1 when a save failed.</summary>
     private static int Direct(RunOptions options, TextWriter output, TextWriter errors, DirectorTopology topology, ServiceTable services,
         LiveDirector director, ControlServer control, EngineCommandQueue commands, string socket, ConnectionStateKeeper state,
-        DirectorMonitoring monitoring, MulticastSyncLinks syncLinks)
+        DirectorMonitoring monitoring, MulticastSyncLinks syncLinks,
+        KeepalivedSupervisor? checkers)
     {
         using var stop = new CancellationTokenSource();
         // SIGHUP (run-director.sh reload): the table is written to the state file, and the director goes on.
@@ -154,8 +169,9 @@ public static class RunCommand
         serviceManager.Notify($"READY=1\nSTATUS=directing on {topology.Public.Name} and {topology.Private.Name}");
         director.Run(stop.Token);
         serviceManager.Notify("STOPPING=1\nSTATUS=stopping");
-        // The monitoring goes first: its snapshots wait on the engine's queue, which closes next.
+        // The monitoring and the checkers go first: their snapshots and edits wait on the engine's queue, which closes next.
         monitoring.Dispose();
+        checkers?.Stop();
         control.Dispose();
         commands.Close();
 
@@ -195,6 +211,37 @@ public static class RunCommand
             throw new ArgumentException($"--rules {path}: no such file");
         }
         return File.ReadAllText(path);
+    }
+
+    /// <summary>
+    /// keepalived's configuration: what keepalived would report and go past is logged as a warning; a file whose
+    /// structure cannot be read is refused, before the host is touched.
+    /// </summary>
+    private static KeepalivedConfiguration LoadKeepalived(string path, DirectorLog log)
+    {
+        try
+        {
+            var configuration = KeepalivedConfigReader.Load(path);
+            foreach (var diagnostic in configuration.Diagnostics)
+            {
+                log.Warning(diagnostic.ToString());
+            }
+            return configuration;
+        }
+        catch (ConfigSyntaxException refused)
+        {
+            throw new ArgumentException($"--keepalived-conf {path}: {refused.Message}", refused);
+        }
+    }
+
+    /// <summary>
+    /// ipvsadm run at once on the engine's table, before the director's loop (and its command queue) runs: for the
+    /// table's set-up at start, when nothing else can touch it.
+    /// </summary>
+    private static Func<IpvsadmInvocation, CancellationToken, Task<IpvsadmResult>> ExecuteNow(DirectorEngine engine)
+    {
+        var executor = new IpvsadmExecutor(DirectorState.FromEngine(engine, new ServiceRateEstimators()), NumericNameResolver.Instance);
+        return (invocation, _) => Task.FromResult(executor.Execute(invocation));
     }
 
     private static void ApplyRules(string path, string text, ServiceTable services, ConnectionTimeouts timeouts)

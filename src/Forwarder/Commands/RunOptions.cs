@@ -43,6 +43,9 @@ public sealed class RunOptions
     [Option("procfs-dir", HelpText = "Rewrite DIR/net/ip_vs, ip_vs_stats, ip_vs_stats_percpu and ip_vs_conn every second in the kernel's formats, for node_exporter --path.procfs=DIR (off by default).")]
     public string? ProcfsDirectory { get; set; }
 
-    [Option("check", HelpText = "Check the arguments (interfaces, rules, counters file, socket) and exit, changing nothing.")]
+    [Option("keepalived-conf", HelpText = "keepalived's configuration (keepalived.conf): its virtual servers are set up and their real servers health-checked.")]
+    public string? KeepalivedConf { get; set; }
+
+    [Option("check", HelpText = "Check the arguments (interfaces, rules, keepalived configuration, counters file, socket) and exit, changing nothing.")]
     public bool Check { get; set; }
 }

@@ -1,0 +1,98 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using Forwarder.Keepalived.Configuration;
+
+namespace Forwarder.Keepalived.Supervision;
+
+/// <summary>
+/// Runs notify and quorum scripts as keepalived does, without a shell and without waiting for them; each is bounded
+/// (<see cref="Timeout"/>, then killed with what it started) and reaped. Stop waits a little for those still running.
+/// </summary>
+internal sealed class ScriptLauncher
+{
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    private readonly DirectorLog _log;
+    private readonly List<Task> _running = [];
+
+    public ScriptLauncher(DirectorLog log)
+    {
+        _log = log;
+    }
+
+    public void Launch(ScriptCommand? script, string why)
+    {
+        if (script is null)
+        {
+            return;
+        }
+        var task = Task.Run(() => RunAsync(script, why));
+        lock (_running)
+        {
+            _running.RemoveAll(t => t.IsCompleted);
+            _running.Add(task);
+        }
+    }
+
+    /// <summary>Waits up to <paramref name="timeout"/> for the scripts still running.</summary>
+    public void WaitForRunning(TimeSpan timeout)
+    {
+        Task[] running;
+        lock (_running)
+        {
+            running = [.. _running];
+        }
+        Task.WaitAll(running, timeout);
+    }
+
+    private async Task RunAsync(ScriptCommand script, string why)
+    {
+        var start = new ProcessStartInfo(script.Program)
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+        };
+        foreach (var argument in script.Words.Skip(1))
+        {
+            start.ArgumentList.Add(argument);
+        }
+        using var process = new Process { StartInfo = start };
+        try
+        {
+            process.Start();
+        }
+        catch (Win32Exception failed)
+        {
+            _log.Warning($"Failed to run {why} script {script}: {failed.Message}");
+            return;
+        }
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        process.StandardInput.Close();
+        using var deadline = new CancellationTokenSource(Timeout);
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token).ConfigureAwait(false);
+            if (process.ExitCode != 0)
+            {
+                _log.Warning($"{why} script {script} exited with status {process.ExitCode}");
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            _log.Warning($"{why} script {script} still running after {Timeout.TotalSeconds:0} s - killed");
+            try
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // It ended meanwhile.
+            }
+        }
+    }
+}
