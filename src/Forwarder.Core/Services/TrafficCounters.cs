@@ -13,11 +13,11 @@ public sealed class TrafficCounters
     public long OutBytes;
 
     /// <summary>
-    /// The rate estimator of these counters, once the listings' sampling has made one. Kept here, as the kernel
-    /// keeps its estimator in the stats it estimates, rather than in a weak table: 110,000 weak-table entries
-    /// cost every garbage collection a dependent handle each, and the director an eighth of a core to look up.
+    /// The rate estimator of these counters, made with them and started by the listings' first sample. Kept here,
+    /// as the kernel keeps its estimator in the stats it estimates, rather than in a weak table: 110,000 weak-table
+    /// entries cost every garbage collection a dependent handle each, and the director an eighth of a core to look up.
     /// </summary>
-    public RateEstimator? Estimator;
+    public RateEstimator? Estimator = new();
 
     public void Clear()
     {

@@ -16,9 +16,11 @@ public sealed class ServiceRateEstimators : IRateSource
         foreach (var service in table.Services)
         {
             Sample(service.Counters, now);
-            foreach (var destination in service.Destinations)
+            // Indexed, not foreach over the interface: no enumerator allocated per service and tick.
+            var destinations = service.Destinations;
+            for (var i = 0; i < destinations.Count; i++)
             {
-                Sample(destination.Counters, now);
+                Sample(destinations[i].Counters, now);
             }
         }
     }
