@@ -1,7 +1,7 @@
 using Forwarder.Commands;
-using Forwarder.Core.Scheduling;
 using Forwarder.Core;
 using Forwarder.Core.Connections;
+using Forwarder.Core.Scheduling;
 using Forwarder.Core.Services;
 using Forwarder.Core.Topology;
 using Forwarder.Ipvsadm.Execution;
