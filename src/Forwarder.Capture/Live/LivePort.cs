@@ -17,9 +17,6 @@ namespace Forwarder.Capture.Live;
 public sealed class LivePort : IDirectorPort, IDisposable
 {
     private const int PcapDirectionIn = 1;
-    private const short PollIn = 1;
-    private const int EventNonBlocking = 0x800;
-    private const int EventCloseOnExec = 0x80000;
     private const int SocketLevel = 1;
     private const int AttachFilter = 26;
 
@@ -67,15 +64,15 @@ public sealed class LivePort : IDirectorPort, IDisposable
         // blocking and waits on the capture's descriptor itself: a stop request is seen within the timeout.
         _device.NonBlockingMode = true;
         _readTimeoutMilliseconds = readTimeoutMilliseconds;
-        _poll[0] = new PollDescriptor { Descriptor = SelectableDescriptor(_device.Handle.DangerousGetHandle()), Events = PollIn };
+        _poll[0] = new PollDescriptor { Descriptor = SelectableDescriptor(_device.Handle.DangerousGetHandle()), Events = DescriptorCalls.PollIn };
         // An eventfd waited on beside the capture: Wake ends the wait at once, so a queued command need not wait out the timeout.
-        _wakeDescriptor = EventDescriptor(0, EventNonBlocking | EventCloseOnExec);
+        _wakeDescriptor = DescriptorCalls.EventDescriptor(0, DescriptorCalls.EventNonBlocking | DescriptorCalls.EventCloseOnExec);
         if (_wakeDescriptor < 0)
         {
             _device.Close();
             throw new InvalidOperationException($"{interfaceName}: cannot create the wake-up descriptor (eventfd: errno {Marshal.GetLastPInvokeError()})");
         }
-        _poll[1] = new PollDescriptor { Descriptor = _wakeDescriptor, Events = PollIn };
+        _poll[1] = new PollDescriptor { Descriptor = _wakeDescriptor, Events = DescriptorCalls.PollIn };
         // Frames that reached the ring before the filter was set are counted by the kernel, and libpcap filters them
         // out in user space without a word: read them away, and count from here.
         var header = IntPtr.Zero;
@@ -121,12 +118,12 @@ public sealed class LivePort : IDirectorPort, IDisposable
         {
             _poll[0].ReturnedEvents = 0;
             _poll[1].ReturnedEvents = 0;
-            var ready = Poll(_poll, 2, _readTimeoutMilliseconds);
-            if ((_poll[1].ReturnedEvents & PollIn) != 0)
+            var ready = DescriptorCalls.Poll(_poll, 2, _readTimeoutMilliseconds);
+            if ((_poll[1].ReturnedEvents & DescriptorCalls.PollIn) != 0)
             {
                 // Reset before the caller looks at what woke it, so a wake-up sent after that look is not lost.
                 ulong count = 0;
-                _ = ReadEvent(_wakeDescriptor, ref count, sizeof(ulong));
+                _ = DescriptorCalls.ReadEvent(_wakeDescriptor, ref count, sizeof(ulong));
                 return false;
             }
             if (ready <= 0 || _device.GetNextPacketPointers(ref header, ref data) != 1)
@@ -210,7 +207,7 @@ public sealed class LivePort : IDirectorPort, IDisposable
     public void Wake()
     {
         ulong one = 1;
-        _ = WriteEvent(_wakeDescriptor, ref one, sizeof(ulong));
+        _ = DescriptorCalls.WriteEvent(_wakeDescriptor, ref one, sizeof(ulong));
     }
 
     /// <summary>
@@ -274,7 +271,7 @@ public sealed class LivePort : IDirectorPort, IDisposable
     {
         _sender?.Dispose();
         _device.Close();
-        _ = CloseDescriptor(_wakeDescriptor);
+        _ = DescriptorCalls.Close(_wakeDescriptor);
     }
 
     [DllImport("libpcap.so.0.8", EntryPoint = "pcap_get_selectable_fd")]
@@ -313,21 +310,9 @@ public sealed class LivePort : IDirectorPort, IDisposable
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     private static extern int ReadStatistics(IntPtr handle, ref PcapStatistics statistics);
 
-    [DllImport("libc", EntryPoint = "eventfd", SetLastError = true)]
-    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
-    private static extern int EventDescriptor(uint initialValue, int flags);
 
-    [DllImport("libc", EntryPoint = "read")]
-    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
-    private static extern nint ReadEvent(int descriptor, ref ulong value, nuint count);
 
-    [DllImport("libc", EntryPoint = "write")]
-    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
-    private static extern nint WriteEvent(int descriptor, ref ulong value, nuint count);
 
-    [DllImport("libc", EntryPoint = "close")]
-    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
-    private static extern int CloseDescriptor(int descriptor);
 
     /// <summary>Linux's struct pcap_stat: three u_int.</summary>
     [StructLayout(LayoutKind.Sequential)]
@@ -338,17 +323,7 @@ public sealed class LivePort : IDirectorPort, IDisposable
         public uint InterfaceDropped;
     }
 
-    [DllImport("libc", EntryPoint = "poll")]
-    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
-    private static extern int Poll([In, Out] PollDescriptor[] descriptors, ulong count, int timeoutMilliseconds);
 
-    [StructLayout(LayoutKind.Sequential)]
-    private struct PollDescriptor
-    {
-        public int Descriptor;
-        public short Events;
-        public short ReturnedEvents;
-    }
 
     // SharpPcap does not expose pcap_setdirection; libpcap itself is already loaded by SharpPcap.
     [DllImport("libpcap.so.0.8", EntryPoint = "pcap_setdirection")]

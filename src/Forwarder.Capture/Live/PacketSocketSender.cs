@@ -22,7 +22,6 @@ public sealed class PacketSocketSender : IDisposable
     private const int ErrorInterrupted = 4;
     private const int ErrorAgain = 11;
     private const int ErrorNoBuffers = 105;
-    private const short PollOut = 4;
 
     // struct sockaddr_ll, struct iovec and struct mmsghdr (a struct msghdr and the length sent) on 64-bit Linux.
     private const int LinkAddressSize = 20;
@@ -63,7 +62,7 @@ public sealed class PacketSocketSender : IDisposable
         if (Bind(_socket, bound, LinkAddressSize) != 0)
         {
             var errno = Marshal.GetLastPInvokeError();
-            _ = Close(_socket);
+            _ = DescriptorCalls.Close(_socket);
             throw new InvalidOperationException($"{interfaceName}: cannot bind the packet socket (errno {errno})");
         }
         var one = 1;
@@ -87,7 +86,7 @@ public sealed class PacketSocketSender : IDisposable
             Marshal.WriteIntPtr(message, 16, _vectors + (i * VectorSize));
             Marshal.WriteInt64(message, 24, 1);
         }
-        _writable[0] = new PollDescriptor { Descriptor = _socket, Events = PollOut };
+        _writable[0] = new PollDescriptor { Descriptor = _socket, Events = DescriptorCalls.PollOut };
     }
 
     public string Name { get; }
@@ -170,7 +169,7 @@ public sealed class PacketSocketSender : IDisposable
             {
                 // The socket's send buffer is full: wait a moment for the device to take what it has.
                 _writable[0].ReturnedEvents = 0;
-                _ = Poll(_writable, 1, 1);
+                _ = DescriptorCalls.Poll(_writable, 1, 1);
                 continue;
             }
             // This frame cannot go (too long for the device, the device down, no room after waiting): count it, go on.
@@ -191,7 +190,7 @@ public sealed class PacketSocketSender : IDisposable
 
     public void Dispose()
     {
-        _ = Close(_socket);
+        _ = DescriptorCalls.Close(_socket);
         Marshal.FreeHGlobal(_messages);
         Marshal.FreeHGlobal(_vectors);
         Marshal.FreeHGlobal(_addresses);
@@ -217,19 +216,6 @@ public sealed class PacketSocketSender : IDisposable
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     private static extern int SendMessages(int socket, IntPtr messages, uint count, int flags);
 
-    [DllImport("libc", EntryPoint = "poll")]
-    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
-    private static extern int Poll([In, Out] PollDescriptor[] descriptors, ulong count, int timeoutMilliseconds);
 
-    [DllImport("libc", EntryPoint = "close")]
-    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
-    private static extern int Close(int descriptor);
 
-    [StructLayout(LayoutKind.Sequential)]
-    private struct PollDescriptor
-    {
-        public int Descriptor;
-        public short Events;
-        public short ReturnedEvents;
-    }
 }

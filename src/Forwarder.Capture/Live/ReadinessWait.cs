@@ -8,16 +8,13 @@ namespace Forwarder.Capture.Live;
 /// </summary>
 public sealed class ReadinessWait : IDisposable
 {
-    private const short PollIn = 1;
-    private const int EventNonBlocking = 0x800;
-    private const int EventCloseOnExec = 0x80000;
 
     private readonly PollDescriptor[] _poll;
     private readonly int _wake;
 
     public ReadinessWait(IReadOnlyList<int> descriptors)
     {
-        _wake = EventDescriptor(0, EventNonBlocking | EventCloseOnExec);
+        _wake = DescriptorCalls.EventDescriptor(0, DescriptorCalls.EventNonBlocking | DescriptorCalls.EventCloseOnExec);
         if (_wake < 0)
         {
             throw new InvalidOperationException($"cannot create the loop's wake-up descriptor (eventfd: errno {Marshal.GetLastPInvokeError()})");
@@ -25,9 +22,9 @@ public sealed class ReadinessWait : IDisposable
         _poll = new PollDescriptor[descriptors.Count + 1];
         for (var i = 0; i < descriptors.Count; i++)
         {
-            _poll[i] = new PollDescriptor { Descriptor = descriptors[i], Events = PollIn };
+            _poll[i] = new PollDescriptor { Descriptor = descriptors[i], Events = DescriptorCalls.PollIn };
         }
-        _poll[^1] = new PollDescriptor { Descriptor = _wake, Events = PollIn };
+        _poll[^1] = new PollDescriptor { Descriptor = _wake, Events = DescriptorCalls.PollIn };
     }
 
     /// <summary>
@@ -41,13 +38,13 @@ public sealed class ReadinessWait : IDisposable
         {
             _poll[i].ReturnedEvents = 0;
         }
-        _ = Poll(_poll, (ulong)_poll.Length, timeoutMilliseconds);
-        if ((_poll[^1].ReturnedEvents & PollIn) == 0)
+        _ = DescriptorCalls.Poll(_poll, (ulong)_poll.Length, timeoutMilliseconds);
+        if ((_poll[^1].ReturnedEvents & DescriptorCalls.PollIn) == 0)
         {
             return false;
         }
         ulong count = 0;
-        _ = ReadEvent(_wake, ref count, sizeof(ulong));
+        _ = DescriptorCalls.ReadEvent(_wake, ref count, sizeof(ulong));
         return true;
     }
 
@@ -55,36 +52,14 @@ public sealed class ReadinessWait : IDisposable
     public void Wake()
     {
         ulong one = 1;
-        _ = WriteEvent(_wake, ref one, sizeof(ulong));
+        _ = DescriptorCalls.WriteEvent(_wake, ref one, sizeof(ulong));
     }
 
-    public void Dispose() => _ = CloseDescriptor(_wake);
+    public void Dispose() => _ = DescriptorCalls.Close(_wake);
 
-    [DllImport("libc", EntryPoint = "eventfd", SetLastError = true)]
-    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
-    private static extern int EventDescriptor(uint initialValue, int flags);
 
-    [DllImport("libc", EntryPoint = "read")]
-    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
-    private static extern nint ReadEvent(int descriptor, ref ulong value, nuint count);
 
-    [DllImport("libc", EntryPoint = "write")]
-    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
-    private static extern nint WriteEvent(int descriptor, ref ulong value, nuint count);
 
-    [DllImport("libc", EntryPoint = "close")]
-    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
-    private static extern int CloseDescriptor(int descriptor);
 
-    [DllImport("libc", EntryPoint = "poll")]
-    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
-    private static extern int Poll([In, Out] PollDescriptor[] descriptors, ulong count, int timeoutMilliseconds);
 
-    [StructLayout(LayoutKind.Sequential)]
-    private struct PollDescriptor
-    {
-        public int Descriptor;
-        public short Events;
-        public short ReturnedEvents;
-    }
 }
