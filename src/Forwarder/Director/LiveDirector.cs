@@ -22,6 +22,9 @@ public sealed class LiveDirector : IDisposable
     /// <summary>Output frames one input frame may write at most (a fragmented tunnel packet, frames held for ARP and released).</summary>
     private const int OutputFramesPerInput = 16;
 
+    /// <summary>Output bytes one input frame may write at most: the largest frame, or the held frames it releases.</summary>
+    private const int OutputBytesPerInput = 1 << 16;
+
     /// <summary>The engine's clock moves on at least this often with no traffic (ms).</summary>
     private const int IdleWaitMilliseconds = 50;
 
@@ -125,7 +128,7 @@ public sealed class LiveDirector : IDisposable
             var taken = 0;
             for (; taken < FramesPerInterfaceAndRound; taken++)
             {
-                if (!_output.HasRoomFor(OutputFramesPerInput, OutputFramesPerInput * buffer.Length / 16))
+                if (!_output.HasRoomFor(OutputFramesPerInput, OutputBytesPerInput))
                 {
                     // The batch is nearly full: send what it holds before the engine could meet a full one.
                     Transmit();
