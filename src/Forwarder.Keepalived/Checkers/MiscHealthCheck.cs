@@ -26,31 +26,16 @@ public sealed class MiscHealthCheck : IHealthCheck
     public async Task<CheckResult> RunAsync(CancellationToken cancellationToken)
     {
         var script = _config.Script!;
-        var start = new ProcessStartInfo(script.Program)
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-        };
-        foreach (var argument in script.Words.Skip(1))
-        {
-            start.ArgumentList.Add(argument);
-        }
-        using var process = new Process { StartInfo = start };
+        Process started;
         try
         {
-            process.Start();
+            started = script.Start();
         }
         catch (Win32Exception failed)
         {
             return CheckResult.Failed($"could not be started: {failed.Message}") with { ExitStatus = 127 };
         }
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        process.StandardInput.Close();
+        using var process = started;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(_config.Timeout ?? _config.DelayLoop);
         try

@@ -47,32 +47,17 @@ internal sealed class ScriptLauncher
 
     private async Task RunAsync(ScriptCommand script, string why)
     {
-        var start = new ProcessStartInfo(script.Program)
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-        };
-        foreach (var argument in script.Words.Skip(1))
-        {
-            start.ArgumentList.Add(argument);
-        }
-        using var process = new Process { StartInfo = start };
+        Process started;
         try
         {
-            process.Start();
+            started = script.Start();
         }
         catch (Win32Exception failed)
         {
             _log.Warning($"Failed to run {why} script {script}: {failed.Message}");
             return;
         }
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        process.StandardInput.Close();
+        using var process = started;
         using var deadline = new CancellationTokenSource(Timeout);
         try
         {
