@@ -137,7 +137,7 @@ public sealed class DirectorEngine
         {
             case FrameLayout.ProtocolTcp:
             case FrameLayout.ProtocolUdp:
-                return fromClients ? FromPublicSide(context, frame, fields) : FromPrivateSide(context, frame, fields);
+                return fromClients ? FromPublicSide(context, frame, fields, interfaceIndex) : FromPrivateSide(context, frame, fields);
             case FrameLayout.ProtocolIcmp:
                 var handled = _icmp.Handle(context, frame, fields, interfaceIndex);
                 return handled != FrameOutcome.NotOurs ? handled
@@ -161,7 +161,7 @@ public sealed class DirectorEngine
     /// service. A connection that must give way (<see cref="ExistingConnectionPolicy"/>) ends here and the packet
     /// goes on as if it had found none.
     /// </summary>
-    private FrameOutcome FromPublicSide(in FrameContext context, ReadOnlySpan<byte> frame, in PacketFields fields)
+    private FrameOutcome FromPublicSide(in FrameContext context, ReadOnlySpan<byte> frame, in PacketFields fields, int interfaceIndex)
     {
         var slot = _connections.FindByClient(fields.Protocol, fields.Source, fields.SourcePort, fields.Destination, fields.DestinationPort, Now);
         if (slot >= 0)
@@ -178,8 +178,7 @@ public sealed class DirectorEngine
                     break;
             }
         }
-        if (!_services.TryGet(new ServiceKey((IpProtocol)fields.Protocol, fields.Destination, fields.DestinationPort), out var service) &&
-            !(_services.TryGet(new ServiceKey((IpProtocol)fields.Protocol, fields.Destination, 0), out service) && service.PersistenceTimeout is not null))
+        if (FindService(fields, interfaceIndex) is not { } service)
         {
             // Not a service (nor a persistent port-zero service, which IPVS lets take every port): maybe a masqueraded flow's reply.
             return _masquerader.FromOutside(context, frame, fields);
@@ -205,6 +204,26 @@ public sealed class DirectorEngine
             _connections.ExpireNow(slot);
         }
         return forwarded;
+    }
+
+    /// <summary>
+    /// As ip_vs_service_find: a packet carrying a firewall mark (here, the mark the marks file gives it) goes to the
+    /// firewall-mark service of that mark first; failing that, the TCP/UDP service of its address and port, then a
+    /// persistent port-zero service of its address.
+    /// </summary>
+    private VirtualService? FindService(in PacketFields fields, int interfaceIndex)
+    {
+        if (_services.FirewallMarkServices > 0 && _services.FirewallMarks.Classify(interfaceIndex, fields) is var mark and not 0 &&
+            _services.TryGet(ServiceKey.ForFirewallMark(mark), out var marked))
+        {
+            return marked;
+        }
+        if (_services.TryGet(new ServiceKey((IpProtocol)fields.Protocol, fields.Destination, fields.DestinationPort), out var service) ||
+            (_services.TryGet(new ServiceKey((IpProtocol)fields.Protocol, fields.Destination, 0), out service) && service.PersistenceTimeout is not null))
+        {
+            return service;
+        }
+        return null;
     }
 
     /// <summary>A packet from the real servers' side: a NAT connection's reply, or something to masquerade.</summary>
@@ -308,7 +327,12 @@ public sealed class DirectorEngine
         template = 0;
         var maskedClient = fields.Source & service.PersistenceMask.Value;
         var virtualPort = service.Port;
-        var slot = _connections.FindTemplate(fields.Protocol, maskedClient, service.Address.Value, virtualPort, Now);
+        // As ip_vs_sched_persist: a firewall-mark service's template is <IPPROTO_IP, client, 0, mark, 0>, one for
+        // every port and protocol the mark groups, so a client's HTTP and HTTPS go to the same real server.
+        var fwmark = service.Key.FirewallMark;
+        var templateProtocol = fwmark != 0 ? FrameLayout.ProtocolIp : fields.Protocol;
+        var templateAddress = fwmark != 0 ? fwmark : service.Address.Value;
+        var slot = _connections.FindTemplate(templateProtocol, maskedClient, templateAddress, virtualPort, Now);
         if (slot >= 0)
         {
             ref var existing = ref _connections[slot];
@@ -330,10 +354,10 @@ public sealed class DirectorEngine
         }
         var record = new Connection
         {
-            Protocol = fields.Protocol,
+            Protocol = templateProtocol,
             ClientAddress = maskedClient,
             ClientPort = 0,
-            VirtualAddress = service.Address.Value,
+            VirtualAddress = templateAddress,
             VirtualPort = virtualPort,
             DestinationAddress = destination.Address.Value,
             DestinationPort = virtualPort == 0 ? (ushort)0 : destination.Port,

@@ -29,6 +29,9 @@ public static class FrameLayout
     public const ushort Ipv4MoreFragments = 0x2000;
     public const ushort Ipv4FragmentOffsetMask = 0x1FFF;
 
+    /// <summary>IPPROTO_IP (0): the protocol IPVS gives a firewall-mark service's persistence templates.</summary>
+    public const byte ProtocolIp = 0;
+
     public const byte ProtocolIcmp = 1;
     public const byte ProtocolIpInIp = 4;
     public const byte ProtocolTcp = 6;

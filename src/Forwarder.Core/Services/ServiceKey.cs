@@ -1,7 +1,15 @@
 namespace Forwarder.Core.Services;
 
-/// <summary>What names a virtual service: protocol, virtual address and port (host order).</summary>
-public readonly record struct ServiceKey(IpProtocol Protocol, uint Address, ushort Port)
+/// <summary>
+/// What names a virtual service: protocol, virtual address and port (host order) for a TCP, UDP or SCTP service; or,
+/// for a firewall-mark service (ipvsadm -f), its mark alone, with protocol TCP and address and port 0 as the kernel
+/// keeps them (ip_vs_genl_parse_service): build one with <see cref="ForFirewallMark"/>.
+/// </summary>
+public readonly record struct ServiceKey(IpProtocol Protocol, uint Address, ushort Port, uint FirewallMark = 0)
 {
-    public override int GetHashCode() => (int)(Address * 2654435761u) ^ (Port << 8) ^ (int)Protocol;
+    public static ServiceKey ForFirewallMark(uint mark) => new(IpProtocol.Tcp, 0, 0, mark);
+
+    public bool IsFirewallMark => FirewallMark != 0;
+
+    public override int GetHashCode() => (int)(Address * 2654435761u) ^ (Port << 8) ^ (int)Protocol ^ (int)(FirewallMark * 0x9E3779B1u);
 }

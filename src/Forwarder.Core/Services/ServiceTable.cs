@@ -1,3 +1,5 @@
+using Forwarder.Core.Marking;
+
 namespace Forwarder.Core.Services;
 
 /// <summary>
@@ -18,6 +20,8 @@ public sealed class ServiceTable
 
     private readonly Func<string, IScheduler?> _createScheduler;
 
+    private readonly Func<uint, bool> _hasFirewallMarkService;
+
     /// <param name="createScheduler">
     /// A fresh scheduler for an ipvsadm -s name, or null for one the director does not have: the scheduler
     /// registry (Scheduling.SchedulerRegistry.Create), which sits above the services it schedules for, as the
@@ -26,6 +30,7 @@ public sealed class ServiceTable
     public ServiceTable(Func<string, IScheduler?> createScheduler)
     {
         _createScheduler = createScheduler;
+        _hasFirewallMarkService = mark => _services.ContainsKey(ServiceKey.ForFirewallMark(mark));
     }
 
     /// <summary>Where this table gets its schedulers by name (so a scratch copy gets the same).</summary>
@@ -50,19 +55,31 @@ public sealed class ServiceTable
     /// </summary>
     public Func<uint, bool> IsBroadcastAddress { get; set; } = _ => false;
 
+    /// <summary>
+    /// The marks netfilter's mangle table would give packets (the marks file), which firewall-mark services are
+    /// found by. None by default.
+    /// </summary>
+    public MarkRuleSet FirewallMarks { get; set; } = MarkRuleSet.Empty;
+
+    /// <summary>How many firewall-mark services the table holds: while none, packets need no classifying.</summary>
+    public int FirewallMarkServices { get; private set; }
+
     public bool TryGet(in ServiceKey key, out VirtualService service) => _services.TryGetValue(key, out service!);
 
-    /// <summary>True when some virtual service listens on <paramref name="address"/> (the director claims it).</summary>
+    /// <summary>
+    /// True when some virtual service listens on <paramref name="address"/> (the director claims it): a TCP/UDP
+    /// service's address, or a destination the marks file names for a mark some firewall-mark service has.
+    /// </summary>
     public bool HasVirtualAddress(uint address)
     {
         foreach (var key in _services.Keys)
         {
-            if (key.Address == address)
+            if (!key.IsFirewallMark && key.Address == address)
             {
                 return true;
             }
         }
-        return false;
+        return FirewallMarkServices > 0 && FirewallMarks.NamesDestination(address, _hasFirewallMarkService);
     }
 
     /// <summary>True when <paramref name="address"/> is a real server of some service.</summary>
@@ -93,6 +110,7 @@ public sealed class ServiceTable
         ApplySettings(service, spec);
         scheduler.Initialize(service);
         _services.Add(spec.Key, service);
+        Counted(spec.Key, +1);
         Version++;
         return service;
     }
@@ -109,6 +127,7 @@ public sealed class ServiceTable
             throw new IpvsException(IpvsError.ServiceExists);
         }
         _services.Add(service.Key, service);
+        Counted(service.Key, +1);
         Version++;
     }
 
@@ -131,6 +150,7 @@ public sealed class ServiceTable
     {
         var service = Get(key, IpvsError.NoSuchService);
         _services.Remove(key);
+        Counted(key, -1);
         Version++;
         foreach (var destination in service.Destinations)
         {
@@ -185,6 +205,14 @@ public sealed class ServiceTable
         service.Scheduler.OnDestinationRemoved(service, destination, index);
         Version++;
         DestinationRemoved?.Invoke(destination);
+    }
+
+    private void Counted(in ServiceKey key, int change)
+    {
+        if (key.IsFirewallMark)
+        {
+            FirewallMarkServices += change;
+        }
     }
 
     private Destination? Revive(VirtualService service, DestinationSpec spec)

@@ -28,7 +28,7 @@ internal static class ScratchTables
 
     private static ServiceTable CopyOf(ServiceTable table, IEnumerable<VirtualService> services)
     {
-        var copy = new ServiceTable(table.SchedulerFactory) { IsBroadcastAddress = table.IsBroadcastAddress };
+        var copy = new ServiceTable(table.SchedulerFactory) { IsBroadcastAddress = table.IsBroadcastAddress, FirewallMarks = table.FirewallMarks };
         foreach (var service in services)
         {
             copy.AddService(new ServiceSpec(service.Key, service.Scheduler.Name, service.PersistenceTimeout,

@@ -125,7 +125,7 @@ public sealed class IpvsadmParser
             {
                 throw new IpvsadmUsageException($"invalid fwmark value `{EchoedText.Of(fwmark)}' specified");
             }
-            throw FwmarkRefusal();
+            service = ServiceKey.ForFirewallMark(mark);
         }
         if ((arguments.TcpService ?? arguments.UdpService ?? arguments.SctpService) is { } serviceText)
         {
@@ -178,7 +178,8 @@ public sealed class IpvsadmParser
             {
                 port = servicePortThen;
             }
-            if (kind is IpvsadmCommandKind.AddServer or IpvsadmCommandKind.EditServer && method != ForwardingMethod.Masquerade)
+            // A firewall-mark service has no port of its own: its real servers keep the port given (0: the packet's).
+            if (kind is IpvsadmCommandKind.AddServer or IpvsadmCommandKind.EditServer && method != ForwardingMethod.Masquerade && service is not { IsFirewallMark: true })
             {
                 port = service?.Port ?? port;
             }
@@ -217,11 +218,11 @@ public sealed class IpvsadmParser
         ServiceSpec? settings = null;
         if (kind is IpvsadmCommandKind.AddService or IpvsadmCommandKind.EditService && service is { } key)
         {
-            if (key.Port == 0 && persistence is null)
+            if (key.Port == 0 && persistence is null && !key.IsFirewallMark)
             {
                 throw new IpvsadmUsageException("Zero port specified for non-persistent service");
             }
-            if (arguments.OnePacket && key.Protocol != IpProtocol.Udp)
+            if (arguments.OnePacket && key.Protocol != IpProtocol.Udp && !key.IsFirewallMark)
             {
                 throw new IpvsadmUsageException("One-Packet Scheduling is only for UDP virtual services");
             }
@@ -255,8 +256,8 @@ public sealed class IpvsadmParser
         };
     }
 
-    private static IpvsadmUsageException FwmarkRefusal() =>
-        new("firewall-mark services (-f) are not supported: the director sees no netfilter marks");
+    private static IpvsadmUsageException Ipv6FwmarkRefusal() =>
+        new("IPv6 firewall-mark services (-f N -6) are not supported: the director forwards IPv4 only");
 
     /// <summary>Parses <c>host[:port]</c> as ipvsadm's parse_service: a dotted quad or a known host name, a port number or service name.</summary>
     public (Ipv4Address Address, ushort Port, bool HasPort)? ParseAddressPort(string text, IpProtocol protocol) =>
@@ -308,7 +309,7 @@ public sealed class IpvsadmParser
             if (token is "-6" or "--ipv6")
             {
                 // As parse_options: -6 qualifies a firewall mark read before it (fail prints its own newline too).
-                throw fwmarkSeen ? FwmarkRefusal() : new IpvsadmUsageException("-6 used before -f\n");
+                throw fwmarkSeen ? Ipv6FwmarkRefusal() : new IpvsadmUsageException("-6 used before -f\n");
             }
             if (token.Length > 1 && token[0] == '-' && char.IsAsciiDigit(token[1]))
             {

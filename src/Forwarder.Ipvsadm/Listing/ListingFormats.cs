@@ -36,6 +36,12 @@ internal static class ListingFormats
 
     public const int ServiceNameWidth = 33;
 
+    /// <summary>The protocol column of a firewall-mark service, its mark in place of the address.</summary>
+    public const string FirewallMarkProtocol = "FWM";
+
+    /// <summary>How -S names a firewall-mark service.</summary>
+    public const string FirewallMarkSwitch = "-f";
+
     public const string ServiceSchedulerLine = "{0} {1}";
 
     public const string SchedulerFlagsSuffix = " ({0})";

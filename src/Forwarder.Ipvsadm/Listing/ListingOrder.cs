@@ -21,9 +21,18 @@ internal static class ListingOrder
         return noSort ? list : MergeSort(list, CompareDestinations);
     }
 
-    /// <summary>By protocol (TCP before UDP), then address, then port.</summary>
+    /// <summary>
+    /// By firewall mark (TCP/UDP services have 0), then protocol (TCP before UDP), then address, then port. The marks
+    /// compare as libipvs does, their unsigned difference taken as a signed int: so FWM services follow the TCP and
+    /// UDP ones, except marks of 2^31 and over, which come first.
+    /// </summary>
     public static int CompareServices(VirtualService left, VirtualService right)
     {
+        var byMark = unchecked((int)(left.Key.FirewallMark - right.Key.FirewallMark));
+        if (byMark != 0)
+        {
+            return byMark;
+        }
         var byProtocol = (int)left.Protocol - (int)right.Protocol;
         if (byProtocol != 0)
         {

@@ -85,7 +85,9 @@ public sealed class ServiceListing
     private void AppendService(StringBuilder text, VirtualService service, ListingOptions options)
     {
         var name = EndpointNames.Cut(
-            Format(ListingFormats.ServiceName, ProtocolName(service.Protocol), Endpoint(service.Address, service.Port, service.Protocol, options)),
+            service.Key.IsFirewallMark
+                ? Format(ListingFormats.ServiceName, ListingFormats.FirewallMarkProtocol, SignedMark(service))
+                : Format(ListingFormats.ServiceName, ProtocolName(service.Protocol), Endpoint(service.Address, service.Port, service.Protocol, options)),
             ListingFormats.ServiceNameWidth);
         switch (options.Detail)
         {
@@ -182,8 +184,9 @@ public sealed class ServiceListing
 
     private void AppendRules(StringBuilder text, VirtualService service, ListingOptions options)
     {
-        var serviceName = Format(ListingFormats.RuleServiceName, ProtocolSwitch(service.Protocol),
-            Endpoint(service.Address, service.Port, service.Protocol, options));
+        var serviceName = service.Key.IsFirewallMark
+            ? Format(ListingFormats.RuleServiceName, ListingFormats.FirewallMarkSwitch, SignedMark(service))
+            : Format(ListingFormats.RuleServiceName, ProtocolSwitch(service.Protocol), Endpoint(service.Address, service.Port, service.Protocol, options));
         Append(text, ListingFormats.RuleServiceLine, serviceName, service.Scheduler.Name);
         if (service.PersistenceTimeout is { } timeout)
         {
@@ -264,6 +267,9 @@ public sealed class ServiceListing
         IpProtocol.Sctp => "--sctp-service",
         _ => "--xxx-service",
     };
+
+    /// <summary>As print_service_entry and -S: ipvsadm prints a mark with %d, so one over 2^31 shows negative.</summary>
+    private static int SignedMark(VirtualService service) => unchecked((int)service.Key.FirewallMark);
 
     /// <summary>ipvsadm prints counts with %u: a (never expected) negative shows as its unsigned bits.</summary>
     private static uint Unsigned(int value) => unchecked((uint)value);

@@ -75,10 +75,19 @@ public sealed class ServiceAddressTests
     }
 
     [Test]
-    public void FirewallMarkService_IsRefused()
+    public void FirewallMarkService_IsKeyedByItsMarkAlone()
     {
-        var refusal = GrammarRig.Refusal("-A -f 1 -s rr");
+        var command = GrammarRig.Parse("-A -f 7 -s rr");
 
+        Assert.That(command.Service, Is.EqualTo(ServiceKey.ForFirewallMark(7)));
+    }
+
+    [Test]
+    public void Ipv6FirewallMarkService_IsRefused_TheDirectorForwardsIpv4Only()
+    {
+        var refusal = GrammarRig.Refusal("-A -f 1 -6 -s rr");
+
+        Assert.That(refusal.Message, Does.StartWith("IPv6 firewall-mark services"));
         Assert.That(refusal.ExitCode, Is.EqualTo(2));
     }
 }
