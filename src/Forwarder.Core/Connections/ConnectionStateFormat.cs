@@ -25,6 +25,7 @@ public static class ConnectionStateFormat
     public const string Magic = "forwarder-connections";
     public const int Version = 1;
     private const int Fields = 13;
+    private const string FirewallMarkPrefix = "fwm:";
 
     public static string Write(IReadOnlyList<SavedConnection> entries, long savedAtWallClock)
     {
@@ -36,7 +37,7 @@ public static class ConnectionStateFormat
             text.Append(CultureInfo.InvariantCulture,
                 $"{(entry.IsTemplate ? 't' : 'c')} {entry.Id} {ProtocolName(entry.Protocol)} {Endpoint(entry.ClientAddress, entry.ClientPort)} " +
                 $"{Endpoint(entry.VirtualAddress, entry.VirtualPort)} {Endpoint(entry.DestinationAddress, entry.DestinationPort)} " +
-                $"{Endpoint(entry.Service.Address, entry.Service.Port)} {entry.ServerPort} {MethodName(entry.Method)} {entry.State} " +
+                $"{ServiceName(entry.Service)} {entry.ServerPort} {MethodName(entry.Method)} {entry.State} " +
                 $"{FlagsText(entry.Flags)} {entry.RemainingMicroseconds} {entry.TemplateId}\n");
         }
         var body = text.ToString();
@@ -125,12 +126,13 @@ public static class ConnectionStateFormat
             "tcp" => IpProtocol.Tcp,
             "udp" => IpProtocol.Udp,
             "sctp" => IpProtocol.Sctp,
+            "ip" when isTemplate => (IpProtocol)FrameLayout.ProtocolIp,
             _ => throw new LineFormatException(number, $"unknown protocol {EchoedText.Of(field[2])}"),
         };
         var (clientAddress, clientPort) = ParseEndpoint(field[3], number, "client");
         var (virtualAddress, virtualPort) = ParseEndpoint(field[4], number, "virtual address");
         var (destinationAddress, destinationPort) = ParseEndpoint(field[5], number, "destination");
-        var (serviceAddress, servicePort) = ParseEndpoint(field[6], number, "service");
+        var service = ParseService(field[6], protocol, number);
         var serverPort = (ushort)Number(field[7], number, "real server port", 0, ushort.MaxValue);
         var method = field[8] switch
         {
@@ -151,7 +153,7 @@ public static class ConnectionStateFormat
             throw new LineFormatException(number, $"template {template} is not a template listed before it");
         }
         return new SavedConnection((int)id, isTemplate, protocol, clientAddress, clientPort, virtualAddress, virtualPort, destinationAddress,
-            destinationPort, new ServiceKey(protocol, serviceAddress, servicePort), serverPort, method, state,
+            destinationPort, service, serverPort, method, state,
             flags | (isTemplate ? ConnectionFlags.Template : ConnectionFlags.None), remaining, template);
     }
 
@@ -208,8 +210,24 @@ public static class ConnectionStateFormat
     {
         IpProtocol.Tcp => "tcp",
         IpProtocol.Udp => "udp",
+        // A firewall-mark service's persistence template (IPPROTO_IP).
+        (IpProtocol)FrameLayout.ProtocolIp => "ip",
         _ => "sctp",
     };
+
+    /// <summary>A TCP/UDP service as ADDRESS:PORT; a firewall-mark service as <c>fwm:MARK</c>.</summary>
+    private static string ServiceName(ServiceKey key) =>
+        key.IsFirewallMark ? string.Create(CultureInfo.InvariantCulture, $"{FirewallMarkPrefix}{key.FirewallMark}") : Endpoint(key.Address, key.Port);
+
+    private static ServiceKey ParseService(string text, IpProtocol protocol, int line)
+    {
+        if (text.StartsWith(FirewallMarkPrefix, StringComparison.Ordinal))
+        {
+            return ServiceKey.ForFirewallMark((uint)Number(text[FirewallMarkPrefix.Length..], line, "firewall mark", 1, uint.MaxValue));
+        }
+        var (address, port) = ParseEndpoint(text, line, "service");
+        return new ServiceKey(protocol, address, port);
+    }
 
     private static string MethodName(ForwardingMethod method) => method switch
     {

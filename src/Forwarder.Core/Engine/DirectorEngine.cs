@@ -470,7 +470,7 @@ public sealed class DirectorEngine
     }
 
     private Destination? FindDestination(in SavedConnection entry) =>
-        _services.TryGet(entry.Service, out var service) && service.Protocol == entry.Protocol &&
+        _services.TryGet(entry.Service, out var service) && (service.Key.IsFirewallMark || service.Protocol == entry.Protocol) &&
         service.FindDestination(new Ipv4Address(entry.DestinationAddress), entry.ServerPort) is { IsAvailable: true } destination
             ? destination
             : null;
