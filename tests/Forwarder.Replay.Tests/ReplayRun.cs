@@ -25,7 +25,7 @@ public sealed class ReplayRun : IDisposable
     public string OutputCapture(string interfaceName) => Path.Combine(OutputDirectory, interfaceName + ".pcap");
 
     public static ReplayRun Start(string rules, string topology, IEnumerable<(string Interface, string Capture)> inputs, bool list = false, bool listConnections = false,
-        bool counters = false, int? maxConnections = null, string? commands = null)
+        bool counters = false, int? maxConnections = null, string? commands = null, string? marks = null)
     {
         var output = Directory.CreateTempSubdirectory("forwarder-replay-").FullName;
         var options = new ReplayOptions
@@ -39,6 +39,7 @@ public sealed class ReplayRun : IDisposable
             Counters = counters,
             MaxConnections = maxConnections ?? ConnectionTable.DefaultMaximum,
             Commands = commands,
+            Marks = marks,
         };
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();

@@ -21,6 +21,10 @@ public static class ReplayCommand
                 errors.WriteLine($"forwarder replay: {EchoedText.Of(options.Topology)}: warning: {warning}");
             }
             var replay = Load(options.Rules, rules => DirectorReplay.Build(topology, rules, options.MaxConnections));
+            if (options.Marks is { } marksPath)
+            {
+                replay.Engine.Services.FirewallMarks = MarksOption.Load(marksPath, topology, warning => errors.WriteLine($"forwarder replay: warning: {warning}"));
+            }
             // The whole commands file is read before any frame moves, so a bad line costs nothing.
             var commands = options.Commands is { } commandsPath ? LoadCommands(commandsPath, replay) : [];
             var inputs = options.Inputs.Select(ReplayInput.Parse).ToList();

@@ -19,6 +19,9 @@ public sealed class ReplayOptions
     [Option("out", Required = true, HelpText = "Directory for IF.pcap of every interface.")]
     public string Output { get; set; } = string.Empty;
 
+    [Option("marks", HelpText = "Firewall marks for -f services, as iptables-save writes the *mangle PREROUTING MARK rules.")]
+    public string? Marks { get; set; }
+
     [Option("commands", HelpText = "Timed ipvsadm commands, one a line: SECONDS (from the capture's first frame) and the arguments (-A -E -D -a -e -d -C -Z --set).")]
     public string? Commands { get; set; }
 

@@ -64,6 +64,10 @@ public static class RunCommand
             }
             var timeouts = new ConnectionTimeouts();
             var services = new ServiceTable(SchedulerRegistry.Create);
+            if (options.Marks is { } marksPath)
+            {
+                services.FirewallMarks = MarksOption.Load(marksPath, topology, log.Warning);
+            }
             if (rulesText is not null)
             {
                 ApplyRules(options.Rules!, rulesText, services, timeouts);

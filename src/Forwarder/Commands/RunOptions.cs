@@ -19,6 +19,9 @@ public sealed class RunOptions
     [Option("rules", HelpText = "Rules in ipvsadm -S format to start with.")]
     public string? Rules { get; set; }
 
+    [Option("marks", HelpText = "Firewall marks for -f services: iptables-save's *mangle -A PREROUTING ... -j MARK rules, which the director applies itself (libpcap sees frames before netfilter).")]
+    public string? Marks { get; set; }
+
     [Option("save-on-exit", HelpText = "On SIGTERM/SIGINT, write the current table to the --rules file.")]
     public bool SaveOnExit { get; set; }
 

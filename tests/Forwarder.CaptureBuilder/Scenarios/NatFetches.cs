@@ -35,8 +35,8 @@ public static class NatFetches
         foreach (var fetch in fetches)
         {
             index++;
-            var flow = new TcpConversation(fetch.Client, fetch.ClientPort, DirectorPublicMac, IPAddress.Parse(fetch.VirtualAddress), 80,
-                fetch.Server, 80, DirectorPrivateMac, fetch.Client.Address, clientIsn: 100_000_000u + ((uint)index * 7_654_321u), serverIsn: 900_000_000u + ((uint)index * 1_234_567u));
+            var flow = new TcpConversation(fetch.Client, fetch.ClientPort, DirectorPublicMac, IPAddress.Parse(fetch.VirtualAddress), fetch.VirtualPort,
+                fetch.Server, fetch.VirtualPort, DirectorPrivateMac, fetch.Client.Address, clientIsn: 100_000_000u + ((uint)index * 7_654_321u), serverIsn: 900_000_000u + ((uint)index * 1_234_567u));
             HttpExchange.Fetch(flow, ScenarioClock.At(fetch.StartSeconds), fetch.VirtualAddress, fetch.Close, client, server);
         }
         return new Dictionary<string, IReadOnlyList<TimedFrame>>

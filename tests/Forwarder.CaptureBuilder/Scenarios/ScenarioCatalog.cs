@@ -15,6 +15,7 @@ public static class ScenarioCatalog
         new SynFloodScenario(),
         new MasqueradeScenario(),
         new IcmpErrorsScenario(),
+        new FirewallMarkPersistenceScenario(),
     ];
 
     public static ICaptureScenario Find(string name) =>

@@ -12,7 +12,7 @@ public sealed class GoldenScenarioTests
         var scenario = ScenarioManifest.Load(name);
         using var run = ReplayRun.Start(Path.Combine(scenario.Directory, "rules"), Path.Combine(scenario.Directory, "topology"),
             scenario.Inputs, list: scenario.ExpectedList is not null, listConnections: scenario.ExpectedConnectionList is not null,
-            counters: scenario.ExpectedCounters is not null, maxConnections: scenario.MaxConnections);
+            counters: scenario.ExpectedCounters is not null, maxConnections: scenario.MaxConnections, marks: scenario.Marks);
         Assert.That(run.ExitCode, Is.Zero, run.StandardError);
 
         foreach (var check in scenario.TcpdumpChecks)
@@ -35,8 +35,8 @@ public sealed class GoldenScenarioTests
     public void Scenario_ReplayedTwice_GivesByteIdenticalCaptures(string name)
     {
         var scenario = ScenarioManifest.Load(name);
-        using var first = ReplayRun.Start(Path.Combine(scenario.Directory, "rules"), Path.Combine(scenario.Directory, "topology"), scenario.Inputs, maxConnections: scenario.MaxConnections);
-        using var second = ReplayRun.Start(Path.Combine(scenario.Directory, "rules"), Path.Combine(scenario.Directory, "topology"), scenario.Inputs, maxConnections: scenario.MaxConnections);
+        using var first = ReplayRun.Start(Path.Combine(scenario.Directory, "rules"), Path.Combine(scenario.Directory, "topology"), scenario.Inputs, maxConnections: scenario.MaxConnections, marks: scenario.Marks);
+        using var second = ReplayRun.Start(Path.Combine(scenario.Directory, "rules"), Path.Combine(scenario.Directory, "topology"), scenario.Inputs, maxConnections: scenario.MaxConnections, marks: scenario.Marks);
         var files = Directory.GetFiles(first.OutputDirectory).Select(Path.GetFileName).Order().ToList();
         Assert.That(files, Is.Not.Empty);
         Assert.That(Directory.GetFiles(second.OutputDirectory).Select(Path.GetFileName).Order(), Is.EqualTo(files));

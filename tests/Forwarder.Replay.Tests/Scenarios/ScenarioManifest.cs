@@ -2,7 +2,7 @@ namespace Forwarder.Replay.Tests.Scenarios;
 
 /// <summary>
 /// A golden scenario's <c>scenario</c> file: its inputs (<c>in IF CAPTURE</c>), the replay's table bound
-/// (<c>max-connections N</c>) and what its output must show (<c>tcpdump IF EXPECTED [-OPTION...] FILTER...</c>,
+/// (<c>max-connections N</c>), its marks file for firewall-mark services (<c>marks FILE</c>) and what its output must show (<c>tcpdump IF EXPECTED [-OPTION...] FILTER...</c>,
 /// <c>list EXPECTED</c>, <c>list-conn EXPECTED</c>, <c>counters EXPECTED</c>).
 /// </summary>
 public sealed record ScenarioManifest(
@@ -13,7 +13,8 @@ public sealed record ScenarioManifest(
     string? ExpectedList,
     string? ExpectedConnectionList,
     string? ExpectedCounters,
-    int? MaxConnections)
+    int? MaxConnections,
+    string? Marks = null)
 {
     public static IEnumerable<string> All() =>
         System.IO.Directory.GetDirectories(RepositoryPaths.Captures)
@@ -29,6 +30,7 @@ public sealed record ScenarioManifest(
         var checks = new List<TcpdumpCheck>();
         string? list = null, listConnections = null, counters = null;
         int? maxConnections = null;
+        string? marks = null;
         foreach (var line in File.ReadAllLines(Path.Combine(directory, "scenario")))
         {
             var words = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
@@ -55,6 +57,9 @@ public sealed record ScenarioManifest(
                 case "counters":
                     counters = Path.Combine(directory, words[1]);
                     break;
+                case "marks":
+                    marks = Path.Combine(directory, words[1]);
+                    break;
                 case "max-connections":
                     maxConnections = int.Parse(words[1], System.Globalization.CultureInfo.InvariantCulture);
                     break;
@@ -62,6 +67,6 @@ public sealed record ScenarioManifest(
                     throw new FormatException($"{name}/scenario: unknown line '{line}'");
             }
         }
-        return new ScenarioManifest(name, directory, inputs, checks, list, listConnections, counters, maxConnections);
+        return new ScenarioManifest(name, directory, inputs, checks, list, listConnections, counters, maxConnections, marks);
     }
 }
