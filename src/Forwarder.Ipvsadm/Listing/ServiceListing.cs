@@ -144,7 +144,7 @@ public sealed class ServiceListing
 
     private void AppendDestination(StringBuilder text, VirtualService service, Destination destination, ListingOptions options)
     {
-        var name = EndpointNames.Cut(Endpoint(destination.Address, destination.Port, service.Protocol, options), ListingFormats.DestinationNameWidth);
+        var name = EndpointNames.Cut(Endpoint(service, destination, options), ListingFormats.DestinationNameWidth);
         switch (options.Detail)
         {
             case ListingDetail.Stats:
@@ -215,7 +215,7 @@ public sealed class ServiceListing
         {
             // -S does not cut long names.
             Append(text, ListingFormats.RuleDestinationLine, serviceName,
-                Endpoint(destination.Address, destination.Port, service.Protocol, options),
+                Endpoint(service, destination, options),
                 ForwardingNames.Switch(destination.Method), destination.Weight);
             if (destination.Method == ForwardingMethod.Tunnel)
             {
@@ -241,6 +241,13 @@ public sealed class ServiceListing
 
     private string Endpoint(Ipv4Address address, ushort port, IpProtocol protocol, ListingOptions options) =>
         EndpointNames.Format(address, port, protocol, options.Numeric, _names);
+
+    /// <summary>
+    /// A real server's address and port. A firewall-mark service reaches ipvsadm without a protocol, so its real
+    /// servers' ports are never named (Linux 6.1 with ipvsadm 1.31 lists 8080, not http-alt).
+    /// </summary>
+    private string Endpoint(VirtualService service, Destination destination, ListingOptions options) =>
+        EndpointNames.Format(destination.Address, destination.Port, service.Key.IsFirewallMark ? null : service.Protocol, options.Numeric, _names);
 
     private TrafficRates RatesOf(TrafficCounters counters) => _rates?.RatesOf(counters) ?? TrafficRates.Zero;
 
