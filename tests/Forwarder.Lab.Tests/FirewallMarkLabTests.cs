@@ -93,6 +93,7 @@ public sealed class FirewallMarkLabTests
             answers.Add(_lab.Get("http://" + Lab.Vip + ":443/"));
         }
 
+        TestContext.Progress.WriteLine("answers: " + string.Join(", ", answers));
         var server = answers[0].Split(':')[0];
         Assert.Multiple(() =>
         {
