@@ -43,7 +43,7 @@ public sealed class DirectorSnapshotter
             rates = Add(rates, _rates.RatesOf(service.Counters));
             services.Add(new ServiceFigures(service.Protocol, service.Address, service.Port, service.Scheduler.Name,
                 service.OnePacket, service.PersistenceTimeout, service.PersistenceMask, traffic,
-                service.Destinations.Select(Figures).ToList()));
+                service.Destinations.Select(Figures).ToList(), service.Key.FirewallMark));
         }
         foreach (var (key, traffic) in _lastSeen)
         {

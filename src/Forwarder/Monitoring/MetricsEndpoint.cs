@@ -121,9 +121,13 @@ public sealed class MetricsEndpoint : IDisposable
             {
                 foreach (var destination in service.Destinations)
                 {
-                    // As node_exporter: the service's address and port; local_mark is the firewall mark, empty for an address service.
-                    string[] labels = [service.Address.ToString(), Number(service.Port), destination.Address.ToString(),
-                        Number(destination.Port), ConnectionNames.Protocol((byte)service.Protocol), ""];
+                    // As node_exporter reads /proc/net/ip_vs: the service's address and port, or for a firewall-mark service
+                    // no address, port 0, proto FWM and local_mark the mark as that file prints it (eight hex digits).
+                    string[] labels = service.FirewallMark != 0
+                        ? ["", "0", destination.Address.ToString(), Number(destination.Port), "FWM",
+                            service.FirewallMark.ToString("X8", System.Globalization.CultureInfo.InvariantCulture)]
+                        : [service.Address.ToString(), Number(service.Port), destination.Address.ToString(),
+                            Number(destination.Port), ConnectionNames.Protocol((byte)service.Protocol), ""];
                     _backendActive.Set(destination.ActiveConnections, labels);
                     _backendInactive.Set(destination.InactiveConnections, labels);
                     _backendWeight.Set(destination.Weight, labels);

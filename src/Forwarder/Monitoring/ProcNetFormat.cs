@@ -45,9 +45,17 @@ public static class ProcNetFormat
         text.Append("  -> RemoteAddress:Port Forward Weight ActiveConn InActConn\n");
         foreach (var service in snapshot.Services)
         {
-            // "%s  %08X:%04X %s %s " then the persistence or a bare newline: an ordinary service's line ends in two spaces.
-            Append(text, "{0}  {1:X8}:{2:X4} {3} {4} ", ConnectionNames.Protocol((byte)service.Protocol),
-                service.Address.Value, service.Port, service.Scheduler, service.OnePacket ? "ops " : "");
+            if (service.FirewallMark != 0)
+            {
+                // "FWM  %08X %s %s": the mark in place of address and port, and one space fewer after the flags.
+                Append(text, "FWM  {0:X8} {1} {2}", service.FirewallMark, service.Scheduler, service.OnePacket ? "ops " : "");
+            }
+            else
+            {
+                // "%s  %08X:%04X %s %s " then the persistence or a bare newline: an ordinary service's line ends in two spaces.
+                Append(text, "{0}  {1:X8}:{2:X4} {3} {4} ", ConnectionNames.Protocol((byte)service.Protocol),
+                    service.Address.Value, service.Port, service.Scheduler, service.OnePacket ? "ops " : "");
+            }
             if (service.PersistenceTimeout is { } timeout)
             {
                 Append(text, "persistent {0} {1:X8}\n", unchecked(timeout * KernelHz), service.PersistenceMask.Value);

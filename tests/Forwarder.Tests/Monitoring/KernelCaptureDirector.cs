@@ -17,7 +17,7 @@ namespace Forwarder.Tests.Monitoring;
 /// <summary>
 /// An engine in the state of the kernel director that KernelProcNet/capture-proc-net.sh captured: the same
 /// topology, table and packets, the clock half a second after them (the kernel's files were read within a
-/// second). The firewall-mark service is left out: Forwarder has none (README).
+/// second). The firewall-mark service is there too; no packet of the capture was marked.
 /// </summary>
 internal sealed class KernelCaptureDirector
 {
@@ -39,6 +39,8 @@ internal sealed class KernelCaptureDirector
         -a --sctp-service 192.168.1.202:9000 -r 192.168.139.37:9000 -m
         -A -t 192.168.1.199:22 -s lc -p
         -a -t 192.168.1.199:22 -r 192.168.139.30:22 -m -x 100 -y 10
+        -A -f 5 -s lc
+        -a -f 5 -r 192.168.139.36:0 -g -w 1
         """;
 
     private const string Topology = """
@@ -50,6 +52,7 @@ internal sealed class KernelCaptureDirector
         neighbor 192.168.139.33 02:00:c0:a8:8b:21 eth1
         neighbor 192.168.139.34 02:00:c0:a8:8b:22 eth1
         neighbor 192.168.139.35 02:00:c0:a8:8b:23 eth1
+        neighbor 192.168.139.36 02:00:c0:a8:8b:24 eth1
         neighbor 192.168.139.37 02:00:c0:a8:8b:25 eth1
         """;
 

@@ -72,7 +72,10 @@ public sealed class MetricsEndpointTests
         (string, string)[] dns = [("local_address", "192.168.1.199"), ("local_port", "53"), ("remote_address", "192.168.139.32"),
             ("remote_port", "53"), ("proto", "UDP"), ("local_mark", "")];
         Assert.That(scraped.Value("node_ipvs_backend_connections_inactive", dns), Is.EqualTo(1));
-        Assert.That(scraped.Samples.Count(s => s.Name == "node_ipvs_backend_weight"), Is.EqualTo(8));
+        (string, string)[] marked = [("local_address", ""), ("local_port", "0"), ("remote_address", "192.168.139.36"),
+            ("remote_port", "0"), ("proto", "FWM"), ("local_mark", "00000005")];
+        Assert.That(scraped.Value("node_ipvs_backend_weight", marked), Is.EqualTo(1), "the firewall-mark service's backend, labelled as node_exporter labels it");
+        Assert.That(scraped.Samples.Count(s => s.Name == "node_ipvs_backend_weight"), Is.EqualTo(9));
         Assert.That(scraped.Samples.Single(s => s.Name == "node_ipvs_backend_weight" && s.Labels["remote_port"] == "9000").Labels["proto"], Is.EqualTo("SCTP"));
     }
 
@@ -121,7 +124,7 @@ public sealed class MetricsEndpointTests
         var scraped = await ScrapeAsync();
 
         Assert.That(scraped.Samples.Any(s => s.Name == "node_ipvs_backend_weight" && s.Labels["remote_port"] == "8080"), Is.False);
-        Assert.That(scraped.Samples.Count(s => s.Name == "node_ipvs_backend_weight"), Is.EqualTo(7));
+        Assert.That(scraped.Samples.Count(s => s.Name == "node_ipvs_backend_weight"), Is.EqualTo(8));
         Assert.That(scraped.Value("node_ipvs_incoming_packets_total"), Is.EqualTo(0), "a zeroed counter starts again, as Prometheus expects of a reset");
     }
 

@@ -31,7 +31,8 @@ public sealed class NodeExporterProcfsTests
         var backends = NodeExporterIpvsParser.ParseBackends(File.ReadAllText(Path.Combine(net, "ip_vs")));
 
         Assert.That(stats, Is.EqualTo(new NodeExporterIpvsParser.Stats(7, 10, 0, 376, 0)));
-        Assert.That(backends, Has.Count.EqualTo(8));
+        Assert.That(backends, Has.Count.EqualTo(9));
+        Assert.That(backends, Does.Contain(new NodeExporterIpvsParser.Backend("", 0, "00000005", "FWM", "192.168.139.36", 0, 1, 0, 0)));
         Assert.That(backends, Does.Contain(new NodeExporterIpvsParser.Backend("192.168.1.200", 443, "", "TCP", "192.168.139.33", 443, 1, 1, 0)));
         Assert.That(backends, Does.Contain(new NodeExporterIpvsParser.Backend("192.168.1.199", 53, "", "UDP", "192.168.139.32", 53, 2, 0, 1)));
     }
@@ -67,7 +68,7 @@ public sealed class NodeExporterProcfsTests
         var fromEndpoint = PrometheusText.Parse(System.Text.Encoding.UTF8.GetString(exposition.ToArray()));
 
         Assert.That(fromNodeExporter.Values("node_ipvs_"), Is.EquivalentTo(fromEndpoint.Values("node_ipvs_")));
-        Assert.That(fromNodeExporter.Values("node_ipvs_"), Has.Count.EqualTo(5 + (3 * 7)));
+        Assert.That(fromNodeExporter.Values("node_ipvs_"), Has.Count.EqualTo(5 + (3 * 8)));
         foreach (var family in fromEndpoint.Types.Keys.Where(name => name.StartsWith("node_ipvs_", StringComparison.Ordinal)))
         {
             Assert.That(fromNodeExporter.Types[family], Is.EqualTo(fromEndpoint.Types[family]), family);
