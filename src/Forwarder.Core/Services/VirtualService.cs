@@ -57,5 +57,5 @@ public sealed class VirtualService
         return index;
     }
 
-    public override string ToString() => $"{Protocol} {Address}:{Port}";
+    public override string ToString() => Key.IsFirewallMark ? $"FWM {Key.FirewallMark}" : $"{Protocol} {Address}:{Port}";
 }

@@ -9,9 +9,6 @@ public enum SyncApplyProblem
     /// <summary>SCTP, AH or ESP: valid for the kernel, not forwarded by this director.</summary>
     UnsupportedProtocol,
 
-    /// <summary>A firewall-mark service's connection: this director has no firewall-mark services.</summary>
-    FirewallMark,
-
     /// <summary>Local-node or bypass forwarding, and no configured real server to take the method from.</summary>
     UnsupportedForwarding,
 

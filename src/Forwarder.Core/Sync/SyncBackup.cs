@@ -174,18 +174,16 @@ public sealed class SyncBackup
         return true;
     }
 
-    /// <summary>What the kernel would take and this director cannot: IPv6, firewall marks, protocols it does not forward.</summary>
+    /// <summary>What the kernel would take and this director cannot: IPv6, protocols it does not forward.</summary>
     private static SyncApplyProblem? Refusal(in SyncEntry entry)
     {
         if (entry.IsIpv6)
         {
             return SyncApplyProblem.Ipv6;
         }
-        if (entry.FirewallMark != 0)
-        {
-            return SyncApplyProblem.FirewallMark;
-        }
-        if (entry.Protocol is not ((byte)IpProtocol.Tcp or (byte)IpProtocol.Udp))
+        // A firewall-mark service's persistence template is IPPROTO_IP: <IP, client, 0, mark, 0>.
+        var markTemplate = entry.IsTemplate && entry.FirewallMark != 0 && entry.Protocol == FrameLayout.ProtocolIp;
+        if (entry.Protocol is not ((byte)IpProtocol.Tcp or (byte)IpProtocol.Udp) && !markTemplate)
         {
             return SyncApplyProblem.UnsupportedProtocol;
         }
@@ -197,15 +195,16 @@ public sealed class SyncBackup
     }
 
     /// <summary>
-    /// As ip_vs_find_dest: the service of the entry's virtual address and port (or the persistent port-zero service of
-    /// that address, which takes every port), and in it the real server of the entry's address and port, else of its
-    /// address with port 0.
+    /// As ip_vs_find_dest, through ip_vs_service_find: the firewall-mark service of the entry's mark first, then the
+    /// service of its virtual address and port (or the persistent port-zero service of that address, which takes every
+    /// port), and in it the real server of the entry's address and port, else of its address with port 0.
     /// </summary>
     private Destination? FindDestination(in SyncEntry entry)
     {
         var protocol = (IpProtocol)entry.Protocol;
         var address = (uint)entry.VirtualAddress;
-        if (!_services.TryGet(new ServiceKey(protocol, address, entry.VirtualPort), out var service) &&
+        if (!(entry.FirewallMark != 0 && _services.TryGet(ServiceKey.ForFirewallMark(entry.FirewallMark), out var service)) &&
+            !_services.TryGet(new ServiceKey(protocol, address, entry.VirtualPort), out service) &&
             !(_services.TryGet(new ServiceKey(protocol, address, 0), out service) && service.PersistenceTimeout is not null))
         {
             return null;

@@ -132,6 +132,8 @@ public sealed class SyncMaster
             ClientAddress = connection.ClientAddress,
             VirtualAddress = connection.VirtualAddress,
             DestinationAddress = connection.DestinationAddress,
+            // The kernel sends the packet's mark (cp->fwmark); here, the mark of the firewall-mark service it went to.
+            FirewallMark = connection.Destination?.Service.Key.FirewallMark ?? 0,
         };
     }
 

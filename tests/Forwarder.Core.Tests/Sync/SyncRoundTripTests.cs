@@ -93,6 +93,48 @@ public sealed class SyncRoundTripTests
         Assert.That(forwarded.DestinationAddress.ToString(), Is.EqualTo(server));
     }
 
+    /// <summary>A director whose marks give TCP 8443 of the VIP mark 1, served by a persistent fwmark service.</summary>
+    private static EngineRig MarkDirector()
+    {
+        var rig = new EngineRig();
+        rig.Services.FirewallMarks = Forwarder.Core.Marking.MarkRuleSet.Compile(
+            Forwarder.Core.Marking.MarksFileParser.Parse($"-A PREROUTING -d {EngineRig.Vip}/32 -p tcp --dport 8443 -j MARK --set-mark 1").Rules,
+            ["eth2", "eth1"], new List<Forwarder.Core.Marking.MarksProblem>());
+        var key = ServiceKey.ForFirewallMark(1);
+        rig.Services.AddService(new ServiceSpec(key, "rr", 600));
+        foreach (var octet in new[] { 129, 130, 131 })
+        {
+            rig.Services.AddDestination(key, new DestinationSpec(Ipv4Address.Parse($"192.168.139.{octet}"), 0, ForwardingMethod.Masquerade));
+        }
+        return rig;
+    }
+
+    [Test]
+    public void FirewallMarkFlow_AndItsTemplate_ReachTheBackupsMarkService()
+    {
+        var master = MarkDirector();
+        var sent = new Capture();
+        var sync = new SyncMaster(master.Connections, syncId: 3, maximumLength: 1472, sent);
+        master.Engine.SyncMaster = sync;
+        var server = Open(master, 42000, virtualPort: 8443);
+        sync.Flush(master.Now + (2 * Second));
+
+        var backup = MarkDirector();
+        var applier = new SyncBackup(backup.Connections, backup.Services, backup.Engine.Neighbors, syncId: 3);
+        applier.Apply(sent.Messages.Single(), backup.Now);
+
+        var template = Find(backup.Connections, 0, template: true);
+        var synced = Find(backup.Connections, 42000);
+        Assert.Multiple(() =>
+        {
+            Assert.That((template.Protocol, template.VirtualAddress, template.VirtualPort, template.Destination?.Address.ToString()),
+                Is.EqualTo(((byte)0, 1u, (ushort)0, server)), "<IP, client, 0, mark 1, 0> bound to the same server");
+            Assert.That((synced.Destination?.Service.Key, synced.Destination?.Address.ToString(), synced.DestinationPort),
+                Is.EqualTo(((ServiceKey?)ServiceKey.ForFirewallMark(1), server, (ushort)8443)));
+            Assert.That(backup.Feed(ClientSegment(42000, 8443, ack: true), EngineRig.Public), Is.EqualTo(FrameOutcome.Forwarded));
+        });
+    }
+
     [Test]
     public void ClosingFlow_ReachesTheBackup_InItsClosingState()
     {
@@ -201,14 +243,13 @@ public sealed class SyncRoundTripTests
         var builder = new SyncMessageBuilder(0, 1472);
         var basic = new SyncEntry { Protocol = 6, State = 1, ClientPort = 1, VirtualPort = 80, DestinationPort = 80, ClientAddress = 0x0a000001, VirtualAddress = 0x0a000002, DestinationAddress = 0xc0a88b81 };
         builder.TryAdd(basic with { IsIpv6 = true }, 0);
-        builder.TryAdd(basic with { FirewallMark = 7 }, 0);
         builder.TryAdd(basic with { Protocol = 132 }, 0);
         builder.TryAdd(basic with { Flags = KernelConnectionFlags.LocalNode }, 0);
         builder.TryAdd(basic with { DestinationAddress = 0x08080808 }, 0);
 
         applier.Apply(builder.Message, backup.Now);
 
-        Assert.That(new[] { SyncApplyProblem.Ipv6, SyncApplyProblem.FirewallMark, SyncApplyProblem.UnsupportedProtocol, SyncApplyProblem.UnsupportedForwarding }
+        Assert.That(new[] { SyncApplyProblem.Ipv6, SyncApplyProblem.UnsupportedProtocol, SyncApplyProblem.UnsupportedForwarding }
             .Select(applier.Counters.ApplyProblem), Is.All.EqualTo(1));
         // An unknown server off every link still has the default route (through the gateway): it is taken, unbound.
         Assert.That(backup.Connections.Count, Is.EqualTo(1));
