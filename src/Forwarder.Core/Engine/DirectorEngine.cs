@@ -292,7 +292,7 @@ public sealed class DirectorEngine
             VirtualAddress = fields.Destination,
             VirtualPort = fields.DestinationPort,
             DestinationAddress = destination.Address.Value,
-            DestinationPort = destination.Port == 0 ? fields.DestinationPort : destination.Port,
+            DestinationPort = ServerPort(service, destination, fields.DestinationPort),
             Method = destination.Method,
             Destination = destination,
             ServerInterface = (byte)serverInterface,
@@ -315,6 +315,16 @@ public sealed class DirectorEngine
         service.Counters.Connections++;
         return FrameOutcome.Forwarded;
     }
+
+    /// <summary>
+    /// The port a new connection goes to on its real server. As ip_vs_schedule, a real server's own port, or the
+    /// packet's where it has none; as ip_vs_sched_persist, a persistent service keeps the packet's port unless it is
+    /// the service's own, so a persistent firewall-mark (or port-zero) service never moves a flow to its server's port.
+    /// </summary>
+    private static ushort ServerPort(VirtualService service, Destination destination, ushort packetPort) =>
+        service.PersistenceTimeout is not null
+            ? (packetPort == service.Port && destination.Port != 0 ? destination.Port : packetPort)
+            : (destination.Port != 0 ? destination.Port : packetPort);
 
     /// <summary>
     /// As ip_vs_sched_persist: a client (its address under the service's mask) keeps the real server its

@@ -135,6 +135,87 @@ public sealed class FirewallMarkServiceTests
     }
 
     [Test]
+    public void PersistentService_KeepsThePacketsPort_EvenForAServerWithAPort()
+    {
+        Build(persistence: 300, serverPort: 8080);
+
+        Assert.That(Syn("192.168.1.50", 40000, 443).Port, Is.EqualTo(443));
+    }
+
+    /// <summary>
+    /// What Linux 6.1 did with the same table and packets (marked by SO_MARK on a raw socket of the director's own,
+    /// which IPVS takes at LOCAL_OUT): mark 1 to FWM 1 whatever the address and port (a TCP service of the same
+    /// address and port included), no mark to the TCP service, mark 2 to FWM 2; one template per client for FWM 1.
+    /// </summary>
+    [Test]
+    public void TheKernelsOwnRun_SameChoicesAndPorts()
+    {
+        _services = new ServiceTable(SchedulerRegistry.Create);
+        var topology = TopologyParser.Parse("""
+            interface eth2 02:00:0a:07:ff:fe 10.7.255.254/16 public
+            interface eth1 02:00:c0:a8:8b:01 192.168.139.1/24 private
+            neighbor 192.168.139.2 02:00:c0:a8:8b:02 eth1
+            neighbor 192.168.139.3 02:00:c0:a8:8b:03 eth1
+            neighbor 192.168.139.4 02:00:c0:a8:8b:04 eth1
+            neighbor 192.168.139.5 02:00:c0:a8:8b:05 eth1
+            neighbor 192.168.139.6 02:00:c0:a8:8b:06 eth1
+            neighbor 192.168.139.7 02:00:c0:a8:8b:07 eth1
+            neighbor 192.168.139.8 02:00:c0:a8:8b:08 eth1
+            neighbor 192.168.139.9 02:00:c0:a8:8b:09 eth1
+            neighbor 10.7.0.5 02:00:0a:07:00:01 eth2
+            neighbor 10.7.0.6 02:00:0a:07:00:01 eth2
+            neighbor 10.7.0.7 02:00:0a:07:00:01 eth2
+            neighbor 10.7.0.8 02:00:0a:07:00:01 eth2
+            neighbor 10.7.0.9 02:00:0a:07:00:01 eth2
+            """);
+        _services.FirewallMarks = MarkRuleSet.Compile(MarksFileParser.Parse("""
+            -A PREROUTING -s 10.7.0.5/32 -j MARK --set-mark 1
+            -A PREROUTING -s 10.7.0.6/32 -j MARK --set-mark 1
+            -A PREROUTING -s 10.7.0.7/32 -j MARK --set-mark 1
+            -A PREROUTING -s 10.7.0.9/32 -j MARK --set-mark 2
+            """).Rules, ["eth2", "eth1"], new List<MarksProblem>());
+        var one = ServiceKey.ForFirewallMark(1);
+        var two = ServiceKey.ForFirewallMark(2);
+        var tcp = new ServiceKey(IpProtocol.Tcp, Ipv4Address.Parse("192.168.1.199").Value, 80);
+        _services.AddService(new ServiceSpec(one, "rr", 300));
+        _services.AddDestination(one, new DestinationSpec(Ipv4Address.Parse("192.168.139.2"), 0, ForwardingMethod.Masquerade));
+        _services.AddDestination(one, new DestinationSpec(Ipv4Address.Parse("192.168.139.3"), 0, ForwardingMethod.Masquerade));
+        _services.AddDestination(one, new DestinationSpec(Ipv4Address.Parse("192.168.139.4"), 8080, ForwardingMethod.Masquerade));
+        _services.AddService(new ServiceSpec(tcp, "rr"));
+        _services.AddDestination(tcp, new DestinationSpec(Ipv4Address.Parse("192.168.139.9"), 80, ForwardingMethod.Masquerade));
+        _services.AddService(new ServiceSpec(two, "rr"));
+        _services.AddDestination(two, new DestinationSpec(Ipv4Address.Parse("192.168.139.5"), 0, ForwardingMethod.DirectRoute));
+        _services.AddDestination(two, new DestinationSpec(Ipv4Address.Parse("192.168.139.6"), 0, ForwardingMethod.DirectRoute));
+        _connections = new ConnectionTable(new ConnectionTimeouts());
+        _engine = new DirectorEngine(topology, _services, _connections);
+        var mac = Frame.Mac("02:00:0a:07:ff:fe");
+        (string Client, ushort Port, string Vip, ushort VirtualPort)[] packets =
+        [
+            ("10.7.0.5", 1025, "192.168.1.199", 80), ("10.7.0.5", 1026, "192.168.1.199", 443), ("10.7.0.6", 1025, "192.168.1.199", 443),
+            ("10.7.0.6", 1026, "192.168.1.199", 80), ("10.7.0.7", 1027, "192.168.1.200", 22), ("10.7.0.8", 1028, "192.168.1.199", 80),
+            ("10.7.0.9", 1029, "192.168.1.199", 80), ("10.7.0.9", 1030, "192.168.1.199", 80),
+        ];
+        foreach (var (client, port, vip, virtualPort) in packets)
+        {
+            _output.Clear();
+            _engine.Process(Frame.Tcp(Frame.Mac("02:00:0a:07:00:01"), mac, client, port, vip, virtualPort, syn: true), 0, Start, _output);
+        }
+
+        var entries = _connections.Snapshot(Start).Select(c => $"{(c.IsTemplate ? "IP " : "TCP")} {new Ipv4Address(c.ClientAddress)}:{c.ClientPort} " +
+            $"{new Ipv4Address(c.VirtualAddress)}:{c.VirtualPort} {new Ipv4Address(c.DestinationAddress)}:{c.DestinationPort}");
+        // ipvsadm -Lnc of the kernel's run, its state and expiry columns left out.
+        Assert.That(entries, Is.EquivalentTo(new[]
+        {
+            "TCP 10.7.0.5:1025 192.168.1.199:80 192.168.139.4:80", "TCP 10.7.0.9:1030 192.168.1.199:80 192.168.139.5:80",
+            "IP  10.7.0.6:0 0.0.0.1:0 192.168.139.3:0", "TCP 10.7.0.6:1025 192.168.1.199:443 192.168.139.3:443",
+            "IP  10.7.0.7:0 0.0.0.1:0 192.168.139.2:0", "TCP 10.7.0.5:1026 192.168.1.199:443 192.168.139.4:443",
+            "TCP 10.7.0.9:1029 192.168.1.199:80 192.168.139.6:80", "IP  10.7.0.5:0 0.0.0.1:0 192.168.139.4:0",
+            "TCP 10.7.0.6:1026 192.168.1.199:80 192.168.139.3:80", "TCP 10.7.0.8:1028 192.168.1.199:80 192.168.139.9:80",
+            "TCP 10.7.0.7:1027 192.168.1.200:22 192.168.139.2:22",
+        }));
+    }
+
+    [Test]
     public void TheMarkIsTriedFirst_BeforeATcpServiceOfTheSameAddressAndPort()
     {
         Build();
