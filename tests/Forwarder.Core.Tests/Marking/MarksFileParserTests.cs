@@ -123,6 +123,46 @@ public sealed class MarksFileParserTests
         Assert.That(parsed.Rules[0].Destination, Is.EqualTo(new NetworkMatch(UInt128.Parse("42540766411282592856903984951653826835"), 128, false)));
     }
 
+    [Test]
+    public void MangledSaves_AreReportedOrTaken_NeverThrown_AndCompileAndClassify()
+    {
+        // Deterministic mangling of a real save: words dropped, duplicated, swapped and cut, characters replaced.
+        var random = new Random(15);
+        var lines = Save.Split('\n');
+        string[] words = ["!", "-A", "PREROUTING", "-p", "tcp", "-m", "multiport", "--dports", "-j", "MARK", "--set-mark", "\"", ":", ",", "/", "0x", "-d", "-i", "+", "*mangle", "COMMIT"];
+        for (var round = 0; round < 3000; round++)
+        {
+            var mangled = lines.Select(line =>
+            {
+                var parts = line.Split(' ').ToList();
+                switch (random.Next(6))
+                {
+                    case 0 when parts.Count > 0: parts.RemoveAt(random.Next(parts.Count)); break;
+                    case 1: parts.Insert(random.Next(parts.Count + 1), words[random.Next(words.Length)]); break;
+                    case 2 when parts.Count > 1: (parts[0], parts[^1]) = (parts[^1], parts[0]); break;
+                    case 3: parts = parts.Take(random.Next(parts.Count + 1)).ToList(); break;
+                    case 4:
+                        var text = string.Join(' ', parts).ToCharArray();
+                        if (text.Length > 0)
+                        {
+                            text[random.Next(text.Length)] = (char)random.Next(0, 128);
+                        }
+                        return new string(text);
+                }
+                return string.Join(' ', parts);
+            });
+            var file = string.Join('\n', mangled);
+            var lineCount = file.Split('\n').Length;
+            var parsed = MarksFileParser.Parse(file);
+            var problems = new List<MarksProblem>();
+            var compiled = MarkRuleSet.Compile(parsed.Rules, ["eth2", "eth1"], problems);
+            compiled.Classify(0, new Forwarder.Core.Frames.PacketFields { Protocol = 6, DestinationPort = 443, Destination = 0xC0A801C7 });
+            // Each line is a rule, a problem, or understood silently; a problem names a line of the file.
+            Assert.That(parsed.Rules.Count + parsed.Problems.Count, Is.LessThanOrEqualTo(lineCount));
+            Assert.That(parsed.Problems.Concat(problems).Select(p => p.LineNumber), Is.All.InRange(1, lineCount));
+        }
+    }
+
     [TestCase("")]
     [TestCase("\0\0\0")]
     [TestCase("-A")]
