@@ -17,6 +17,7 @@
 #   down      the keeper, the directors (TERM, then KILL) and the webs' servers killed by PID; the namespaces deleted
 #   status    the router's nexthops and each director's PID
 #   demo N    up N, a few requests from the client, each director's ipvsadm -Ln, then down (kept with --keep)
+# LAB_SLOPPY_TCP=0 starts the directors without --sloppy-tcp (the kernel's default), to see what that loses.
 #
 # The route keeper stands in for what a routing daemon with BFD does for kernel LVS behind ECMP: the moment a
 # director is gone (here: its PID has exited; polled every 50 ms) its next hop is deleted from the router's group.
@@ -81,7 +82,7 @@ router() {
   done
   local group
   group=$(IFS=/; echo "${members[*]}")
-  if ns router ip nexthop add id $GROUP_ID group "$group" type resilient buckets 128 idle_timer 0 2>/dev/null; then
+  if ns router ip nexthop add id $GROUP_ID group "$group" type resilient buckets 128 2>/dev/null; then
     echo resilient >"$STATE/group-type"
   else
     ns router ip nexthop add id $GROUP_ID group "$group"
@@ -100,8 +101,10 @@ start_director() { # start_director I
 -a -t $VIP:80 -r ${WEBS[2]#*:}:80 -g -w 1
 RULES
   rm -f "$dir/forwarder.sock"
+  local sloppy=(--sloppy-tcp)
+  [ "${LAB_SLOPPY_TCP:-1}" = 1 ] || sloppy=()
   FORWARDER_STATE="$dir" ip netns exec "${P}dir$i" "$REPO/run-director.sh" run --public pub --private priv \
-    --sloppy-tcp --socket "$dir/forwarder.sock" --rules "$dir/rules" >"$dir/director.log" 2>&1 </dev/null &
+    "${sloppy[@]}" --socket "$dir/forwarder.sock" --rules "$dir/rules" >"$dir/director.log" 2>&1 </dev/null &
   echo $! >"$dir/pid"
 }
 
