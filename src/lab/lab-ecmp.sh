@@ -37,6 +37,14 @@ exists() { ip netns list | awk '{print $1}' | grep -qx "$P$1"; }
 offload() { ns "$1" ethtool -K "$2" gro off gso off tso off tx off rx off >/dev/null 2>&1 || true; }
 directors() { cat "$STATE/directors" 2>/dev/null || echo 0; }
 front_ip() { echo "10.0.0.$((10 + $1))"; }
+# Whether a PID is a live process: a killed director stays a zombie until PID 1 reaps it (which may take a while in
+# a container), and kill -0 still succeeds on a zombie; its state in /proc/PID/stat says Z.
+alive() {
+  local stat
+  [ -n "$1" ] && read -r stat 2>/dev/null <"/proc/$1/stat" || return 1
+  stat=${stat##*) }
+  [ "${stat%% *}" != Z ]
+}
 
 link() { # link NS_A IF_A NS_B IF_B
   local tmp="t$RANDOM$RANDOM"
@@ -119,7 +127,7 @@ keeper() {
     for ((i = 1; i <= n; i++)); do
       [ "${live[i]}" -eq 1 ] || continue
       pid=$(cat "$STATE/dir$i/pid" 2>/dev/null) || pid=""
-      if [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null; then
+      if ! alive "$pid"; then
         ns router ip nexthop del id "$i" 2>/dev/null || true
         live[i]=0
         echo "$(date +%s.%N) director $i (pid ${pid:-?}) gone: next hop $(front_ip "$i") deleted"
@@ -174,7 +182,7 @@ up() {
   for ((i = 1; i <= n; i++)); do
     for ((tries = 0; tries < 600; tries++)); do
       [ -S "$STATE/dir$i/forwarder.sock" ] && break
-      kill -0 "$(cat "$STATE/dir$i/pid")" 2>/dev/null || break
+      alive "$(cat "$STATE/dir$i/pid")" || break
       sleep 0.1
     done
     if [ ! -S "$STATE/dir$i/forwarder.sock" ]; then
@@ -193,7 +201,7 @@ stop_pid() { # stop_pid PIDFILE: TERM, up to 5 s, then KILL
   [ -s "$1" ] || return 0
   pid=$(cat "$1")
   kill -TERM "$pid" 2>/dev/null || return 0
-  for ((tries = 0; tries < 50; tries++)); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+  for ((tries = 0; tries < 50; tries++)); do alive "$pid" || return 0; sleep 0.1; done
   kill -KILL "$pid" 2>/dev/null || true
 }
 
@@ -223,7 +231,7 @@ status() {
   for ((i = 1; i <= n; i++)); do
     local pid
     pid=$(cat "$STATE/dir$i/pid" 2>/dev/null || echo "?")
-    if kill -0 "$pid" 2>/dev/null; then echo "dir$i $(front_ip "$i") pid $pid"; else echo "dir$i $(front_ip "$i") gone (pid $pid)"; fi
+    if alive "$pid"; then echo "dir$i $(front_ip "$i") pid $pid"; else echo "dir$i $(front_ip "$i") gone (pid $pid)"; fi
   done
 }
 
