@@ -91,6 +91,30 @@ public sealed class SloppyTcpTests
     }
 
     [Test]
+    public void PersistentFlowMovedMidStream_UnderMhWithoutMhPort_GoesToTheServerTheFirstTemplateNamed()
+    {
+        // -p under plain mh: the template's server is mh's choice for the client address alone, so a second director
+        // that never saw the client makes the same template from a later flow's mid-stream ACK.
+        var first = new EngineRig(ForwardingMethod.DirectRoute, settings: Sloppy);
+        var second = new EngineRig(ForwardingMethod.DirectRoute, settings: Sloppy);
+        foreach (var rig in new[] { first, second })
+        {
+            rig.Services.EditService(new ServiceSpec(TcpKey, "mh", PersistenceTimeout: 300));
+        }
+        Assume.That(first.Feed(Segment(40000, syn: true), Public), Is.EqualTo(FrameOutcome.Forwarded));
+        var pinned = ServerMacOf(first.Sent());
+
+        Assert.Multiple(() =>
+        {
+            for (ushort port = 40001; port < 40011; port++)
+            {
+                Assert.That(second.Feed(Segment(port, ack: true), Public), Is.EqualTo(FrameOutcome.Forwarded), $"port {port}");
+                Assert.That(ServerMacOf(second.Sent()), Is.EqualTo(pinned), $"port {port}");
+            }
+        });
+    }
+
+    [Test]
     public void VipFrameSentToTheDirectorsMac_ByARouterItNeverAnsweredArpFor_IsForwarded()
     {
         // Behind ECMP the router's next hop is the director's own address: its frames for the VIP come to the
