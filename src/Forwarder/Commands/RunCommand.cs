@@ -73,7 +73,7 @@ public static class RunCommand
                 ApplyRules(options.Rules!, rulesText, services, timeouts);
             }
             var engine = new DirectorEngine(topology, services, new ConnectionTable(timeouts, options.MaxConnections),
-                new EngineSettings { AnswerForOwnAddresses = false });
+                new EngineSettings { AnswerForOwnAddresses = false, SloppyTcp = options.SloppyTcp });
             if (options.Check)
             {
                 return 0;

@@ -49,6 +49,9 @@ public sealed class RunOptions
     [Option("keepalived-conf", HelpText = "keepalived's configuration (keepalived.conf): its virtual servers are set up and their real servers health-checked.")]
     public string? KeepalivedConf { get; set; }
 
+    [Option("sloppy-tcp", HelpText = "As the kernel's net.ipv4.vs.sloppy_tcp=1: any TCP segment without RST may open a connection, not only a SYN (directors side by side behind ECMP, with mh).")]
+    public bool SloppyTcp { get; set; }
+
     [Option("check", HelpText = "Check the arguments (interfaces, rules, keepalived configuration, counters file, socket) and exit, changing nothing.")]
     public bool Check { get; set; }
 }
