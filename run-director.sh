@@ -3,6 +3,7 @@
 #
 #   ./run-director.sh lab [--keep]          the seed's NAT lab in network namespaces on this machine: the
 #                                           director, three web servers, the client's loop, ipvsadm -Ln
+#   ./run-director.sh lab --ecmp N [--keep] N directors (mh, direct routing) behind an ECMP router
 #   ./run-director.sh [run] [--public IF] [--private IF] [--socket PATH] [--rules FILE] [--save-on-exit]
 #                     [--keepalived-conf FILE]
 #                                           the live director in the foreground (defaults eth2, eth1),
@@ -578,6 +579,7 @@ UNIT
 
 # ---- the lab ---------------------------------------------------------------------------------------
 lab() {
+  [ "${1:-}" = --ecmp ] && { shift; lab_ecmp "$@"; return; }
   local keep=0
   [ "${1:-}" = --keep ] && keep=1
   ensure_packages lab
@@ -625,6 +627,16 @@ RULES
   if [ "$keep" -eq 1 ]; then
     echo "# lab kept: ./run-director.sh ipvsadm --socket $socket -Ln; LAB_PREFIX=$LAB_PREFIX src/lab/lab-netns.sh down to remove"
   fi
+}
+
+# `lab --ecmp N [--keep]`: N active-active directors behind an ECMP router (src/lab/lab-ecmp.sh builds it all).
+lab_ecmp() {
+  ensure_packages lab
+  build
+  [ "$(id -u)" -eq 0 ] || { say "the lab needs root (network namespaces)"; exit 1; }
+  # The directors it starts run this build without building again.
+  [ "${forwarder_cmd[0]}" = "$published" ] || export FORWARDER_DLL="$(realpath -m "$forwarder_dll")"
+  LAB_PREFIX=${LAB_PREFIX:-lvs-} exec "$here/src/lab/lab-ecmp.sh" demo "${1:?lab --ecmp N: the number of directors}" "${2:-}"
 }
 
 run_tests() {
