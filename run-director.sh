@@ -16,6 +16,10 @@
 #                                           (/usr/local), with the systemd unit forwarder.service,
 #                                           /etc/default/forwarder and the ipvsadm wrapper
 #   ./run-director.sh ipvsadm ARGS...       ipvsadm for the running director ($FORWARDER_SOCKET, --socket)
+#   ./run-director.sh vip take|release|list [ADDRESS...] [--socket PATH]
+#                                           move the addresses the running director owns (keepalived's notify
+#                                           scripts; run --vips-owned none starts a backup owning none)
+#   ./run-director.sh alive                 exit 0 while the director its pidfile names runs (keepalived's vrrp_script)
 #   ./run-director.sh seed                  replay the seed guide's NAT experiment (captures/seed-nat-rr)
 #   ./run-director.sh replay ARGS...        forwarder replay --rules F --topology F --in IF=PCAP... --out DIR [--commands F]
 #   ./run-director.sh test                  run every test; ends with "N passed, N failed, N skipped"
@@ -469,6 +473,20 @@ reload_director() {
   return 1
 }
 
+# `vip take|release|list`: the running director's owned addresses, over its control socket (a VRRP pair's notify scripts).
+vip_client() {
+  default_socket
+  [ "${forwarder_cmd[0]}" = "$published" ] || [ -f "$forwarder_dll" ] || build
+  exec "${forwarder_cmd[@]}" vip "$@"
+}
+
+# `alive`: whether the director this namespace's pidfile names still runs (the same process, not a reused PID): the
+# check a keepalived vrrp_script runs every second, so that a director killed outright fails its VRRP instance over.
+director_alive() {
+  local pidfile="$state_dir/director.pid" pid start
+  [ -s "$pidfile" ] && read -r pid start <"$pidfile" && is_our_director "$pid" "${start:-}"
+}
+
 ipvsadm_client() {
   default_socket
   [ "${forwarder_cmd[0]}" = "$published" ] || [ -f "$forwarder_dll" ] || build
@@ -662,6 +680,8 @@ case "${1:-run}" in
   reload) reload_director ;;
   install) shift; install_director "$@" ;;
   ipvsadm) shift; ipvsadm_client "$@" ;;
+  vip) shift; vip_client "$@" ;;
+  alive) director_alive ;;
   seed) seed ;;
   test) shift; run_tests "$@" ;;
   replay) shift; ensure_packages replay; build; forwarder replay "$@" ;;

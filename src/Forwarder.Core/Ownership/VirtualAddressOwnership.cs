@@ -38,7 +38,7 @@ public sealed class VirtualAddressOwnership
     public long GratuitousArpsSent { get; private set; }
 
     /// <summary>The addresses taken explicitly, lowest first.</summary>
-    public IReadOnlyList<OwnedAddress> Taken => _taken.OrderBy(t => t.Key).Select(t => new OwnedAddress(t.Key, t.Value)).ToList();
+    public IReadOnlyList<OwnedAddress> Taken => _taken.OrderBy(t => t.Key).Select(t => new OwnedAddress(t.Key, t.Value, _topology.Interfaces[t.Value].Name)).ToList();
 
     /// <summary>Whether packets for this service address are ours to answer and forward.</summary>
     public bool OwnsServiceAddress(uint address) => OwnsEveryServiceAddress || _taken.ContainsKey(address);

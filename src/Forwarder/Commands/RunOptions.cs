@@ -46,6 +46,9 @@ public sealed class RunOptions
     [Option("keepalived-conf", HelpText = "keepalived's configuration (keepalived.conf): its virtual servers are set up and their real servers health-checked.")]
     public string? KeepalivedConf { get; set; }
 
+    [Option("vips-owned", Default = "all", HelpText = "all: the director owns every service's virtual address (a standalone director); none: it owns none until `forwarder vip take` (a VRRP backup, moved by keepalived's notify scripts).")]
+    public string VipsOwned { get; set; } = "all";
+
     [Option("check", HelpText = "Check the arguments (interfaces, rules, keepalived configuration, counters file, socket) and exit, changing nothing.")]
     public bool Check { get; set; }
 }
