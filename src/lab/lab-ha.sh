@@ -179,6 +179,8 @@ down() {
   done
   for n in "${HOSTS[@]}"; do
     if exists "$n"; then
+      # run-director.sh's one-director-per-namespace lock goes with the namespace.
+      case "$n" in dir1 | dir2) rm -f "/run/lock/forwarder-net-$(ns "$n" readlink /proc/self/ns/net | tr -dc 0-9).lock" ;; esac
       for pid in $(ip netns pids "$P$n" 2>/dev/null); do kill "$pid" 2>/dev/null || true; done
       sleep 0.1
       for pid in $(ip netns pids "$P$n" 2>/dev/null); do kill -9 "$pid" 2>/dev/null || true; done
