@@ -3,6 +3,8 @@
 #
 #   ./run-director.sh lab [--keep]          the seed's NAT lab in network namespaces on this machine: the
 #                                           director, three web servers, the client's loop, ipvsadm -Ln
+#   ./run-director.sh lab --ha [--keep]     the same with two directors as a keepalived VRRP pair and connection
+#                                           sync (src/lab/lab-ha.sh)
 #   ./run-director.sh [run] [--public IF] [--private IF] [--socket PATH] [--rules FILE] [--save-on-exit]
 #                     [--keepalived-conf FILE]
 #                                           the live director in the foreground (defaults eth2, eth1),
@@ -29,7 +31,8 @@
 #
 # Each installs what it lacks with apt-get when run as root: replay libpcap; seed libpcap and tcpdump; run
 # libpcap, iproute2, ethtool, nftables; lab and test those and nginx, iperf3, curl, python3; test also systemd
-# (for systemd-analyze) and keepalived (only its --config-test runs, never the daemon); race those and wrk,
+# (for systemd-analyze) and keepalived (its --config-test, and its VRRP in the HA lab's namespaces); lab --ha
+# keepalived too; race those and wrk,
 # haproxy, nginx's stream module.
 set -euo pipefail
 
@@ -50,10 +53,12 @@ ensure_packages() {
     seed) needs="libpcap tcpdump" ;;
     run) needs="libpcap ip sysctl ethtool nft" ;;
     lab) needs="libpcap tcpdump ip sysctl ethtool nft nginx iperf3 curl python3" ;;
+    lab-ha) needs="libpcap ip sysctl ethtool nft nginx curl keepalived" ;;
     # systemd-analyze checks the unit `install` writes: Debian's systemd package, which never runs as PID 1
     # merely by being installed (systemd-sysv does that), and policy-rc.d keeps it from starting anything.
     # prometheus-node-exporter: the monitoring tests point the real node_exporter at the director's procfs files;
-    # keepalived: only its --config-test, which the keepalived.conf reader's reports are compared with (never started).
+    # keepalived: its --config-test, which the keepalived.conf reader's reports are compared with, and its VRRP daemon,
+    # started only inside the HA lab's namespaces (VrrpFailoverLabTests).
     test) needs="libpcap tcpdump ip sysctl ethtool nft nginx iperf3 curl python3 systemd-analyze prometheus-node-exporter keepalived" ;;
     race) needs="libpcap ip sysctl ethtool nft nginx iperf3 curl python3 wrk haproxy nginx-stream" ;;
   esac
@@ -596,6 +601,7 @@ UNIT
 
 # ---- the lab ---------------------------------------------------------------------------------------
 lab() {
+  [ "${1:-}" = --ha ] && { shift; lab_ha "$@"; return; }
   local keep=0
   [ "${1:-}" = --keep ] && keep=1
   ensure_packages lab
@@ -643,6 +649,17 @@ RULES
   if [ "$keep" -eq 1 ]; then
     echo "# lab kept: ./run-director.sh ipvsadm --socket $socket -Ln; LAB_PREFIX=$LAB_PREFIX src/lab/lab-netns.sh down to remove"
   fi
+}
+
+# `lab --ha`: src/lab/lab-ha.sh's demo, its directors running this build.
+lab_ha() {
+  ensure_packages lab-ha
+  build
+  [ "$(id -u)" -eq 0 ] || { say "the lab needs root (network namespaces)"; exit 1; }
+  if [ "${forwarder_cmd[0]}" != "$published" ]; then
+    case "$forwarder_dll" in /*) export FORWARDER_DLL="$forwarder_dll" ;; *) export FORWARDER_DLL="$here/$forwarder_dll" ;; esac
+  fi
+  LAB_PREFIX=${LAB_PREFIX:-lvs-} src/lab/lab-ha.sh demo "$@"
 }
 
 run_tests() {

@@ -13,7 +13,7 @@
 #   VIP 192.168.1.199 and the webs' gateway 192.168.139.142 belong to neither kernel: the director that keepalived makes
 #   MASTER answers ARP for them (run --vips-owned none, then `vip take` from notify_master) and announces them.
 #
-# Usage: lab-ha.sh up | down | status | vrrp DIR PRIORITY | vrrp-stop DIR
+# Usage: lab-ha.sh up | down | status | vrrp DIR PRIORITY | vrrp-stop DIR | demo [--keep]
 #   up             namespaces, bridges, veths (offloads off), addresses, nginx "webN:ADDRESS" on each web, the webs
 #                  routed via 192.168.139.142; no director runs yet (start them with run-director.sh run
 #                  --public eth2 --private eth1 --vips-owned none, FORWARDER_STATE=$LAB_STATE/DIR)
@@ -21,6 +21,10 @@
 #                  keepalived (VRRP only) in DIR's namespace; FORWARDER_DLL, if set, is passed on to the scripts
 #   vrrp-stop DIR  stops DIR's keepalived (by its PIDs)
 #   down           kill the lab's processes by PID, delete its namespaces
+#   demo [--keep]  what `run-director.sh lab --ha` shows: up, both directors (run-director.sh run --vips-owned none,
+#                  the seed's NAT rules), both sync daemons on both (sync0), keepalived on both (dir1 priority 150,
+#                  dir2 100), the seed's client loop through the MASTER, then each director's addresses and tables;
+#                  torn down at the end unless --keep
 set -euo pipefail
 
 P=${LAB_PREFIX:-lvs-}
@@ -191,9 +195,69 @@ down() {
   echo "HA lab down (prefix $P)"
 }
 
+# The directors `demo` started, stopped by their PIDs (SIGTERM: each watcher restores its namespace's host).
+demo_stop() {
+  local n pid
+  for n in dir1 dir2; do
+    vrrp_stop "$n"
+    [ -s "$STATE/$n/director.lab-pid" ] || continue
+    pid=$(cat "$STATE/$n/director.lab-pid")
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+  done
+  down
+}
+
+demo() {
+  local keep=0 n role pid
+  [ "${1:-}" = --keep ] && keep=1
+  down >/dev/null 2>&1 || true
+  up
+  cat >"$STATE/rules" <<'RULES'
+-A -t 192.168.1.199:80 -s rr
+-a -t 192.168.1.199:80 -r 192.168.139.254:80 -m
+-a -t 192.168.1.199:80 -r 192.168.139.253:80 -m
+-a -t 192.168.1.199:80 -r 192.168.139.252:80 -m
+RULES
+  [ "$keep" -eq 1 ] || trap demo_stop EXIT
+  for n in dir1 dir2; do
+    FORWARDER_STATE="$STATE/$n" ip netns exec "$P$n" "$here/run-director.sh" run --public eth2 --private eth1 \
+      --socket "$STATE/$n/forwarder.sock" --rules "$STATE/rules" --vips-owned none >"$STATE/$n/director.log" 2>&1 &
+    echo $! >"$STATE/$n/director.lab-pid"
+  done
+  for n in dir1 dir2; do
+    for _ in $(seq 300); do [ -S "$STATE/$n/forwarder.sock" ] && break; sleep 0.1; done
+    [ -S "$STATE/$n/forwarder.sock" ] || { cat "$STATE/$n/director.log" >&2; echo "the $n director did not start" >&2; return 1; }
+    for role in master backup; do
+      FORWARDER_SOCKET="$STATE/$n/forwarder.sock" "$here/run-director.sh" ipvsadm --start-daemon $role --mcast-interface sync0 --syncid 51
+    done
+  done
+  echo "# directors up, owning nothing (--vips-owned none); sync daemons master and backup on both (sync0, syncid 51)"
+  vrrp dir1 150
+  vrrp dir2 100
+  for _ in $(seq 150); do grep -qs master "$STATE"/dir*/vrrp-transitions && break; sleep 0.1; done
+  echo "# keepalived's transitions:"; cat "$STATE"/dir1/vrrp-transitions "$STATE"/dir2/vrrp-transitions 2>/dev/null | sort | sed 's/^/#   /'
+  echo "# the seed's client loop: GET http://$VIP/ and the time, six times"
+  for _ in 1 2 3 4 5 6; do
+    ns client curl -s -m 5 "http://$VIP/" || echo "(no answer)"
+    date
+    sleep 1
+  done
+  for n in dir1 dir2; do
+    echo "# $n: vip list"
+    FORWARDER_SOCKET="$STATE/$n/forwarder.sock" "$here/run-director.sh" vip list
+    echo "# $n: ipvsadm -Lnc"
+    FORWARDER_SOCKET="$STATE/$n/forwarder.sock" "$here/run-director.sh" ipvsadm -Lnc
+  done
+  if [ "$keep" -eq 1 ]; then
+    echo "# HA lab kept: kill -9 \$(cat $STATE/dir1/director.lab-pid) fails dir1 over; LAB_PREFIX=$P $0 down to remove"
+  fi
+}
+
 status() { ip netns list | grep "^$P" || echo "no HA lab (prefix $P)"; }
 
 case "${1:-}" in
-  up) up ;; down) down ;; status) status ;; vrrp) vrrp "${2:-}" "${3:-}" ;; vrrp-stop) vrrp_stop "${2:-}" ;;
+  up) up ;; down) down ;; status) status ;; vrrp) vrrp "${2:-}" "${3:-}" ;; vrrp-stop) vrrp_stop "${2:-}" ;; demo) demo "${2:-}" ;;
   *) sed -n '2,${/^#/!q;s/^# \{0,1\}//;p}' "$0" >&2; exit 2 ;;
 esac
