@@ -114,9 +114,12 @@ vrrp_conf() {
 $env
 echo "\$(date +%s.%N) \$1" >>'$d/vrrp-transitions'
 case "\$1" in
-  master) exec '$here/run-director.sh' vip take $VIP $GATEWAY ;;
-  *) exec '$here/run-director.sh' vip release $VIP $GATEWAY ;;
+  master) '$here/run-director.sh' vip take $VIP $GATEWAY ;;
+  *) '$here/run-director.sh' vip release $VIP $GATEWAY ;;
 esac
+status=\$?
+echo "\$(date +%s.%N) \$1 done (\$status)" >>'$d/vrrp-transitions'
+exit \$status
 SCRIPT
   cat >"$d/alive.sh" <<SCRIPT
 #!/bin/sh

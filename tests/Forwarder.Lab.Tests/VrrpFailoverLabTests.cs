@@ -30,7 +30,7 @@ public sealed class VrrpFailoverLabTests
 
     /// <summary>
     /// COUNT keep-alive connections, each sending GET number i at start + i seconds; a line per answer or failure:
-    /// "CONN SEQ SENT_MS BODY" or "CONN SEQ SENT_MS error WHY" (the connection's thread then ends). READY is created once
+    /// "CONN SEQ SENT_MS TOOK_MS BODY" or "CONN SEQ SENT_MS TOOK_MS error WHY" (the connection's thread then ends). READY is created once
     /// every connection had its first answer.
     /// </summary>
     private const string HeldClient = """
@@ -54,7 +54,7 @@ public sealed class VrrpFailoverLabTests
             try:
                 s = socket.create_connection(('192.168.1.199', 80), timeout=10)
             except OSError as e:
-                say(index, 0, int(time.time() * 1000), 'error', 'connect:', e)
+                say(index, 0, int(time.time() * 1000), 0, 'error', 'connect:', e)
                 answered.release()
                 return
             s.settimeout(12)
@@ -62,9 +62,10 @@ public sealed class VrrpFailoverLabTests
                 time.sleep(max(0, start + seq - time.time()))
                 sent = int(time.time() * 1000)
                 try:
-                    say(index, seq, sent, get(s))
+                    body = get(s)
+                    say(index, seq, sent, int(time.time() * 1000) - sent, body)
                 except OSError as e:
-                    say(index, seq, sent, 'error', e)
+                    say(index, seq, sent, int(time.time() * 1000) - sent, 'error', e)
                     if seq == 0:
                         answered.release()
                     return
@@ -165,7 +166,10 @@ public sealed class VrrpFailoverLabTests
             Assert.That(run.NewConnections, Has.All.StartWith("web"), "new connections through the new master");
             Assert.That(run.NewOwner, Is.EqualTo($"{Vip} on eth2\n{Gateway} on eth1\n"));
         });
-        TestContext.Out.WriteLine($"with sync: MASTER {run.TakeoverSeconds:F2} s after the kill; {Connections - run.Broken} of {Connections} held connections carried on");
+        var answered = run.Held.Values.SelectMany(answers => answers).ToList();
+        TestContext.Out.WriteLine($"with sync: MASTER {run.TakeoverSeconds:F2} s after the kill, addresses taken {run.TakenSeconds:F2} s after; " +
+            $"{Connections - run.Broken} of {Connections} held connections carried on; {answered.Count(a => a.TookMs > 1000)} of {answered.Count} requests took over 1 s, " +
+            $"the slowest {answered.Max(a => a.TookMs)} ms");
     }
 
     [Test]
@@ -182,13 +186,13 @@ public sealed class VrrpFailoverLabTests
             Assert.That(run.NewConnections, Has.All.StartWith("web"), "new connections through the new master");
         });
         var firstError = run.Held.Values.SelectMany(answers => answers).FirstOrDefault(a => a.Body.StartsWith("error", StringComparison.Ordinal));
-        TestContext.Out.WriteLine($"without sync: MASTER {run.TakeoverSeconds:F2} s after the kill; {run.Broken} of {Connections} held connections lost " +
+        TestContext.Out.WriteLine($"without sync: MASTER {run.TakeoverSeconds:F2} s after the kill, addresses taken {run.TakenSeconds:F2} s after; {run.Broken} of {Connections} held connections lost " +
             $"(first: request {firstError?.Sequence}, {firstError?.Body}); the new master's connections:\n{run.BackupConnections}");
     }
 
-    private sealed record Answer(int Sequence, long SentMs, string Body);
+    private sealed record Answer(int Sequence, long SentMs, long TookMs, string Body);
 
-    private sealed record FailoverRun(double TakeoverSeconds, long KilledMs, string Transitions, Dictionary<int, List<Answer>> Held, int Broken,
+    private sealed record FailoverRun(double TakeoverSeconds, double TakenSeconds, long KilledMs, string Transitions, Dictionary<int, List<Answer>> Held, int Broken,
         List<string> NewConnections, string NewOwner, string ClientOutput, string BackupConnections);
 
     private FailoverRun FailOver(bool sync)
@@ -236,6 +240,11 @@ public sealed class VrrpFailoverLabTests
         var masterAt = transitions.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.EndsWith(" master", StringComparison.Ordinal))
             .Select(l => double.Parse(l.Split(' ')[0], CultureInfo.InvariantCulture)).DefaultIfEmpty(double.MaxValue).Last();
         var takeover = masterAt - (killedMs / 1000.0);
+        // notify.sh notes when its `vip take` is done: from then on the new master answers ARP and has announced itself.
+        WaitFor(() => Transitions("dir2").Contains("master done", StringComparison.Ordinal), TimeSpan.FromSeconds(15));
+        var takenAt = Transitions("dir2").Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.Contains(" master done", StringComparison.Ordinal))
+            .Select(l => double.Parse(l.Split(' ')[0], CultureInfo.InvariantCulture)).DefaultIfEmpty(double.MaxValue).Last();
+        var taken = takenAt - (killedMs / 1000.0);
 
         var newConnections = Enumerable.Range(0, 5)
             .Select(_ => Shell.Run("ip", ["netns", "exec", _prefix + "client", "curl", "-s", "-m", "5", $"http://{Vip}/"], TimeSpan.FromSeconds(20)).Output.Trim())
@@ -247,8 +256,9 @@ public sealed class VrrpFailoverLabTests
         var held = new Dictionary<int, List<Answer>>();
         foreach (var line in result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
-            var words = line.Split(' ', 4);
-            var answer = new Answer(int.Parse(words[1], CultureInfo.InvariantCulture), long.Parse(words[2], CultureInfo.InvariantCulture), words[3]);
+            var words = line.Split(' ', 5);
+            var answer = new Answer(int.Parse(words[1], CultureInfo.InvariantCulture), long.Parse(words[2], CultureInfo.InvariantCulture),
+                long.Parse(words[3], CultureInfo.InvariantCulture), words[4]);
             var connection = int.Parse(words[0], CultureInfo.InvariantCulture);
             if (!held.TryGetValue(connection, out var answers))
             {
@@ -257,7 +267,7 @@ public sealed class VrrpFailoverLabTests
             answers.Add(answer);
         }
         var broken = held.Values.Count(answers => answers.Any(a => a.Body.StartsWith("error", StringComparison.Ordinal)));
-        return new FailoverRun(takeover, killedMs, transitions, held, broken, newConnections, newOwner,
+        return new FailoverRun(takeover, taken, killedMs, transitions, held, broken, newConnections, newOwner,
             result.Output + result.Error, backupConnections);
     }
 
