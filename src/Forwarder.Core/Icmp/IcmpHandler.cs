@@ -2,7 +2,6 @@ using Forwarder.Core.Connections;
 using Forwarder.Core.Forwarding;
 using Forwarder.Core.Frames;
 using Forwarder.Core.Ownership;
-using Forwarder.Core.Services;
 using Forwarder.Core.Topology;
 using Forwarder.Core.Transmit;
 
