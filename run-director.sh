@@ -659,7 +659,8 @@ lab_ha() {
   if [ "${forwarder_cmd[0]}" != "$published" ]; then
     case "$forwarder_dll" in /*) export FORWARDER_DLL="$forwarder_dll" ;; *) export FORWARDER_DLL="$here/$forwarder_dll" ;; esac
   fi
-  LAB_PREFIX=${LAB_PREFIX:-lvs-} src/lab/lab-ha.sh demo "$@"
+  # Its own prefix by default, so that it never takes down the single-director lab's hosts (client, lan, webN).
+  LAB_PREFIX=${LAB_PREFIX:-lvsha-} src/lab/lab-ha.sh demo "$@"
 }
 
 run_tests() {

@@ -27,7 +27,7 @@
 #                  torn down at the end unless --keep
 set -euo pipefail
 
-P=${LAB_PREFIX:-lvs-}
+P=${LAB_PREFIX:-lvsha-}
 STATE=${LAB_STATE:-/tmp/${P}lab}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 CLIENT_IP=192.168.1.106 VIP=${LAB_VIP:-192.168.1.199} GATEWAY=192.168.139.142
