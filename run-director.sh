@@ -5,6 +5,7 @@
 #                                           director, three web servers, the client's loop, ipvsadm -Ln
 #   ./run-director.sh lab --ha [--keep]     the same with two directors as a keepalived VRRP pair and connection
 #                                           sync (src/lab/lab-ha.sh)
+#   ./run-director.sh lab --ecmp N [--keep] N directors (mh, direct routing) behind an ECMP router
 #   ./run-director.sh [run] [--public IF] [--private IF] [--socket PATH] [--rules FILE] [--save-on-exit]
 #                     [--keepalived-conf FILE]
 #                                           the live director in the foreground (defaults eth2, eth1),
@@ -602,6 +603,7 @@ UNIT
 # ---- the lab ---------------------------------------------------------------------------------------
 lab() {
   [ "${1:-}" = --ha ] && { shift; lab_ha "$@"; return; }
+  [ "${1:-}" = --ecmp ] && { shift; lab_ecmp "$@"; return; }
   local keep=0
   [ "${1:-}" = --keep ] && keep=1
   ensure_packages lab
@@ -656,11 +658,20 @@ lab_ha() {
   ensure_packages lab-ha
   build
   [ "$(id -u)" -eq 0 ] || { say "the lab needs root (network namespaces)"; exit 1; }
-  if [ "${forwarder_cmd[0]}" != "$published" ]; then
-    case "$forwarder_dll" in /*) export FORWARDER_DLL="$forwarder_dll" ;; *) export FORWARDER_DLL="$here/$forwarder_dll" ;; esac
-  fi
+  # The directors it starts run this build without building again.
+  [ "${forwarder_cmd[0]}" = "$published" ] || export FORWARDER_DLL="$(realpath -m "$forwarder_dll")"
   # Its own prefix by default, so that it never takes down the single-director lab's hosts (client, lan, webN).
   LAB_PREFIX=${LAB_PREFIX:-lvsha-} src/lab/lab-ha.sh demo "$@"
+}
+
+# `lab --ecmp N [--keep]`: N active-active directors behind an ECMP router (src/lab/lab-ecmp.sh builds it all).
+lab_ecmp() {
+  ensure_packages lab
+  build
+  [ "$(id -u)" -eq 0 ] || { say "the lab needs root (network namespaces)"; exit 1; }
+  # The directors it starts run this build without building again.
+  [ "${forwarder_cmd[0]}" = "$published" ] || export FORWARDER_DLL="$(realpath -m "$forwarder_dll")"
+  LAB_PREFIX=${LAB_PREFIX:-lvs-} exec "$here/src/lab/lab-ecmp.sh" demo "${1:?lab --ecmp N: the number of directors}" "${2:-}"
 }
 
 run_tests() {

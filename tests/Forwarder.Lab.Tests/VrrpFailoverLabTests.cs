@@ -19,7 +19,7 @@ public sealed class VrrpFailoverLabTests
     private const string Vip = "192.168.1.199";
     private const string Gateway = "192.168.139.142";
     private const int Connections = 20;
-    private const int Requests = 22;
+    private const int Requests = 30;
 
     private const string Rules = """
         -A -t 192.168.1.199:80 -s rr

@@ -195,7 +195,7 @@ public sealed class DirectorEngine
             // Not a service (nor a persistent port-zero service, which IPVS lets take every port): maybe a masqueraded flow's reply.
             return _masquerader.FromOutside(context, frame, fields);
         }
-        if (!fields.OpensFlow)
+        if (!fields.OpensFlow && !(_settings.SloppyTcp && fields.OpensFlowUnderSloppyTcp))
         {
             return FrameOutcome.DroppedNoConnection;
         }

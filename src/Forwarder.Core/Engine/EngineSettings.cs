@@ -39,4 +39,12 @@ public sealed class EngineSettings
     /// weight 0 no longer pins its client, as if the server had been removed.
     /// </summary>
     public bool ExpireQuiescentTemplates { get; init; }
+
+    /// <summary>
+    /// <c>sloppy_tcp</c> (default off): when on, any TCP segment without RST may open a connection, not only a
+    /// SYN, as Linux's tcp_conn_schedule lets it. Directors side by side behind ECMP need it: a flow that the
+    /// router moves to another director (one died, the next hops changed) arrives there mid-stream, and with a
+    /// consistent scheduler (mh) the new director picks the same real server and the flow goes on.
+    /// </summary>
+    public bool SloppyTcp { get; init; }
 }

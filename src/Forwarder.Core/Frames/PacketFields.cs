@@ -25,4 +25,11 @@ public struct PacketFields
     public readonly bool OpensFlow =>
         Protocol == FrameLayout.ProtocolUdp ||
         (TcpFlags & (FrameLayout.TcpSyn | FrameLayout.TcpRst)) == FrameLayout.TcpSyn;
+
+    /// <summary>
+    /// What may open a connection under <c>sloppy_tcp</c>: any TCP segment without RST (a mid-stream ACK too), as
+    /// tcp_conn_schedule when the switch is on.
+    /// </summary>
+    public readonly bool OpensFlowUnderSloppyTcp =>
+        Protocol == FrameLayout.ProtocolTcp && (TcpFlags & FrameLayout.TcpRst) == 0;
 }

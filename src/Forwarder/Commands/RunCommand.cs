@@ -33,6 +33,10 @@ public static class RunCommand
             // Everything that can be refused is refused here, before a port is opened or a file written:
             // run-director.sh runs this much (--check) before it prepares the host.
             DirectorSetup.CheckMaxConnections(options.MaxConnections);
+            if (options.Senders is not ("engine" or "per-interface"))
+            {
+                throw new ArgumentException($"--senders {Forwarder.Core.EchoedText.Of(options.Senders)}: expected engine or per-interface");
+            }
             if (options.Transmit is not ("sendmmsg" or "sendmmsg-bypass" or "pcap"))
             {
                 throw new ArgumentException($"--transmit {Forwarder.Core.EchoedText.Of(options.Transmit)}: expected sendmmsg, sendmmsg-bypass or pcap");
@@ -73,7 +77,7 @@ public static class RunCommand
                 ApplyRules(options.Rules!, rulesText, services, timeouts);
             }
             var engine = new DirectorEngine(topology, services, new ConnectionTable(timeouts, options.MaxConnections),
-                new EngineSettings { AnswerForOwnAddresses = false, OwnsEveryServiceAddress = options.VipsOwned == "all" });
+                new EngineSettings { AnswerForOwnAddresses = false, SloppyTcp = options.SloppyTcp, OwnsEveryServiceAddress = options.VipsOwned == "all" });
             if (options.Check)
             {
                 return 0;
@@ -112,7 +116,8 @@ public static class RunCommand
                     countersFile.Write(CountersReport.Format(engine, [publicPort, privatePort]) + SyncReport.Format(syncLinks));
                 }
             }
-            using var director = new LiveDirector(engine, [publicPort, privatePort], commands, executor, OnTick);
+            using var director = new LiveDirector(engine, [publicPort, privatePort], commands, executor, OnTick,
+                sendingThreads: options.Senders == "per-interface");
             using var monitoring = DirectorMonitoring.Start(metricsAddress, options.ProcfsDirectory, engine, rates, [publicPort, privatePort], commands, errors);
             using var control = new ControlServer(socket, changes.Logged(commands.SubmitAsync, TableChangeOrigin.ControlSocket));
             control.Start();

@@ -34,6 +34,9 @@ public sealed class RunOptions
     [Option("transmit", Default = "sendmmsg", HelpText = "How batches leave: sendmmsg (a packet socket, one call a batch and interface), sendmmsg-bypass (the same past the qdisc, unseen by tcpdump on the director) or pcap (libpcap, one call a frame).")]
     public string Transmit { get; set; } = "sendmmsg";
 
+    [Option("senders", Default = "engine", HelpText = "Which thread transmits: engine (the engine's own, between rounds) or per-interface (a thread per interface, beside the engine's).")]
+    public string Senders { get; set; } = "engine";
+
     [Option("state-file", HelpText = "Where the connection table is saved on SIGTERM/SIGINT/SIGHUP and restored from at start (default $FORWARDER_STATE/connections.state, /run/forwarder/connections.state).")]
     public string? StateFile { get; set; }
 
@@ -48,6 +51,9 @@ public sealed class RunOptions
 
     [Option("vips-owned", Default = "all", HelpText = "all: the director owns every service's virtual address (a standalone director); none: it owns none until `forwarder vip take` (a VRRP backup, moved by keepalived's notify scripts).")]
     public string VipsOwned { get; set; } = "all";
+
+    [Option("sloppy-tcp", HelpText = "As the kernel's net.ipv4.vs.sloppy_tcp=1: any TCP segment without RST may open a connection, not only a SYN (directors side by side behind ECMP, with mh).")]
+    public bool SloppyTcp { get; set; }
 
     [Option("check", HelpText = "Check the arguments (interfaces, rules, keepalived configuration, counters file, socket) and exit, changing nothing.")]
     public bool Check { get; set; }

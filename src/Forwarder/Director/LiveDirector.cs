@@ -36,7 +36,8 @@ public sealed class LiveDirector : IDisposable
     private readonly IpvsadmExecutor _executor;
     private readonly Action<long>? _onTick;
     private readonly ReadinessWait _wait;
-    private readonly OutputBatch _output;
+    private readonly OutputBatch _inlineOutput;
+    private readonly InterfaceSenders? _senders;
     private long _nextTick;
     private long _rounds;
     private long _transmits;
@@ -44,19 +45,24 @@ public sealed class LiveDirector : IDisposable
     /// <param name="ports">Indexed like the topology's interfaces.</param>
     /// <param name="onTick">Called on the engine's thread every tenth of a second, with the time (µs): rate sampling and such.</param>
     /// <param name="output">The batch the engine writes into; pinned when a port sends by address (the default is).</param>
+    /// <param name="sendingThreads">Whether each interface's frames leave from a thread of its own (<see cref="InterfaceSenders"/>) rather than the engine's.</param>
     public LiveDirector(DirectorEngine engine, IReadOnlyList<IDirectorPort> ports, EngineCommandQueue commands, IpvsadmExecutor executor,
-        Action<long>? onTick = null, OutputBatch? output = null)
+        Action<long>? onTick = null, OutputBatch? output = null, bool sendingThreads = false)
     {
         _engine = engine;
         _ports = ports;
         _commands = commands;
         _executor = executor;
         _onTick = onTick;
-        _output = output ?? new OutputBatch(pinned: true);
+        _inlineOutput = output ?? new OutputBatch(pinned: true);
+        _senders = sendingThreads ? new InterfaceSenders(ports, () => new OutputBatch(pinned: true)) : null;
         _wait = new ReadinessWait(ports.Select(port => port.ReadinessDescriptor).ToArray());
         commands.PrepareRestoresWith(executor);
         commands.AlsoWake(_wait.Wake);
     }
+
+    /// <summary>The batch the engine writes into now.</summary>
+    private OutputBatch Output => _senders?.Current ?? _inlineOutput;
 
     /// <summary>Held while the engine works through a round; whoever reads the engine from another thread holds it too.</summary>
     public object EngineLock { get; } = new();
@@ -93,7 +99,7 @@ public sealed class LiveDirector : IDisposable
                 var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000;
                 if (read == 0)
                 {
-                    _engine.AdvanceClock(now, _output);
+                    _engine.AdvanceClock(now, Output);
                 }
                 else
                 {
@@ -128,7 +134,7 @@ public sealed class LiveDirector : IDisposable
             var taken = 0;
             for (; taken < FramesPerInterfaceAndRound; taken++)
             {
-                if (!_output.HasRoomFor(OutputFramesPerInput, OutputBytesPerInput))
+                if (!Output.HasRoomFor(OutputFramesPerInput, OutputBytesPerInput))
                 {
                     // The batch is nearly full: send what it holds before the engine could meet a full one.
                     Transmit();
@@ -137,7 +143,7 @@ public sealed class LiveDirector : IDisposable
                 {
                     break;
                 }
-                _engine.Process(buffer.AsSpan(0, length), index, timestamp, _output);
+                _engine.Process(buffer.AsSpan(0, length), index, timestamp, Output);
             }
             read += taken;
             drained &= taken < FramesPerInterfaceAndRound;
@@ -159,26 +165,31 @@ public sealed class LiveDirector : IDisposable
     /// <summary>Sends the batch, each interface's frames in one call where its port allows, and empties it.</summary>
     private void Transmit()
     {
-        if (_output.Count == 0)
+        if (Output.Count == 0)
         {
             return;
         }
         Interlocked.Increment(ref _transmits);
+        if (_senders is not null)
+        {
+            _senders.Submit();
+            return;
+        }
         for (var index = 0; index < _ports.Count; index++)
         {
             if (LeavesBy(index))
             {
-                _ports[index].Transmit(_output, index);
+                _ports[index].Transmit(Output, index);
             }
         }
-        _output.Clear();
+        Output.Clear();
     }
 
     private bool LeavesBy(int index)
     {
-        for (var i = 0; i < _output.Count; i++)
+        for (var i = 0; i < Output.Count; i++)
         {
-            if (_output.InterfaceAt(i) == index)
+            if (Output.InterfaceAt(i) == index)
             {
                 return true;
             }
@@ -186,5 +197,9 @@ public sealed class LiveDirector : IDisposable
         return false;
     }
 
-    public void Dispose() => _wait.Dispose();
+    public void Dispose()
+    {
+        _senders?.Dispose();
+        _wait.Dispose();
+    }
 }

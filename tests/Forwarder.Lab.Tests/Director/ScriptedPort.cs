@@ -36,6 +36,12 @@ internal sealed class ScriptedPort : IDirectorPort, IDisposable
     /// <summary>At most this many frames of a transmit go; the rest fail, as with a device that has no room. Unlimited when null.</summary>
     public int? AcceptsPerTransmit { get; set; }
 
+    /// <summary>Called at the start of each transmit, on the transmitting thread: a test may hold the transmit there.</summary>
+    public Action? BeforeTransmit { get; set; }
+
+    /// <summary>The managed thread of each transmit call.</summary>
+    public ConcurrentQueue<int> TransmitThreads { get; } = new();
+
     /// <summary>Each transmit call, with the frames that went (copies).</summary>
     public ConcurrentQueue<byte[][]> Transmits { get; } = new();
 
@@ -67,12 +73,16 @@ internal sealed class ScriptedPort : IDirectorPort, IDisposable
         next.Frame.CopyTo(buffer, 0);
         length = next.Frame.Length;
         timestamp = next.Time;
-        AfterRead?.Invoke(Interlocked.Increment(ref _read));
+        // Counted first: a null-conditional call would not evaluate its argument.
+        var read = Interlocked.Increment(ref _read);
+        AfterRead?.Invoke(read);
         return true;
     }
 
     public int Transmit(OutputBatch batch, int interfaceIndex)
     {
+        BeforeTransmit?.Invoke();
+        TransmitThreads.Enqueue(Environment.CurrentManagedThreadId);
         var frames = new List<byte[]>();
         for (var i = 0; i < batch.Count; i++)
         {
