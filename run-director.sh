@@ -3,6 +3,8 @@
 #
 #   ./run-director.sh lab [--keep]          the seed's NAT lab in network namespaces on this machine: the
 #                                           director, three web servers, the client's loop, ipvsadm -Ln
+#   ./run-director.sh lab --ha [--keep]     the same with two directors as a keepalived VRRP pair and connection
+#                                           sync (src/lab/lab-ha.sh)
 #   ./run-director.sh lab --ecmp N [--keep] N directors (mh, direct routing) behind an ECMP router
 #   ./run-director.sh [run] [--public IF] [--private IF] [--socket PATH] [--rules FILE] [--save-on-exit]
 #                     [--keepalived-conf FILE]
@@ -17,6 +19,10 @@
 #                                           (/usr/local), with the systemd unit forwarder.service,
 #                                           /etc/default/forwarder and the ipvsadm wrapper
 #   ./run-director.sh ipvsadm ARGS...       ipvsadm for the running director ($FORWARDER_SOCKET, --socket)
+#   ./run-director.sh vip take|release|list [ADDRESS...] [--socket PATH]
+#                                           move the addresses the running director owns (keepalived's notify
+#                                           scripts; run --vips-owned none starts a backup owning none)
+#   ./run-director.sh alive                 exit 0 while the director its pidfile names runs (keepalived's vrrp_script)
 #   ./run-director.sh seed                  replay the seed guide's NAT experiment (captures/seed-nat-rr)
 #   ./run-director.sh replay ARGS...        forwarder replay --rules F --topology F --in IF=PCAP... --out DIR [--commands F]
 #   ./run-director.sh test                  run every test; ends with "N passed, N failed, N skipped"
@@ -26,7 +32,8 @@
 #
 # Each installs what it lacks with apt-get when run as root: replay libpcap; seed libpcap and tcpdump; run
 # libpcap, iproute2, ethtool, nftables; lab and test those and nginx, iperf3, curl, python3; test also systemd
-# (for systemd-analyze) and keepalived (only its --config-test runs, never the daemon); race those and wrk,
+# (for systemd-analyze) and keepalived (its --config-test, and its VRRP in the HA lab's namespaces); lab --ha
+# keepalived too; race those and wrk,
 # haproxy, nginx's stream module.
 set -euo pipefail
 
@@ -47,10 +54,12 @@ ensure_packages() {
     seed) needs="libpcap tcpdump" ;;
     run) needs="libpcap ip sysctl ethtool nft" ;;
     lab) needs="libpcap tcpdump ip sysctl ethtool nft nginx iperf3 curl python3" ;;
+    lab-ha) needs="libpcap ip sysctl ethtool nft nginx curl keepalived" ;;
     # systemd-analyze checks the unit `install` writes: Debian's systemd package, which never runs as PID 1
     # merely by being installed (systemd-sysv does that), and policy-rc.d keeps it from starting anything.
     # prometheus-node-exporter: the monitoring tests point the real node_exporter at the director's procfs files;
-    # keepalived: only its --config-test, which the keepalived.conf reader's reports are compared with (never started).
+    # keepalived: its --config-test, which the keepalived.conf reader's reports are compared with, and its VRRP daemon,
+    # started only inside the HA lab's namespaces (VrrpFailoverLabTests).
     test) needs="libpcap tcpdump ip sysctl ethtool nft nginx iperf3 curl python3 systemd-analyze prometheus-node-exporter keepalived" ;;
     race) needs="libpcap ip sysctl ethtool nft nginx iperf3 curl python3 wrk haproxy nginx-stream" ;;
   esac
@@ -470,6 +479,20 @@ reload_director() {
   return 1
 }
 
+# `vip take|release|list`: the running director's owned addresses, over its control socket (a VRRP pair's notify scripts).
+vip_client() {
+  default_socket
+  [ "${forwarder_cmd[0]}" = "$published" ] || [ -f "$forwarder_dll" ] || build
+  exec "${forwarder_cmd[@]}" vip "$@"
+}
+
+# `alive`: whether the director this namespace's pidfile names still runs (the same process, not a reused PID): the
+# check a keepalived vrrp_script runs every second, so that a director killed outright fails its VRRP instance over.
+director_alive() {
+  local pidfile="$state_dir/director.pid" pid start
+  [ -s "$pidfile" ] && read -r pid start <"$pidfile" && is_our_director "$pid" "${start:-}"
+}
+
 ipvsadm_client() {
   default_socket
   [ "${forwarder_cmd[0]}" = "$published" ] || [ -f "$forwarder_dll" ] || build
@@ -579,6 +602,7 @@ UNIT
 
 # ---- the lab ---------------------------------------------------------------------------------------
 lab() {
+  [ "${1:-}" = --ha ] && { shift; lab_ha "$@"; return; }
   [ "${1:-}" = --ecmp ] && { shift; lab_ecmp "$@"; return; }
   local keep=0
   [ "${1:-}" = --keep ] && keep=1
@@ -629,6 +653,17 @@ RULES
   fi
 }
 
+# `lab --ha`: src/lab/lab-ha.sh's demo, its directors running this build.
+lab_ha() {
+  ensure_packages lab-ha
+  build
+  [ "$(id -u)" -eq 0 ] || { say "the lab needs root (network namespaces)"; exit 1; }
+  # The directors it starts run this build without building again.
+  [ "${forwarder_cmd[0]}" = "$published" ] || export FORWARDER_DLL="$(realpath -m "$forwarder_dll")"
+  # Its own prefix by default, so that it never takes down the single-director lab's hosts (client, lan, webN).
+  LAB_PREFIX=${LAB_PREFIX:-lvsha-} src/lab/lab-ha.sh demo "$@"
+}
+
 # `lab --ecmp N [--keep]`: N active-active directors behind an ECMP router (src/lab/lab-ecmp.sh builds it all).
 lab_ecmp() {
   ensure_packages lab
@@ -674,6 +709,8 @@ case "${1:-run}" in
   reload) reload_director ;;
   install) shift; install_director "$@" ;;
   ipvsadm) shift; ipvsadm_client "$@" ;;
+  vip) shift; vip_client "$@" ;;
+  alive) director_alive ;;
   seed) seed ;;
   test) shift; run_tests "$@" ;;
   replay) shift; ensure_packages replay; build; forwarder replay "$@" ;;

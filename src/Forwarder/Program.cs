@@ -4,7 +4,7 @@ using Forwarder.Ipvsadm.Control;
 
 namespace Forwarder;
 
-/// <summary>The <c>forwarder</c> executable: <c>replay</c> captures, <c>run</c> the live director, <c>ipvsadm</c> for it.</summary>
+/// <summary>The <c>forwarder</c> executable: <c>replay</c> captures, <c>run</c> the live director, <c>ipvsadm</c> for it, <c>vip</c> to move its addresses.</summary>
 public static class Program
 {
     public static int Main(string[] args)
@@ -24,10 +24,11 @@ public static class Program
             settings.HelpWriter = Console.Error;
             settings.AllowMultiInstance = true;
         });
-        return parser.ParseArguments(args, typeof(ReplayOptions), typeof(RunOptions))
+        return parser.ParseArguments(args, typeof(ReplayOptions), typeof(RunOptions), typeof(VipOptions))
             .MapResult(
                 (ReplayOptions options) => ReplayCommand.Run(options, Console.Out, Console.Error),
                 (RunOptions options) => RunCommand.Run(options, Console.Out, Console.Error),
+                (VipOptions options) => VipCommand.Run(options, Console.Out, Console.Error, Environment.GetEnvironmentVariable(ControlSocketPath.EnvironmentVariable)),
                 _ => 2);
     }
 }

@@ -1,7 +1,7 @@
 using Forwarder.Core.Forwarding;
 using Forwarder.Core.Frames;
 using Forwarder.Core.Neighbors;
-using Forwarder.Core.Services;
+using Forwarder.Core.Ownership;
 using Forwarder.Core.Topology;
 using Forwarder.Core.Transmit;
 
@@ -9,23 +9,24 @@ namespace Forwarder.Core.Arp;
 
 /// <summary>
 /// The director's ARP: it answers for its own addresses on each link and for every virtual address on
-/// the public link (a user-space director has to claim its VIPs itself), and tells the neighbour table what
+/// the public link (a user-space director has to claim its VIPs itself) while it owns them, for the addresses it has taken
+/// on the link each is owned on (<see cref="VirtualAddressOwnership"/>: a backup answers for none), and tells the neighbour table what
 /// each ARP says of its sender (learning hosts that ask for us, confirming those that answer us), which releases
 /// frames waiting for them.
 /// </summary>
 public sealed class ArpResponder
 {
     private readonly DirectorTopology _topology;
-    private readonly ServiceTable _services;
+    private readonly VirtualAddressOwnership _ownership;
     private readonly NeighborTable _neighbors;
     private readonly LocalAnswerTransmit _answers;
     private readonly bool _answerForOwnAddresses;
 
     /// <param name="answerForOwnAddresses">Whether to answer for the interfaces' own addresses too (the engine's setting of that name).</param>
-    public ArpResponder(DirectorTopology topology, ServiceTable services, NeighborTable neighbors, LocalAnswerTransmit answers, bool answerForOwnAddresses)
+    public ArpResponder(DirectorTopology topology, VirtualAddressOwnership ownership, NeighborTable neighbors, LocalAnswerTransmit answers, bool answerForOwnAddresses)
     {
         _topology = topology;
-        _services = services;
+        _ownership = ownership;
         _neighbors = neighbors;
         _answers = answers;
         _answerForOwnAddresses = answerForOwnAddresses;
@@ -39,7 +40,8 @@ public sealed class ArpResponder
         }
         var link = _topology.Interfaces[interfaceIndex];
         var own = targetAddress == link.Address.Value;
-        var forUs = own || (link.Role == InterfaceRole.Public && _services.HasVirtualAddress(targetAddress));
+        var claimed = _ownership.Answers(targetAddress, interfaceIndex);
+        var forUs = own || claimed;
         // As the kernel's arp_process: a request for us teaches its sender; any other ARP from a known neighbour
         // updates it (a reply unicast to our MAC confirms it; a gratuitous one changes its MAC whatever the locktime).
         if (senderAddress != 0 && link.IsOnLink(new Ipv4Address(senderAddress)))
@@ -50,7 +52,7 @@ public sealed class ArpResponder
                 (operation != FrameLayout.ArpReply || MacAddress.Read(frame[(FrameLayout.EthernetHeaderLength + FrameLayout.ArpTargetMac)..]) == senderMac);
             _neighbors.OnArp(senderAddress, senderMac, interfaceIndex, requestForUs, unicastReply, gratuitous, context.Now, context.Output);
         }
-        if (operation != FrameLayout.ArpRequest || !forUs || (own && !_answerForOwnAddresses && !_services.HasVirtualAddress(targetAddress)))
+        if (operation != FrameLayout.ArpRequest || !forUs || (own && !_answerForOwnAddresses && !claimed))
         {
             return operation == FrameLayout.ArpReply && forUs ? FrameOutcome.Answered : FrameOutcome.NotOurs;
         }

@@ -6,6 +6,7 @@ using Forwarder.Core.Frames;
 using Forwarder.Core.Icmp;
 using Forwarder.Core.Masquerading;
 using Forwarder.Core.Neighbors;
+using Forwarder.Core.Ownership;
 using Forwarder.Core.Scheduling;
 using Forwarder.Core.Services;
 using Forwarder.Core.Sync;
@@ -49,8 +50,9 @@ public sealed class DirectorEngine
         var identification = new Ipv4Identification();
         _answers = new LocalAnswerTransmit(topology, _link, _neighbors, identification);
         _transmits = new TransmitTable(topology, _link, _neighbors, identification, _answers);
-        _arp = new ArpResponder(topology, services, _neighbors, _answers, settings.AnswerForOwnAddresses);
-        _icmp = new IcmpHandler(topology, services, connections, _transmits, _answers, settings.AnswerForOwnAddresses);
+        Ownership = new VirtualAddressOwnership(topology, services, settings.OwnsEveryServiceAddress);
+        _arp = new ArpResponder(topology, Ownership, _neighbors, _answers, settings.AnswerForOwnAddresses);
+        _icmp = new IcmpHandler(topology, Ownership, connections, _transmits, _answers, settings.AnswerForOwnAddresses);
         _masquerader = new Masquerader(topology, services, _neighbors, new MasqueradeTransmit(_link));
         _interfaceRoles = topology.Interfaces.Select(i => i.Role).ToArray();
     }
@@ -66,6 +68,9 @@ public sealed class DirectorEngine
     public NeighborTable Neighbors => _neighbors;
 
     public MasqueradeTable Masquerade => _masquerader.Table;
+
+    /// <summary>The addresses the director owns now (all service addresses unless a VRRP pair moves them).</summary>
+    public VirtualAddressOwnership Ownership { get; }
 
     /// <summary>
     /// The master sync daemon's engine side while one runs (null otherwise): every client packet of a connection is
@@ -87,6 +92,7 @@ public sealed class DirectorEngine
         _masquerader.Table.Sweep(Now);
         var before = output.Count;
         _neighbors.Tick(Now, output);
+        Ownership.Tick(Now, output);
         Counters.FramesOut += output.Count - before;
     }
 
@@ -163,6 +169,11 @@ public sealed class DirectorEngine
     /// </summary>
     private FrameOutcome FromPublicSide(in FrameContext context, ReadOnlySpan<byte> frame, in PacketFields fields, int interfaceIndex)
     {
+        if (!Ownership.OwnsEveryServiceAddress && !Ownership.OwnsServiceAddress(fields.Destination) && _services.HasVirtualAddress(fields.Destination))
+        {
+            // A backup's: the owner forwards this (it reaches us only through a neighbour's stale ARP entry).
+            return FrameOutcome.NotOursUnowned;
+        }
         var slot = _connections.FindByClient(fields.Protocol, fields.Source, fields.SourcePort, fields.Destination, fields.DestinationPort, Now);
         if (slot >= 0)
         {
@@ -230,7 +241,11 @@ public sealed class DirectorEngine
     private FrameOutcome FromPrivateSide(in FrameContext context, ReadOnlySpan<byte> frame, in PacketFields fields)
     {
         var slot = _connections.FindByServer(fields.Protocol, fields.Source, fields.SourcePort, fields.Destination, fields.DestinationPort, Now);
-        return slot >= 0 ? ForwardToClient(context, slot, frame, fields) : _masquerader.FromInside(context, frame, fields);
+        if (slot < 0)
+        {
+            return _masquerader.FromInside(context, frame, fields);
+        }
+        return Ownership.OwnsServiceAddress(_connections[slot].VirtualAddress) ? ForwardToClient(context, slot, frame, fields) : FrameOutcome.NotOursUnowned;
     }
 
     private FrameOutcome ForwardToServer(in FrameContext context, int slot, ReadOnlySpan<byte> frame, in PacketFields fields)

@@ -14,6 +14,12 @@ public sealed class EngineSettings
     public bool AnswerForOwnAddresses { get; init; } = true;
 
     /// <summary>
+    /// Whether the director starts owning every service's virtual address (a standalone director), or none (a VRRP backup,
+    /// which takes addresses when keepalived makes it MASTER): <see cref="Ownership.VirtualAddressOwnership"/>.
+    /// </summary>
+    public bool OwnsEveryServiceAddress { get; init; } = true;
+
+    /// <summary>
     /// <c>conn_reuse_mode</c> (default 1): with bit 1 set, a SYN that meets a connection in TIME_WAIT or CLOSE
     /// (one no persistence template controls) ends that connection at once and is scheduled afresh; with
     /// bit 2 also set, so does a SYN meeting a FIN_WAIT connection whose replies bypass the director

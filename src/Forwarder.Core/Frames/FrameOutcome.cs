@@ -18,6 +18,9 @@ public enum FrameOutcome
     /// <summary>IPv6: the director serves IPv4 only, and leaves it alone.</summary>
     NotOursIpv6,
 
+    /// <summary>For a virtual address (or a connection to one) this director does not own now, a VRRP backup: left alone.</summary>
+    NotOursUnowned,
+
     /// <summary>Shorter than its headers say, or with impossible header fields.</summary>
     DroppedMalformed,
 

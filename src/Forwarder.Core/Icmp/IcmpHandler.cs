@@ -1,14 +1,14 @@
 using Forwarder.Core.Connections;
 using Forwarder.Core.Forwarding;
 using Forwarder.Core.Frames;
-using Forwarder.Core.Services;
+using Forwarder.Core.Ownership;
 using Forwarder.Core.Topology;
 using Forwarder.Core.Transmit;
 
 namespace Forwarder.Core.Icmp;
 
 /// <summary>
-/// ICMP at the director: echo requests to its own or virtual addresses are answered; errors that quote a
+/// ICMP at the director: echo requests to its own addresses and to those it owns (<see cref="VirtualAddressOwnership"/>) are answered; errors that quote a
 /// packet of a tracked connection are relayed to the other side by the connection's forwarding method, as
 /// IPVS's ip_vs_in_icmp and ip_vs_out_icmp (NAT rewrites them, ip_vs_nat_icmp; direct routing passes them on
 /// as it passes the connection's packets; a tunnel's are not ours). The director's own errors are
@@ -17,17 +17,17 @@ namespace Forwarder.Core.Icmp;
 public sealed class IcmpHandler
 {
     private readonly DirectorTopology _topology;
-    private readonly ServiceTable _services;
+    private readonly VirtualAddressOwnership _ownership;
     private readonly ConnectionTable _connections;
     private readonly TransmitTable _transmits;
     private readonly LocalAnswerTransmit _answers;
     private readonly bool _answerForOwnAddresses;
 
     /// <param name="answerForOwnAddresses">Whether to answer echo for the interfaces' own addresses too (the engine's setting of that name).</param>
-    public IcmpHandler(DirectorTopology topology, ServiceTable services, ConnectionTable connections, TransmitTable transmits, LocalAnswerTransmit answers, bool answerForOwnAddresses)
+    public IcmpHandler(DirectorTopology topology, VirtualAddressOwnership ownership, ConnectionTable connections, TransmitTable transmits, LocalAnswerTransmit answers, bool answerForOwnAddresses)
     {
         _topology = topology;
-        _services = services;
+        _ownership = ownership;
         _connections = connections;
         _transmits = transmits;
         _answers = answers;
@@ -39,7 +39,7 @@ public sealed class IcmpHandler
     {
         var link = _topology.Interfaces[interfaceIndex];
         if (fields.IcmpType == IcmpLayout.EchoRequest &&
-            ((link.Role == InterfaceRole.Public && _services.HasVirtualAddress(fields.Destination)) ||
+            (_ownership.Answers(fields.Destination, interfaceIndex) ||
              (_answerForOwnAddresses && _topology.IsOwnAddress(fields.Destination))))
         {
             return _answers.AnswerEcho(context, frame, fields, interfaceIndex);

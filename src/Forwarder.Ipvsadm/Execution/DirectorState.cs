@@ -1,6 +1,7 @@
 using Forwarder.Core.Connections;
 using Forwarder.Core.Engine;
 using Forwarder.Core.Frames;
+using Forwarder.Core.Ownership;
 using Forwarder.Core.Services;
 using Forwarder.Core.Sync;
 using Forwarder.Ipvsadm.Listing;
@@ -39,6 +40,9 @@ public sealed class DirectorState
     /// </summary>
     public ISyncDaemonHost? SyncDaemons { get; init; }
 
+    /// <summary>The addresses the director owns, which <c>forwarder vip</c> moves; null where none can move (replay).</summary>
+    public VirtualAddressOwnership? Ownership { get; init; }
+
     /// <summary>The connection hash size the version line reports; the kernel's default is 4096.</summary>
     public int ConnectionTableSize { get; init; } = 4096;
 
@@ -51,7 +55,7 @@ public sealed class DirectorState
     {
         var interfaces = engine.Topology.Interfaces;
         engine.Services.IsBroadcastAddress = address => interfaces.Any(link => IsBroadcastOf(address, link.Address.Value, link.PrefixLength));
-        return new(engine.Services, engine.Connections, clock ?? (() => engine.Now), rates) { SyncDaemons = syncDaemons };
+        return new(engine.Services, engine.Connections, clock ?? (() => engine.Now), rates) { SyncDaemons = syncDaemons, Ownership = engine.Ownership };
     }
 
     /// <summary>A /31 or /32 has no broadcast address; any shorter prefix has its all-ones host part.</summary>

@@ -52,6 +52,10 @@ public sealed class IpvsadmExecutor
     /// </summary>
     public IpvsadmResult Execute(IReadOnlyList<string> arguments, string standardInput = "")
     {
+        if (VirtualAddressCommand.IsVipRequest(arguments))
+        {
+            return VirtualAddressCommand.Run(arguments, _state.Ownership, _state.Clock());
+        }
         if (arguments.Count > 0 && arguments[0] == ClientNaming.QueryMarker)
         {
             var asked = new NameQueryResolver();

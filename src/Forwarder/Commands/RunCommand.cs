@@ -41,6 +41,10 @@ public static class RunCommand
             {
                 throw new ArgumentException($"--transmit {Forwarder.Core.EchoedText.Of(options.Transmit)}: expected sendmmsg, sendmmsg-bypass or pcap");
             }
+            if (options.VipsOwned is not ("all" or "none"))
+            {
+                throw new ArgumentException($"--vips-owned {Forwarder.Core.EchoedText.Of(options.VipsOwned)}: expected all or none");
+            }
             var rulesText = options.Rules is { } rulesPath ? ReadRules(rulesPath) : null;
             if (options.SaveOnExit && options.Rules is null)
             {
@@ -77,7 +81,7 @@ public static class RunCommand
                 ApplyRules(options.Rules!, rulesText, services, timeouts);
             }
             var engine = new DirectorEngine(topology, services, new ConnectionTable(timeouts, options.MaxConnections),
-                new EngineSettings { AnswerForOwnAddresses = false, SloppyTcp = options.SloppyTcp });
+                new EngineSettings { AnswerForOwnAddresses = false, SloppyTcp = options.SloppyTcp, OwnsEveryServiceAddress = options.VipsOwned == "all" });
             if (options.Check)
             {
                 return 0;

@@ -52,6 +52,9 @@ public sealed class RunOptions
     [Option("keepalived-conf", HelpText = "keepalived's configuration (keepalived.conf): its virtual servers are set up and their real servers health-checked.")]
     public string? KeepalivedConf { get; set; }
 
+    [Option("vips-owned", Default = "all", HelpText = "all: the director owns every service's virtual address (a standalone director); none: it owns none until `forwarder vip take` (a VRRP backup, moved by keepalived's notify scripts).")]
+    public string VipsOwned { get; set; } = "all";
+
     [Option("sloppy-tcp", HelpText = "As the kernel's net.ipv4.vs.sloppy_tcp=1: any TCP segment without RST may open a connection, not only a SYN (directors side by side behind ECMP, with mh).")]
     public bool SloppyTcp { get; set; }
 

@@ -69,7 +69,7 @@ public sealed class MetricsEndpoint : IDisposable
 
         _framesIn = new(factory, "forwarder_frames_received_total", "Frames the engine processed (the counters file's frames-in).");
         _framesOut = new(factory, "forwarder_frames_sent_total", "Frames the engine sent (frames-out).");
-        _frames = new(factory, "forwarder_frames_total", "Frames by what the engine did with them: Forwarded, Answered, Queued, NotOurs, NotOursIpv6, or the drop reason (Dropped...).", "outcome");
+        _frames = new(factory, "forwarder_frames_total", "Frames by what the engine did with them: Forwarded, Answered, Queued, NotOurs, NotOursIpv6, NotOursUnowned, or the drop reason (Dropped...).", "outcome");
         _tableEntries = new(factory, "forwarder_connections", "Entries in the connection table, persistence templates included.");
         _tableLimit = new(factory, "forwarder_connections_max", "The connection table's bound (--max-connections).");
         _evicted = new(factory, "forwarder_connections_evicted_embryonic_total", "Half-open TCP entries evicted to admit new flows into a full table.");

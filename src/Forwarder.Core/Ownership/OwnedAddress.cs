@@ -1,0 +1,4 @@
+namespace Forwarder.Core.Ownership;
+
+/// <summary>An address the director owns by an explicit take, and the interface it is answered and announced on.</summary>
+public readonly record struct OwnedAddress(uint Address, int InterfaceIndex, string InterfaceName);

@@ -1,0 +1,144 @@
+using Forwarder.Core.Frames;
+using Forwarder.Core.Services;
+using Forwarder.Core.Topology;
+using Forwarder.Core.Transmit;
+
+namespace Forwarder.Core.Ownership;
+
+/// <summary>
+/// Which of the addresses it serves the director owns right now: only for those does it answer ARP and ICMP echo and
+/// forward. A standalone director owns every service address (<see cref="OwnsEveryServiceAddress"/>, the default, and
+/// the behaviour before ownership existed). A director of a VRRP pair starts owning none, and keepalived's notify
+/// scripts move addresses with <see cref="Take"/> and <see cref="Release"/>: the virtual addresses and, in NAT mode, the
+/// real servers' gateway address, which is owned on the private link. An address is owned on the private link when it
+/// lies in the private interface's subnet, on the public link otherwise. A take is announced with gratuitous ARP
+/// (<see cref="GratuitousArpSchedule"/>), queued here and sent by <see cref="Tick"/> on the engine's clock.
+/// Touched only from the engine's thread; the per-frame questions allocate nothing.
+/// </summary>
+public sealed class VirtualAddressOwnership
+{
+    private readonly DirectorTopology _topology;
+    private readonly ServiceTable _services;
+    private readonly GratuitousArpSchedule _schedule;
+    private readonly Dictionary<uint, int> _taken = new();
+    private readonly List<Announcement> _announcements = new();
+
+    public VirtualAddressOwnership(DirectorTopology topology, ServiceTable services, bool ownsEveryServiceAddress = true, GratuitousArpSchedule? schedule = null)
+    {
+        _topology = topology;
+        _services = services;
+        _schedule = schedule ?? GratuitousArpSchedule.KeepalivedDefault;
+        OwnsEveryServiceAddress = ownsEveryServiceAddress;
+    }
+
+    /// <summary>Every service's virtual address is owned, whatever services come and go (a standalone director).</summary>
+    public bool OwnsEveryServiceAddress { get; private set; }
+
+    /// <summary>Gratuitous ARP frames sent so far.</summary>
+    public long GratuitousArpsSent { get; private set; }
+
+    /// <summary>The addresses taken explicitly, lowest first.</summary>
+    public IReadOnlyList<OwnedAddress> Taken => _taken.OrderBy(t => t.Key).Select(t => new OwnedAddress(t.Key, t.Value, _topology.Interfaces[t.Value].Name)).ToList();
+
+    /// <summary>Whether packets for this service address are ours to answer and forward.</summary>
+    public bool OwnsServiceAddress(uint address) => OwnsEveryServiceAddress || _taken.ContainsKey(address);
+
+    /// <summary>Whether the director answers for <paramref name="address"/> on <paramref name="interfaceIndex"/> as its owner.</summary>
+    public bool Answers(uint address, int interfaceIndex)
+    {
+        if (_taken.TryGetValue(address, out var link))
+        {
+            return link == interfaceIndex;
+        }
+        return OwnsEveryServiceAddress && _topology.Interfaces[interfaceIndex].Role == InterfaceRole.Public && _services.HasVirtualAddress(address);
+    }
+
+    /// <summary>The interface an address is owned on: the private one for its subnet, the public one for anything else.</summary>
+    public int InterfaceFor(uint address) =>
+        _topology.Private.Role == InterfaceRole.Private && _topology.Private.IsOnLink(new Ipv4Address(address)) ? _topology.Private.Index : _topology.Public.Index;
+
+    /// <summary>
+    /// Takes the addresses (already owned ones too, as keepalived announces again on every transition to MASTER) and queues
+    /// their gratuitous ARP from <paramref name="now"/>. Refuses, changing nothing, an address the director's interfaces
+    /// hold themselves (the kernel owns and announces those).
+    /// </summary>
+    public void Take(IReadOnlyList<uint> addresses, long now)
+    {
+        foreach (var address in addresses)
+        {
+            if (_topology.IsOwnAddress(address))
+            {
+                throw new ArgumentException($"{new Ipv4Address(address)} is an address of the director's own interfaces, not one to take");
+            }
+        }
+        foreach (var address in addresses)
+        {
+            var link = InterfaceFor(address);
+            _taken[address] = link;
+            _announcements.RemoveAll(a => a.Address == address);
+            _announcements.Add(new Announcement(address, link, now, _schedule.Rounds));
+        }
+    }
+
+    /// <summary>
+    /// Gives the addresses up: no more answers, no more forwarding for them, their pending announcements dropped. A director
+    /// that owned every service address owns from now on only those it did, less these (a later service is not owned).
+    /// </summary>
+    public void Release(IReadOnlyList<uint> addresses)
+    {
+        if (OwnsEveryServiceAddress)
+        {
+            foreach (var service in _services.Services)
+            {
+                _taken.TryAdd(service.Address.Value, InterfaceFor(service.Address.Value));
+            }
+            OwnsEveryServiceAddress = false;
+        }
+        foreach (var address in addresses)
+        {
+            _taken.Remove(address);
+            _announcements.RemoveAll(a => a.Address == address);
+        }
+    }
+
+    /// <summary>Sends the gratuitous ARP that is due by <paramref name="now"/>, as far as the batch has room.</summary>
+    public void Tick(long now, OutputBatch output)
+    {
+        for (var i = _announcements.Count - 1; i >= 0; i--)
+        {
+            var announcement = _announcements[i];
+            if (announcement.Due > now)
+            {
+                continue;
+            }
+            if (!output.HasRoomFor(_schedule.FramesPerRound, _schedule.FramesPerRound * ArpFrames.FrameLength))
+            {
+                return; // the round goes whole with a later tick
+            }
+            var mac = _topology.Interfaces[announcement.InterfaceIndex].Mac;
+            for (var frame = 0; frame < _schedule.FramesPerRound; frame++)
+            {
+                WriteGratuitousArp(output.Add(announcement.InterfaceIndex, ArpFrames.FrameLength), mac, announcement.Address);
+                GratuitousArpsSent++;
+            }
+            if (announcement.RoundsLeft <= 1)
+            {
+                _announcements.RemoveAt(i);
+            }
+            else
+            {
+                _announcements[i] = announcement with { Due = announcement.Due + _schedule.RoundSpacingMicroseconds, RoundsLeft = announcement.RoundsLeft - 1 };
+            }
+        }
+    }
+
+    /// <summary>
+    /// As keepalived's vrrp_arp: a broadcast ARP request from the owner's MAC whose sender and target address are both the
+    /// address announced and whose target MAC is all ones. Linux's arp_process takes sender == target as gratuitous and
+    /// overrides the neighbour's MAC at once, whatever its locktime.
+    /// </summary>
+    public static void WriteGratuitousArp(Span<byte> frame, MacAddress ownerMac, uint address) =>
+        ArpFrames.Write(frame, FrameLayout.ArpRequest, MacAddress.Broadcast, ownerMac, address, MacAddress.Broadcast, address);
+
+    private readonly record struct Announcement(uint Address, int InterfaceIndex, long Due, int RoundsLeft);
+}
