@@ -27,6 +27,9 @@ internal sealed class InterfaceSender : IDisposable
         _thread.Start();
     }
 
+    /// <summary>Whether every batch posted has been sent (read on the engine's thread, the only poster).</summary>
+    public bool IsIdle => Volatile.Read(ref _tail) == _head;
+
     /// <summary>From the engine's thread only.</summary>
     public void Post(int batchIndex)
     {

@@ -17,9 +17,14 @@ public sealed class InterfaceSenders : IDisposable
     /// <summary>Batches in flight: one the engine writes, the others queued or being sent.</summary>
     public const int BatchCount = 4;
 
+    /// <summary>An interface's share of a batch smaller than this is sent on the engine's thread when its sender has nothing queued.</summary>
+    public static int InlineBelow { get; set; } = int.Parse(Environment.GetEnvironmentVariable("FORWARDER_INLINE_BELOW") ?? "8", System.Globalization.CultureInfo.InvariantCulture);
+
     private readonly OutputBatch[] _batches;
     private readonly int[] _sendersLeft;
     private readonly InterfaceSender[] _senders;
+    private readonly IReadOnlyList<IDirectorPort> _ports;
+    private readonly bool[] _handOver;
     private readonly ManualResetEventSlim _batchFreed = new(false);
     private int _current;
     private bool _disposed;
@@ -32,6 +37,8 @@ public sealed class InterfaceSenders : IDisposable
             _batches[i] = createBatch();
         }
         _sendersLeft = new int[BatchCount];
+        _ports = ports;
+        _handOver = new bool[ports.Count];
         _senders = new InterfaceSender[ports.Count];
         for (var index = 0; index < ports.Count; index++)
         {
@@ -54,15 +61,34 @@ public sealed class InterfaceSenders : IDisposable
             return;
         }
         // Counted before any sender is told, so none can see the count reach zero while others are still to come.
-        var senders = 0;
+        var posted = 0;
         for (var index = 0; index < _senders.Length; index++)
         {
-            senders += HasFramesFor(batch, index) ? 1 : 0;
+            var frames = FramesFor(batch, index);
+            if (frames > 0 && (frames >= InlineBelow || !_senders[index].IsIdle))
+            {
+                _handOver[index] = true;
+                posted++;
+            }
+            else
+            {
+                _handOver[index] = false;
+                if (frames > 0)
+                {
+                    // A few frames and nothing queued before them: sent here, which costs less than waking a sender.
+                    _ports[index].Transmit(batch, index);
+                }
+            }
         }
-        Volatile.Write(ref _sendersLeft[_current], senders);
+        if (posted == 0)
+        {
+            batch.Clear();
+            return;
+        }
+        Volatile.Write(ref _sendersLeft[_current], posted);
         for (var index = 0; index < _senders.Length; index++)
         {
-            if (HasFramesFor(batch, index))
+            if (_handOver[index])
             {
                 _senders[index].Post(_current);
             }
@@ -105,16 +131,14 @@ public sealed class InterfaceSenders : IDisposable
         }
     }
 
-    private static bool HasFramesFor(OutputBatch batch, int interfaceIndex)
+    private static int FramesFor(OutputBatch batch, int interfaceIndex)
     {
+        var frames = 0;
         for (var i = 0; i < batch.Count; i++)
         {
-            if (batch.InterfaceAt(i) == interfaceIndex)
-            {
-                return true;
-            }
+            frames += batch.InterfaceAt(i) == interfaceIndex ? 1 : 0;
         }
-        return false;
+        return frames;
     }
 
     public void Dispose()
