@@ -39,7 +39,7 @@ public sealed class ArpResponder
         }
         var link = _topology.Interfaces[interfaceIndex];
         var own = targetAddress == link.Address.Value;
-        var forUs = own || (link.Role == InterfaceRole.Public && _services.HasVirtualAddress(targetAddress));
+        var forUs = own || (link.Role == InterfaceRole.Public && _services.HasVirtualAddress(InetAddress.FromIpv4(targetAddress)));
         // As the kernel's arp_process: a request for us teaches its sender; any other ARP from a known neighbour
         // updates it (a reply unicast to our MAC confirms it; a gratuitous one changes its MAC whatever the locktime).
         if (senderAddress != 0 && link.IsOnLink(new Ipv4Address(senderAddress)))
@@ -50,7 +50,7 @@ public sealed class ArpResponder
                 (operation != FrameLayout.ArpReply || MacAddress.Read(frame[(FrameLayout.EthernetHeaderLength + FrameLayout.ArpTargetMac)..]) == senderMac);
             _neighbors.OnArp(senderAddress, senderMac, interfaceIndex, requestForUs, unicastReply, gratuitous, context.Now, context.Output);
         }
-        if (operation != FrameLayout.ArpRequest || !forUs || (own && !_answerForOwnAddresses && !_services.HasVirtualAddress(targetAddress)))
+        if (operation != FrameLayout.ArpRequest || !forUs || (own && !_answerForOwnAddresses && !_services.HasVirtualAddress(InetAddress.FromIpv4(targetAddress))))
         {
             return operation == FrameLayout.ArpReply && forUs ? FrameOutcome.Answered : FrameOutcome.NotOurs;
         }

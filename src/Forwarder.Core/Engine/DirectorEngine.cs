@@ -152,9 +152,9 @@ public sealed class DirectorEngine
     /// client (later fragments carry no ports, so addresses are all there is to go by).
     /// </summary>
     private bool IsForAService(in PacketFields fields) =>
-        _services.HasVirtualAddress(fields.Destination) ||
-        (_connections.FindByServer(fields.Protocol, fields.Source, fields.SourcePort, fields.Destination, fields.DestinationPort, Now) >= 0) ||
-        _services.HasRealServer(fields.Source);
+        _services.HasVirtualAddress(fields.DestinationAddress) ||
+        (_connections.FindByServer(fields.Protocol, fields.SourceAddress, fields.SourcePort, fields.DestinationAddress, fields.DestinationPort, Now) >= 0) ||
+        _services.HasRealServer(fields.SourceAddress);
 
     /// <summary>
     /// A packet from the clients' side: a connection's, a reply to a masqueraded flow, or a new flow for a virtual
@@ -163,7 +163,7 @@ public sealed class DirectorEngine
     /// </summary>
     private FrameOutcome FromPublicSide(in FrameContext context, ReadOnlySpan<byte> frame, in PacketFields fields)
     {
-        var slot = _connections.FindByClient(fields.Protocol, fields.Source, fields.SourcePort, fields.Destination, fields.DestinationPort, Now);
+        var slot = _connections.FindByClient(fields.Protocol, fields.SourceAddress, fields.SourcePort, fields.DestinationAddress, fields.DestinationPort, Now);
         if (slot >= 0)
         {
             switch (ExistingConnectionPolicy.Judge(_connections[slot], fields, _settings))
@@ -178,8 +178,8 @@ public sealed class DirectorEngine
                     break;
             }
         }
-        if (!_services.TryGet(new ServiceKey((IpProtocol)fields.Protocol, fields.Destination, fields.DestinationPort), out var service) &&
-            !(_services.TryGet(new ServiceKey((IpProtocol)fields.Protocol, fields.Destination, 0), out service) && service.PersistenceTimeout is not null))
+        if (!_services.TryGet(new ServiceKey((IpProtocol)fields.Protocol, fields.DestinationAddress, fields.DestinationPort), out var service) &&
+            !(_services.TryGet(new ServiceKey((IpProtocol)fields.Protocol, fields.DestinationAddress, 0), out service) && service.PersistenceTimeout is not null))
         {
             // Not a service (nor a persistent port-zero service, which IPVS lets take every port): maybe a masqueraded flow's reply.
             return _masquerader.FromOutside(context, frame, fields);
@@ -210,7 +210,7 @@ public sealed class DirectorEngine
     /// <summary>A packet from the real servers' side: a NAT connection's reply, or something to masquerade.</summary>
     private FrameOutcome FromPrivateSide(in FrameContext context, ReadOnlySpan<byte> frame, in PacketFields fields)
     {
-        var slot = _connections.FindByServer(fields.Protocol, fields.Source, fields.SourcePort, fields.Destination, fields.DestinationPort, Now);
+        var slot = _connections.FindByServer(fields.Protocol, fields.SourceAddress, fields.SourcePort, fields.DestinationAddress, fields.DestinationPort, Now);
         return slot >= 0 ? ForwardToClient(context, slot, frame, fields) : _masquerader.FromInside(context, frame, fields);
     }
 
@@ -254,25 +254,25 @@ public sealed class DirectorEngine
         }
         else
         {
-            var flow = new FlowInfo(fields.Protocol, fields.Source, fields.SourcePort, fields.Destination, fields.DestinationPort, Now);
+            var flow = new FlowInfo(fields.Protocol, fields.SourceAddress, fields.SourcePort, fields.DestinationAddress, fields.DestinationPort, Now);
             destination = service.Scheduler.Schedule(service, flow);
         }
         if (destination is null)
         {
             return FrameOutcome.DroppedNoDestination;
         }
-        if (!_neighbors.TryRoute(destination.Address.Value, out _, out var serverInterface))
+        if (!_neighbors.TryRoute(destination.Address.Ipv4Value, out _, out var serverInterface))
         {
             return FrameOutcome.DroppedNoRoute;
         }
         var connection = new Connection
         {
             Protocol = fields.Protocol,
-            ClientAddress = fields.Source,
+            ClientAddress = fields.SourceAddress,
             ClientPort = fields.SourcePort,
-            VirtualAddress = fields.Destination,
+            VirtualAddress = fields.DestinationAddress,
             VirtualPort = fields.DestinationPort,
-            DestinationAddress = destination.Address.Value,
+            DestinationAddress = destination.Address,
             DestinationPort = destination.Port == 0 ? fields.DestinationPort : destination.Port,
             Method = destination.Method,
             Destination = destination,
@@ -306,9 +306,9 @@ public sealed class DirectorEngine
     private Destination? SchedulePersistent(VirtualService service, in PacketFields fields, out int template)
     {
         template = 0;
-        var maskedClient = fields.Source & service.PersistenceMask.Value;
+        var maskedClient = service.PersistenceKeyOf(fields.SourceAddress);
         var virtualPort = service.Port;
-        var slot = _connections.FindTemplate(fields.Protocol, maskedClient, service.Address.Value, virtualPort, Now);
+        var slot = _connections.FindTemplate(fields.Protocol, maskedClient, service.Address, virtualPort, Now);
         if (slot >= 0)
         {
             ref var existing = ref _connections[slot];
@@ -322,7 +322,7 @@ public sealed class DirectorEngine
             // ip_vs_check_template, the template no longer holds and a new one will be made.
             _connections.InvalidateTemplate(slot);
         }
-        var flow = new FlowInfo(fields.Protocol, fields.Source, fields.SourcePort, fields.Destination, fields.DestinationPort, Now);
+        var flow = new FlowInfo(fields.Protocol, fields.SourceAddress, fields.SourcePort, fields.DestinationAddress, fields.DestinationPort, Now);
         var destination = service.Scheduler.Schedule(service, flow);
         if (destination is null)
         {
@@ -333,9 +333,9 @@ public sealed class DirectorEngine
             Protocol = fields.Protocol,
             ClientAddress = maskedClient,
             ClientPort = 0,
-            VirtualAddress = service.Address.Value,
+            VirtualAddress = service.Address,
             VirtualPort = virtualPort,
-            DestinationAddress = destination.Address.Value,
+            DestinationAddress = destination.Address,
             DestinationPort = virtualPort == 0 ? (ushort)0 : destination.Port,
             // Templates carry no traffic; the method only keeps them out of the reply-side index.
             Method = ForwardingMethod.DirectRoute,
@@ -447,14 +447,14 @@ public sealed class DirectorEngine
 
     private Destination? FindDestination(in SavedConnection entry) =>
         _services.TryGet(entry.Service, out var service) && service.Protocol == entry.Protocol &&
-        service.FindDestination(new Ipv4Address(entry.DestinationAddress), entry.ServerPort) is { IsAvailable: true } destination
+        service.FindDestination(entry.DestinationAddress, entry.ServerPort) is { IsAvailable: true } destination
             ? destination
             : null;
 
     /// <summary>The interfaces toward the real server and (for NAT replies) the client, as a new connection gets them.</summary>
     private (byte Server, byte Client)? Route(in SavedConnection entry)
     {
-        if (!_neighbors.TryRoute(entry.DestinationAddress, out _, out var server))
+        if (!_neighbors.TryRoute(entry.DestinationAddress.Ipv4Value, out _, out var server))
         {
             return null;
         }
@@ -462,7 +462,7 @@ public sealed class DirectorEngine
         {
             return ((byte)server, 0);
         }
-        return _neighbors.TryRoute(entry.ClientAddress, out _, out var client) ? ((byte)server, (byte)client) : null;
+        return _neighbors.TryRoute(entry.ClientAddress.Ipv4Value, out _, out var client) ? ((byte)server, (byte)client) : null;
     }
 
     private static void CountIn(Destination? destination, int bytes)

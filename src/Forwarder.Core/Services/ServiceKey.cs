@@ -1,7 +1,9 @@
+using Forwarder.Core.Frames;
+
 namespace Forwarder.Core.Services;
 
-/// <summary>What names a virtual service: protocol, virtual address and port (host order).</summary>
-public readonly record struct ServiceKey(IpProtocol Protocol, uint Address, ushort Port)
+/// <summary>What names a virtual service: protocol, virtual address (IPv4 or IPv6) and port (host order).</summary>
+public readonly record struct ServiceKey(IpProtocol Protocol, InetAddress Address, ushort Port)
 {
-    public override int GetHashCode() => (int)(Address * 2654435761u) ^ (Port << 8) ^ (int)Protocol;
+    public override int GetHashCode() => (int)(Address.Fold() * 2654435761u) ^ (Port << 8) ^ (int)Protocol;
 }

@@ -53,7 +53,7 @@ public sealed class ServiceTable
     public bool TryGet(in ServiceKey key, out VirtualService service) => _services.TryGetValue(key, out service!);
 
     /// <summary>True when some virtual service listens on <paramref name="address"/> (the director claims it).</summary>
-    public bool HasVirtualAddress(uint address)
+    public bool HasVirtualAddress(Frames.InetAddress address)
     {
         foreach (var key in _services.Keys)
         {
@@ -66,13 +66,13 @@ public sealed class ServiceTable
     }
 
     /// <summary>True when <paramref name="address"/> is a real server of some service.</summary>
-    public bool HasRealServer(uint address)
+    public bool HasRealServer(Frames.InetAddress address)
     {
         foreach (var service in _services.Values)
         {
             foreach (var destination in service.Destinations)
             {
-                if (destination.Address.Value == address)
+                if (destination.Address == address)
                 {
                     return true;
                 }
@@ -174,7 +174,7 @@ public sealed class ServiceTable
         Version++;
     }
 
-    public void DeleteDestination(ServiceKey key, Frames.Ipv4Address address, ushort port)
+    public void DeleteDestination(ServiceKey key, Frames.InetAddress address, ushort port)
     {
         var service = Get(key, IpvsError.ServiceNotDefined);
         var destination = service.FindDestination(address, port) ?? throw new IpvsException(IpvsError.NoSuchDestination);
@@ -224,11 +224,21 @@ public sealed class ServiceTable
     /// <summary>
     /// As ip_vs_new_dest: an IPv4 real server must be a unicast or local address, else EINVAL. The zero
     /// network, the limited broadcast and multicast are never unicast; <see cref="IsBroadcastAddress"/> adds
-    /// the broadcast addresses of the director's own networks, which the kernel's routing table knows.
+    /// the broadcast addresses of the director's own networks, which the kernel's routing table knows. An IPv6
+    /// one must be unicast and not link-local (ipv6_addr_type): ::, ff00::/8 and fe80::/10 are refused.
     /// </summary>
-    private void CheckUnicast(Frames.Ipv4Address address)
+    private void CheckUnicast(Frames.InetAddress address)
     {
-        var value = address.Value;
+        if (address.IsIpv6)
+        {
+            var top = address.High >> 48;
+            if ((address.High == 0 && address.Low == 0) || (top >> 8) == 0xFF || (top & 0xFFC0) == 0xFE80)
+            {
+                throw new IpvsException(IpvsError.AddressNotUnicast);
+            }
+            return;
+        }
+        var value = address.Ipv4Value;
         if (value == 0 || value == uint.MaxValue || (value >> 28) == 0xE || IsBroadcastAddress(value))
         {
             throw new IpvsException(IpvsError.AddressNotUnicast);

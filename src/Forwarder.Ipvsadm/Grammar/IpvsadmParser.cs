@@ -132,7 +132,7 @@ public sealed class IpvsadmParser
             var (address, port, hasPort) = ParseAddressPort(serviceText, protocol)
                 ?? throw new IpvsadmUsageException("illegal virtual server address[:port] specified");
             _ = hasPort;
-            service = new ServiceKey(protocol, address.Value, port);
+            service = new ServiceKey(protocol, address, port);
         }
 
         var persistence = arguments.Persistent is { } persistentText
@@ -259,11 +259,11 @@ public sealed class IpvsadmParser
         new("firewall-mark services (-f) are not supported: the director sees no netfilter marks");
 
     /// <summary>Parses <c>host[:port]</c> as ipvsadm's parse_service: a dotted quad or a known host name, a port number or service name.</summary>
-    public (Ipv4Address Address, ushort Port, bool HasPort)? ParseAddressPort(string text, IpProtocol protocol) =>
+    public (InetAddress Address, ushort Port, bool HasPort)? ParseAddressPort(string text, IpProtocol protocol) =>
         ParseAddressPort(text, (IpProtocol?)protocol);
 
     /// <summary>As <see cref="ParseAddressPort(string, IpProtocol)"/>; without a protocol, port names are not known.</summary>
-    private (Ipv4Address Address, ushort Port, bool HasPort)? ParseAddressPort(string text, IpProtocol? protocol)
+    private (InetAddress Address, ushort Port, bool HasPort)? ParseAddressPort(string text, IpProtocol? protocol)
     {
         if (text.Length == 0 || text.All(char.IsAsciiDigit))
         {

@@ -236,7 +236,7 @@ public sealed class ServiceListing
         }
     }
 
-    private string Endpoint(Ipv4Address address, ushort port, IpProtocol protocol, ListingOptions options) =>
+    private string Endpoint(InetAddress address, ushort port, IpProtocol protocol, ListingOptions options) =>
         EndpointNames.Format(address, port, protocol, options.Numeric, _names);
 
     private TrafficRates RatesOf(TrafficCounters counters) => _rates?.RatesOf(counters) ?? TrafficRates.Zero;

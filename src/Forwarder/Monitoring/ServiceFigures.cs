@@ -6,7 +6,7 @@ namespace Forwarder.Monitoring;
 /// <summary>One virtual service as a snapshot saw it, with its real servers in the service's own order.</summary>
 public sealed record ServiceFigures(
     IpProtocol Protocol,
-    Ipv4Address Address,
+    InetAddress Address,
     ushort Port,
     string Scheduler,
     bool OnePacket,

@@ -186,10 +186,10 @@ public sealed class SyncRoundTripTests
 
         applier.Apply(Message(Entry(first, 0)), backup.Now);
         applier.Apply(Message(Entry(second, KernelConnectionFlags.Inactive)), backup.Now);
-        Assert.That((Find(backup.Connections, 42000).DestinationAddress, applier.Counters.ApplyProblem(SyncApplyProblem.StaleExpiry)), Is.EqualTo((first, 1L)));
+        Assert.That((Find(backup.Connections, 42000).DestinationAddress.Ipv4Value, applier.Counters.ApplyProblem(SyncApplyProblem.StaleExpiry)), Is.EqualTo((first, 1L)));
 
         applier.Apply(Message(Entry(second, 0)), backup.Now);
-        Assert.That(Find(backup.Connections, 42000).DestinationAddress, Is.EqualTo(second));
+        Assert.That(Find(backup.Connections, 42000).DestinationAddress.Ipv4Value, Is.EqualTo(second));
         Assert.That(backup.Connections.Count, Is.EqualTo(1));
     }
 
