@@ -124,9 +124,14 @@ public readonly struct InetAddress : IEquatable<InetAddress>, IComparable<InetAd
     /// dotted quad as the last 32 bits; no zone index. An IPv4-mapped address (::ffff:0:0/96) is refused, since it
     /// would read back as IPv4 (see the type's remarks).
     /// </summary>
-    public static bool TryParseIpv6(ReadOnlySpan<char> text, out InetAddress address)
+    public static bool TryParseIpv6(ReadOnlySpan<char> text, out InetAddress address) =>
+        TryParseIpv6(text, out address, out _);
+
+    /// <summary>As <see cref="TryParseIpv6(ReadOnlySpan{char}, out InetAddress)"/>, telling a well-formed IPv4-mapped address from bad text.</summary>
+    public static bool TryParseIpv6(ReadOnlySpan<char> text, out InetAddress address, out bool ipv4Mapped)
     {
         address = default;
+        ipv4Mapped = false;
         Span<ushort> groups = stackalloc ushort[8];
         var count = 0;
         var gap = -1;
@@ -204,6 +209,7 @@ public readonly struct InetAddress : IEquatable<InetAddress>, IComparable<InetAd
         }
         if (high == 0 && (low >> 32) == 0xFFFF)
         {
+            ipv4Mapped = true;
             return false;
         }
         address = FromIpv6(high, low);

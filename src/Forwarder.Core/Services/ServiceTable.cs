@@ -257,7 +257,8 @@ public sealed class ServiceTable
     private static void ApplySettings(VirtualService service, ServiceSpec spec)
     {
         service.PersistenceTimeout = spec.PersistenceTimeout;
-        service.PersistenceMask = new Frames.Ipv4Address(spec.PersistenceMask);
+        // An IPv6 service's mask is a prefix length (the kernel's netmask field holds it so): 128 at most.
+        service.PersistenceMask = new Frames.Ipv4Address(service.Address.IsIpv6 ? Math.Min(spec.PersistenceMask, 128u) : spec.PersistenceMask);
         service.SchedulerFlags = spec.SchedulerFlags;
         service.PersistenceEngine = spec.PersistenceEngine;
         service.OnePacket = spec.OnePacket;

@@ -60,7 +60,10 @@ public static class ProcNetFormat
             }
             if (service.PersistenceTimeout is { } timeout)
             {
-                Append(text, "persistent {0} {1:X8}\n", unchecked(timeout * KernelHz), service.PersistenceMask.Value);
+                // An IPv6 service's netmask field holds the prefix length in host order, which ntohl then swaps
+                // (Linux 6.1 prints a /64 as 40000000).
+                Append(text, "persistent {0} {1:X8}\n", unchecked(timeout * KernelHz),
+                    service.Address.IsIpv4 ? service.PersistenceMask.Value : System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(service.PersistenceMask.Value));
             }
             else
             {
