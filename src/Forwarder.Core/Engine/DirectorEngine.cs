@@ -32,6 +32,7 @@ public sealed class DirectorEngine
     private readonly TransmitTable _transmits;
     private readonly LocalAnswerTransmit _answers;
     private readonly ArpResponder _arp;
+    private readonly Icmpv6Responder _icmpv6;
     private readonly IcmpHandler _icmp;
     private readonly Masquerader _masquerader;
     private readonly InterfaceRole[] _interfaceRoles;
@@ -50,6 +51,7 @@ public sealed class DirectorEngine
         _answers = new LocalAnswerTransmit(topology, _link, _neighbors, identification);
         _transmits = new TransmitTable(topology, _link, _neighbors, identification, _answers);
         _arp = new ArpResponder(topology, services, _neighbors, _answers, settings.AnswerForOwnAddresses);
+        _icmpv6 = new Icmpv6Responder(topology, services);
         _icmp = new IcmpHandler(topology, services, connections, _transmits, _answers, settings.AnswerForOwnAddresses);
         _masquerader = new Masquerader(topology, services, _neighbors, new MasqueradeTransmit(_link));
         _interfaceRoles = topology.Interfaces.Select(i => i.Role).ToArray();
@@ -114,7 +116,8 @@ public sealed class DirectorEngine
             case FrameLayout.EtherTypeVlan:
                 return FrameOutcome.DroppedVlanTagged;
             case FrameLayout.EtherTypeIpv6:
-                return FrameOutcome.NotOursIpv6;
+                // Neighbour Discovery and echo for the virtual addresses; IPv6 is not forwarded yet.
+                return _icmpv6.Handle(context, frame, interfaceIndex);
             default:
                 return FrameOutcome.NotOurs;
         }
