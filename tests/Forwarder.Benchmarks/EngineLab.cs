@@ -142,7 +142,7 @@ public sealed class EngineLab
         };
         var server = connection.DestinationAddress;
         var serverMac = Topology.Neighbors.Single(n => n.Address.Value == server).Mac;
-        return Build(tcp, connection.DestinationAddress, connection.ClientAddress, ToPhysical(serverMac), ToPhysical(Topology.Private.Mac), payloadBytes);
+        return Build(tcp, connection.DestinationAddress.Ipv4Value, connection.ClientAddress.Ipv4Value, ToPhysical(serverMac), ToPhysical(Topology.Private.Mac), payloadBytes);
     }
 
     /// <summary>Sends frames through the engine off the clock, insisting that every one is forwarded.</summary>

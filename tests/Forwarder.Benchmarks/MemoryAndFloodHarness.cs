@@ -33,7 +33,7 @@ internal static class MemoryAndFloodHarness
                 ClientPort = (ushort)(1024 + (i & 0xFF)),
                 VirtualAddress = key.Address,
                 VirtualPort = 53,
-                DestinationAddress = server.Address.Value,
+                DestinationAddress = server.Address,
                 DestinationPort = 53,
                 Method = ForwardingMethod.Masquerade,
                 Destination = server,

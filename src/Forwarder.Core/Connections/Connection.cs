@@ -1,3 +1,4 @@
+using Forwarder.Core.Frames;
 using Forwarder.Core.Services;
 using Forwarder.Core.Transmit;
 
@@ -5,14 +6,14 @@ namespace Forwarder.Core.Connections;
 
 /// <summary>
 /// One tracked flow, stored by value in the connection table's array: client, virtual and real
-/// addresses (host order), state, expiry on the engine's clock, and handles to its next hops' neighbour entries.
+/// addresses (IPv4 or IPv6), state, expiry on the engine's clock, and handles to its next hops' neighbour entries.
 /// Kept small (see ConnectionTable.EntryBytes) since a director holds a million of them.
 /// </summary>
 public struct Connection
 {
-    public uint ClientAddress;
-    public uint VirtualAddress;
-    public uint DestinationAddress;
+    public InetAddress ClientAddress;
+    public InetAddress VirtualAddress;
+    public InetAddress DestinationAddress;
     public ushort ClientPort;
     public ushort VirtualPort;
     public ushort DestinationPort;

@@ -162,16 +162,10 @@ public static class ConnectionStateFormat
             ? value
             : throw new LineFormatException(line, $"bad {what} {EchoedText.Of(text)}");
 
-    private static (uint Address, ushort Port) ParseEndpoint(string text, int line, string what)
-    {
-        var colon = text.LastIndexOf(':');
-        if (colon <= 0 || !Ipv4Address.TryParse(text.AsSpan(0, colon), out var address) ||
-            !ushort.TryParse(text.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port))
-        {
-            throw new LineFormatException(line, $"bad {what} {EchoedText.Of(text)} (expected ADDRESS:PORT)");
-        }
-        return (address.Value, port);
-    }
+    private static (InetAddress Address, ushort Port) ParseEndpoint(string text, int line, string what) =>
+        InetAddress.TryParseEndpoint(text, out var address, out var port)
+            ? (address, port)
+            : throw new LineFormatException(line, $"bad {what} {EchoedText.Of(text)} (expected ADDRESS:PORT)");
 
     private static ConnectionFlags ParseFlags(string text, int line)
     {
@@ -236,7 +230,7 @@ public static class ConnectionStateFormat
         _ => "tunnel",
     };
 
-    private static string Endpoint(uint address, ushort port) => string.Create(CultureInfo.InvariantCulture, $"{new Ipv4Address(address)}:{port}");
+    private static string Endpoint(InetAddress address, ushort port) => address.ToEndpointString(port);
 
     /// <summary>FNV-1a, 64 bits, over the UTF-16 code units (the file is ASCII).</summary>
     private static ulong Checksum(ReadOnlySpan<char> text)

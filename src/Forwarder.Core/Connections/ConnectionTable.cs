@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Forwarder.Core.Frames;
 using Forwarder.Core.Services;
 
 namespace Forwarder.Core.Connections;
@@ -79,14 +80,14 @@ public sealed class ConnectionTable
     }
 
     /// <summary>The connection of a client-to-virtual-service packet, or -1. A connection past its expiry is expired now.</summary>
-    public int FindByClient(byte protocol, uint clientAddress, ushort clientPort, uint virtualAddress, ushort virtualPort, long now) =>
+    public int FindByClient(byte protocol, InetAddress clientAddress, ushort clientPort, InetAddress virtualAddress, ushort virtualPort, long now) =>
         FindClientSide(protocol, clientAddress, clientPort, virtualAddress, virtualPort, now, template: false);
 
     /// <summary>The persistence template of a (masked) client for a service, or -1: IPVS keys it by client address, port 0.</summary>
-    public int FindTemplate(byte protocol, uint maskedClient, uint virtualAddress, ushort virtualPort, long now) =>
+    public int FindTemplate(byte protocol, InetAddress maskedClient, InetAddress virtualAddress, ushort virtualPort, long now) =>
         FindClientSide(protocol, maskedClient, 0, virtualAddress, virtualPort, now, template: true);
 
-    private int FindClientSide(byte protocol, uint clientAddress, ushort clientPort, uint virtualAddress, ushort virtualPort, long now, bool template)
+    private int FindClientSide(byte protocol, InetAddress clientAddress, ushort clientPort, InetAddress virtualAddress, ushort virtualPort, long now, bool template)
     {
         var hash = FlowHash.Compute(protocol, clientAddress, clientPort, virtualAddress, virtualPort, _seed);
         var index = _clientIndex;
@@ -108,7 +109,7 @@ public sealed class ConnectionTable
     }
 
     /// <summary>The NAT connection a real server's reply belongs to (its source is the real server, its destination the client), or -1.</summary>
-    public int FindByServer(byte protocol, uint serverAddress, ushort serverPort, uint clientAddress, ushort clientPort, long now)
+    public int FindByServer(byte protocol, InetAddress serverAddress, ushort serverPort, InetAddress clientAddress, ushort clientPort, long now)
     {
         var hash = FlowHash.Compute(protocol, serverAddress, serverPort, clientAddress, clientPort, _seed);
         var index = _serverIndex;

@@ -1,3 +1,5 @@
+using Forwarder.Core.Frames;
+
 namespace Forwarder.Core.Connections;
 
 /// <summary>
@@ -6,9 +8,11 @@ namespace Forwarder.Core.Connections;
 /// </summary>
 public static class FlowHash
 {
-    public static uint Compute(byte protocol, uint address1, ushort port1, uint address2, ushort port2, ulong seed)
+    public static uint Compute(byte protocol, InetAddress address1, ushort port1, InetAddress address2, ushort port2, ulong seed)
     {
-        var x = (((ulong)address1 << 32) | address2) ^ seed;
+        // Each address's 128 bits mixed into 64 (an IPv4 address's high half is zero), the first rotated so that
+        // swapping the two addresses changes the hash.
+        var x = (ulong.RotateLeft(address1.Mix, 32) ^ address2.Mix) ^ seed;
         var y = ((ulong)port1 << 16) | port2 | ((ulong)protocol << 32);
         x ^= (y + seed) * 0x9E3779B97F4A7C15UL;
         // A splitmix64 finaliser: every input bit reaches the high half used below.

@@ -1,3 +1,4 @@
+using Forwarder.Core.Frames;
 using Forwarder.Core.Services;
 
 namespace Forwarder.Core.Connections;
@@ -12,11 +13,11 @@ public readonly record struct SavedConnection(
     int Id,
     bool IsTemplate,
     IpProtocol Protocol,
-    uint ClientAddress,
+    InetAddress ClientAddress,
     ushort ClientPort,
-    uint VirtualAddress,
+    InetAddress VirtualAddress,
     ushort VirtualPort,
-    uint DestinationAddress,
+    InetAddress DestinationAddress,
     ushort DestinationPort,
     ServiceKey Service,
     ushort ServerPort,

@@ -33,6 +33,7 @@ public sealed class DirectorEngine
     private readonly TransmitTable _transmits;
     private readonly LocalAnswerTransmit _answers;
     private readonly ArpResponder _arp;
+    private readonly Icmpv6Responder _icmpv6;
     private readonly IcmpHandler _icmp;
     private readonly Masquerader _masquerader;
     private readonly InterfaceRole[] _interfaceRoles;
@@ -52,6 +53,7 @@ public sealed class DirectorEngine
         _transmits = new TransmitTable(topology, _link, _neighbors, identification, _answers);
         Ownership = new VirtualAddressOwnership(topology, services, settings.OwnsEveryServiceAddress);
         _arp = new ArpResponder(topology, Ownership, _neighbors, _answers, settings.AnswerForOwnAddresses);
+        _icmpv6 = new Icmpv6Responder(topology, services);
         _icmp = new IcmpHandler(topology, Ownership, connections, _transmits, _answers, settings.AnswerForOwnAddresses);
         _masquerader = new Masquerader(topology, services, _neighbors, new MasqueradeTransmit(_link));
         _interfaceRoles = topology.Interfaces.Select(i => i.Role).ToArray();
@@ -120,7 +122,8 @@ public sealed class DirectorEngine
             case FrameLayout.EtherTypeVlan:
                 return FrameOutcome.DroppedVlanTagged;
             case FrameLayout.EtherTypeIpv6:
-                return FrameOutcome.NotOursIpv6;
+                // Neighbour Discovery and echo for the virtual addresses; IPv6 is not forwarded yet.
+                return _icmpv6.Handle(context, frame, interfaceIndex);
             default:
                 return FrameOutcome.NotOurs;
         }
@@ -158,9 +161,9 @@ public sealed class DirectorEngine
     /// client (later fragments carry no ports, so addresses are all there is to go by).
     /// </summary>
     private bool IsForAService(in PacketFields fields) =>
-        _services.HasVirtualAddress(fields.Destination) ||
-        (_connections.FindByServer(fields.Protocol, fields.Source, fields.SourcePort, fields.Destination, fields.DestinationPort, Now) >= 0) ||
-        _services.HasRealServer(fields.Source);
+        _services.HasVirtualAddress(fields.DestinationAddress) ||
+        (_connections.FindByServer(fields.Protocol, fields.SourceAddress, fields.SourcePort, fields.DestinationAddress, fields.DestinationPort, Now) >= 0) ||
+        _services.HasRealServer(fields.SourceAddress);
 
     /// <summary>
     /// A packet from the clients' side: a connection's, a reply to a masqueraded flow, or a new flow for a virtual
@@ -169,12 +172,12 @@ public sealed class DirectorEngine
     /// </summary>
     private FrameOutcome FromPublicSide(in FrameContext context, ReadOnlySpan<byte> frame, in PacketFields fields, int interfaceIndex)
     {
-        if (!Ownership.OwnsEveryServiceAddress && !Ownership.OwnsServiceAddress(fields.Destination) && _services.HasVirtualAddress(fields.Destination))
+        if (!Ownership.OwnsEveryServiceAddress && !Ownership.OwnsServiceAddress(fields.Destination) && _services.HasVirtualAddress(fields.DestinationAddress))
         {
             // A backup's: the owner forwards this (it reaches us only through a neighbour's stale ARP entry).
             return FrameOutcome.NotOursUnowned;
         }
-        var slot = _connections.FindByClient(fields.Protocol, fields.Source, fields.SourcePort, fields.Destination, fields.DestinationPort, Now);
+        var slot = _connections.FindByClient(fields.Protocol, fields.SourceAddress, fields.SourcePort, fields.DestinationAddress, fields.DestinationPort, Now);
         if (slot >= 0)
         {
             switch (ExistingConnectionPolicy.Judge(_connections[slot], fields, _settings))
@@ -240,7 +243,7 @@ public sealed class DirectorEngine
     /// <summary>A packet from the real servers' side: a NAT connection's reply, or something to masquerade.</summary>
     private FrameOutcome FromPrivateSide(in FrameContext context, ReadOnlySpan<byte> frame, in PacketFields fields)
     {
-        var slot = _connections.FindByServer(fields.Protocol, fields.Source, fields.SourcePort, fields.Destination, fields.DestinationPort, Now);
+        var slot = _connections.FindByServer(fields.Protocol, fields.SourceAddress, fields.SourcePort, fields.DestinationAddress, fields.DestinationPort, Now);
         if (slot < 0)
         {
             return _masquerader.FromInside(context, frame, fields);
@@ -288,25 +291,25 @@ public sealed class DirectorEngine
         }
         else
         {
-            var flow = new FlowInfo(fields.Protocol, fields.Source, fields.SourcePort, fields.Destination, fields.DestinationPort, Now);
+            var flow = new FlowInfo(fields.Protocol, fields.SourceAddress, fields.SourcePort, fields.DestinationAddress, fields.DestinationPort, Now);
             destination = service.Scheduler.Schedule(service, flow);
         }
         if (destination is null)
         {
             return FrameOutcome.DroppedNoDestination;
         }
-        if (!_neighbors.TryRoute(destination.Address.Value, out _, out var serverInterface))
+        if (!_neighbors.TryRoute(destination.Address.Ipv4Value, out _, out var serverInterface))
         {
             return FrameOutcome.DroppedNoRoute;
         }
         var connection = new Connection
         {
             Protocol = fields.Protocol,
-            ClientAddress = fields.Source,
+            ClientAddress = fields.SourceAddress,
             ClientPort = fields.SourcePort,
-            VirtualAddress = fields.Destination,
+            VirtualAddress = fields.DestinationAddress,
             VirtualPort = fields.DestinationPort,
-            DestinationAddress = destination.Address.Value,
+            DestinationAddress = destination.Address,
             DestinationPort = ServerPort(service, destination, fields.DestinationPort),
             Method = destination.Method,
             Destination = destination,
@@ -350,13 +353,13 @@ public sealed class DirectorEngine
     private Destination? SchedulePersistent(VirtualService service, in PacketFields fields, out int template)
     {
         template = 0;
-        var maskedClient = fields.Source & service.PersistenceMask.Value;
+        var maskedClient = service.PersistenceKeyOf(fields.SourceAddress);
         var virtualPort = service.Port;
         // As ip_vs_sched_persist: a firewall-mark service's template is <IPPROTO_IP, client, 0, mark, 0>, one for
         // every port and protocol the mark groups, so a client's HTTP and HTTPS go to the same real server.
         var fwmark = service.Key.FirewallMark;
         var templateProtocol = fwmark != 0 ? FrameLayout.ProtocolIp : fields.Protocol;
-        var templateAddress = fwmark != 0 ? fwmark : service.Address.Value;
+        var templateAddress = fwmark != 0 ? InetAddress.FromIpv4(fwmark) : service.Address;
         var slot = _connections.FindTemplate(templateProtocol, maskedClient, templateAddress, virtualPort, Now);
         if (slot >= 0)
         {
@@ -371,7 +374,7 @@ public sealed class DirectorEngine
             // ip_vs_check_template, the template no longer holds and a new one will be made.
             _connections.InvalidateTemplate(slot);
         }
-        var flow = new FlowInfo(fields.Protocol, fields.Source, fields.SourcePort, fields.Destination, fields.DestinationPort, Now);
+        var flow = new FlowInfo(fields.Protocol, fields.SourceAddress, fields.SourcePort, fields.DestinationAddress, fields.DestinationPort, Now);
         var destination = service.Scheduler.Schedule(service, flow);
         if (destination is null)
         {
@@ -384,7 +387,7 @@ public sealed class DirectorEngine
             ClientPort = 0,
             VirtualAddress = templateAddress,
             VirtualPort = virtualPort,
-            DestinationAddress = destination.Address.Value,
+            DestinationAddress = destination.Address,
             DestinationPort = virtualPort == 0 ? (ushort)0 : destination.Port,
             // Templates carry no traffic; the method only keeps them out of the reply-side index.
             Method = ForwardingMethod.DirectRoute,
@@ -496,14 +499,14 @@ public sealed class DirectorEngine
 
     private Destination? FindDestination(in SavedConnection entry) =>
         _services.TryGet(entry.Service, out var service) && (service.Key.IsFirewallMark || service.Protocol == entry.Protocol) &&
-        service.FindDestination(new Ipv4Address(entry.DestinationAddress), entry.ServerPort) is { IsAvailable: true } destination
+        service.FindDestination(entry.DestinationAddress, entry.ServerPort) is { IsAvailable: true } destination
             ? destination
             : null;
 
     /// <summary>The interfaces toward the real server and (for NAT replies) the client, as a new connection gets them.</summary>
     private (byte Server, byte Client)? Route(in SavedConnection entry)
     {
-        if (!_neighbors.TryRoute(entry.DestinationAddress, out _, out var server))
+        if (!_neighbors.TryRoute(entry.DestinationAddress.Ipv4Value, out _, out var server))
         {
             return null;
         }
@@ -511,7 +514,7 @@ public sealed class DirectorEngine
         {
             return ((byte)server, 0);
         }
-        return _neighbors.TryRoute(entry.ClientAddress, out _, out var client) ? ((byte)server, (byte)client) : null;
+        return _neighbors.TryRoute(entry.ClientAddress.Ipv4Value, out _, out var client) ? ((byte)server, (byte)client) : null;
     }
 
     private static void CountIn(Destination? destination, int bytes)

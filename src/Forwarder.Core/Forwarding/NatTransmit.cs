@@ -27,7 +27,7 @@ public sealed class NatTransmit : PacketTransmit
         {
             return FrameOutcome.DroppedOutputFull;
         }
-        HeaderRewriter.SetDestination(sent, fields, connection.DestinationAddress, connection.DestinationPort);
+        HeaderRewriter.SetDestination(sent, fields, connection.DestinationAddress.Ipv4Value, connection.DestinationPort);
         return Link.Send(context, hop, sent);
     }
 
@@ -39,7 +39,7 @@ public sealed class NatTransmit : PacketTransmit
         {
             return FrameOutcome.DroppedOutputFull;
         }
-        HeaderRewriter.SetSource(sent, fields, connection.VirtualAddress, connection.VirtualPort);
+        HeaderRewriter.SetSource(sent, fields, connection.VirtualAddress.Ipv4Value, connection.VirtualPort);
         HeaderRewriter.DecrementTtl(sent);
         return Link.Send(context, hop, sent);
     }
@@ -55,8 +55,8 @@ public sealed class NatTransmit : PacketTransmit
         }
         var ip = sent[FrameLayout.EthernetHeaderLength..];
         var quotedIp = sent[quoted.Offset..];
-        BinaryPrimitives.WriteUInt32BigEndian(ip[FrameLayout.Ipv4Destination..], connection.DestinationAddress);
-        BinaryPrimitives.WriteUInt32BigEndian(quotedIp[FrameLayout.Ipv4Source..], connection.DestinationAddress);
+        BinaryPrimitives.WriteUInt32BigEndian(ip[FrameLayout.Ipv4Destination..], connection.DestinationAddress.Ipv4Value);
+        BinaryPrimitives.WriteUInt32BigEndian(quotedIp[FrameLayout.Ipv4Source..], connection.DestinationAddress.Ipv4Value);
         BinaryPrimitives.WriteUInt16BigEndian(quotedIp[(quoted.HeaderLength + FrameLayout.SourcePort)..], connection.DestinationPort);
         FinishIcmpRewrite(sent, fields, quoted);
         return Link.Send(context, hop, sent);
@@ -77,9 +77,9 @@ public sealed class NatTransmit : PacketTransmit
         }
         var ip = sent[FrameLayout.EthernetHeaderLength..];
         var quotedIp = sent[quoted.Offset..];
-        BinaryPrimitives.WriteUInt32BigEndian(ip[FrameLayout.Ipv4Source..], connection.VirtualAddress);
+        BinaryPrimitives.WriteUInt32BigEndian(ip[FrameLayout.Ipv4Source..], connection.VirtualAddress.Ipv4Value);
         ip[FrameLayout.Ipv4Ttl]--;
-        BinaryPrimitives.WriteUInt32BigEndian(quotedIp[FrameLayout.Ipv4Destination..], connection.VirtualAddress);
+        BinaryPrimitives.WriteUInt32BigEndian(quotedIp[FrameLayout.Ipv4Destination..], connection.VirtualAddress.Ipv4Value);
         BinaryPrimitives.WriteUInt16BigEndian(quotedIp[(quoted.HeaderLength + FrameLayout.DestinationPort)..], connection.VirtualPort);
         FinishIcmpRewrite(sent, fields, quoted);
         return Link.Send(context, hop, sent);

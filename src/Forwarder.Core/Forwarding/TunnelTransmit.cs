@@ -52,7 +52,7 @@ public sealed class TunnelTransmit : PacketTransmit
             {
                 return FrameOutcome.DroppedOutputFull;
             }
-            WriteFragment(sent, inner, link.Mtu, index, link.Address.Value, connection.DestinationAddress, identification);
+            WriteFragment(sent, inner, link.Mtu, index, link.Address.Value, connection.DestinationAddress.Ipv4Value, identification);
             outcome = Link.Send(context, hop, sent);
         }
         return outcome;

@@ -14,6 +14,12 @@ public struct PacketFields
     public ushort DestinationPort;
     public byte TcpFlags;
 
+    /// <summary>The source as the connection layer takes addresses.</summary>
+    public readonly InetAddress SourceAddress => InetAddress.FromIpv4(Source);
+
+    /// <summary>The destination as the connection layer takes addresses.</summary>
+    public readonly InetAddress DestinationAddress => InetAddress.FromIpv4(Destination);
+
     /// <summary>For ICMP: the message type (the ports then hold an echo's identifier, both ways).</summary>
     public byte IcmpType;
     public bool IsFragment;

@@ -27,6 +27,10 @@ public readonly ref struct QuotedPacket
 
     public uint Destination { get; }
 
+    public InetAddress SourceAddress => InetAddress.FromIpv4(Source);
+
+    public InetAddress DestinationAddress => InetAddress.FromIpv4(Destination);
+
     public ushort SourcePort { get; }
 
     public ushort DestinationPort { get; }

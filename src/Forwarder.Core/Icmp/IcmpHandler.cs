@@ -52,7 +52,7 @@ public sealed class IcmpHandler
         if (link.Role == InterfaceRole.Public)
         {
             // The client reports on a packet we sent it: from the virtual service to the client.
-            var slot = _connections.FindByClient(quoted.Protocol, quoted.Destination, quoted.DestinationPort, quoted.Source, quoted.SourcePort, context.Now);
+            var slot = _connections.FindByClient(quoted.Protocol, quoted.DestinationAddress, quoted.DestinationPort, quoted.SourceAddress, quoted.SourcePort, context.Now);
             if (slot < 0)
             {
                 return FrameOutcome.NotOurs;
@@ -61,7 +61,7 @@ public sealed class IcmpHandler
             return _transmits[connection.Method].RelayIcmpToServer(context, ref connection, frame, fields, quoted);
         }
         // A real server (or a router behind it) reports on a packet from the client it was sent.
-        var nat = _connections.FindByServer(quoted.Protocol, quoted.Destination, quoted.DestinationPort, quoted.Source, quoted.SourcePort, context.Now);
+        var nat = _connections.FindByServer(quoted.Protocol, quoted.DestinationAddress, quoted.DestinationPort, quoted.SourceAddress, quoted.SourcePort, context.Now);
         if (nat < 0)
         {
             return FrameOutcome.NotOurs;

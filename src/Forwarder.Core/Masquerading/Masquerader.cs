@@ -28,7 +28,7 @@ public sealed class Masquerader
         _publicAddress = topology.Public.Address.Value;
         var publicAddress = _publicAddress;
         // A port that a virtual service listens on at the public address is never handed out.
-        Table = new MasqueradeTable((protocol, port) => services.TryGet(new ServiceKey((IpProtocol)protocol, publicAddress, port), out _));
+        Table = new MasqueradeTable((protocol, port) => services.TryGet(new ServiceKey((IpProtocol)protocol, InetAddress.FromIpv4(publicAddress), port), out _));
     }
 
     public MasqueradeTable Table { get; }

@@ -43,6 +43,9 @@ public sealed class VirtualAddressOwnership
     /// <summary>Whether packets for this service address are ours to answer and forward.</summary>
     public bool OwnsServiceAddress(uint address) => OwnsEveryServiceAddress || _taken.ContainsKey(address);
 
+    /// <summary>As <see cref="OwnsServiceAddress(uint)"/>; addresses are taken and released as IPv4 only, so an IPv6 one is owned only when all are.</summary>
+    public bool OwnsServiceAddress(InetAddress address) => OwnsEveryServiceAddress || (address.IsIpv4 && _taken.ContainsKey(address.Ipv4Value));
+
     /// <summary>Whether the director answers for <paramref name="address"/> on <paramref name="interfaceIndex"/> as its owner.</summary>
     public bool Answers(uint address, int interfaceIndex)
     {
@@ -90,7 +93,11 @@ public sealed class VirtualAddressOwnership
         {
             foreach (var service in _services.Services)
             {
-                _taken.TryAdd(service.Address.Value, InterfaceFor(service.Address.Value));
+                // Addresses are taken as IPv4 only (a firewall-mark service has none of its own).
+                if (service.Address.IsIpv4 && !service.Key.IsFirewallMark)
+                {
+                    _taken.TryAdd(service.Address.Ipv4Value, InterfaceFor(service.Address.Ipv4Value));
+                }
             }
             OwnsEveryServiceAddress = false;
         }

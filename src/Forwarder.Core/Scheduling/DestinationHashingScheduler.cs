@@ -35,7 +35,7 @@ public sealed class DestinationHashingScheduler : IScheduler
 
     public Destination? Schedule(VirtualService service, in FlowInfo flow)
     {
-        var destination = _buckets[BucketOf(flow.DestinationAddress)];
+        var destination = _buckets[BucketOf(flow.DestinationAddress.Fold())];
         if (destination is null || !destination.IsAvailable || destination.Weight <= 0 || destination.IsOverloaded)
         {
             return null;

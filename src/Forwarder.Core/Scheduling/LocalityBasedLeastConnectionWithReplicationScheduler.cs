@@ -1,3 +1,4 @@
+using Forwarder.Core.Frames;
 using Forwarder.Core.Services;
 
 namespace Forwarder.Core.Scheduling;
@@ -22,7 +23,7 @@ public sealed class LocalityBasedLeastConnectionWithReplicationScheduler : ISche
     public int MappedTargets => _table.Count;
 
     /// <summary>The servers mapped to a target, newest first (for tests and diagnostics).</summary>
-    public IReadOnlyList<Destination> ServersOf(uint targetAddress) =>
+    public IReadOnlyList<Destination> ServersOf(InetAddress targetAddress) =>
         _table.Find(targetAddress)?.Servers ?? (IReadOnlyList<Destination>)Array.Empty<Destination>();
 
     public void Initialize(VirtualService service) => _table = new LocalityTable<LocalityServerSetEntry>();

@@ -1,3 +1,4 @@
+using Forwarder.Core.Frames;
 using Forwarder.Core.Services;
 
 namespace Forwarder.Core.Scheduling;
@@ -5,7 +6,7 @@ namespace Forwarder.Core.Scheduling;
 /// <summary>lblc's mapping of one target address to one server.</summary>
 internal sealed class LocalityServerEntry : LocalityEntry<LocalityServerEntry>
 {
-    public LocalityServerEntry(uint address, Destination server, long now)
+    public LocalityServerEntry(InetAddress address, Destination server, long now)
         : base(address, now)
     {
         Server = server;

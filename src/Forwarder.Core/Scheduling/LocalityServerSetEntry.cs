@@ -1,3 +1,4 @@
+using Forwarder.Core.Frames;
 using Forwarder.Core.Services;
 
 namespace Forwarder.Core.Scheduling;
@@ -5,7 +6,7 @@ namespace Forwarder.Core.Scheduling;
 /// <summary>lblcr's mapping of one target address to a set of servers, newest first, with when the set last changed.</summary>
 internal sealed class LocalityServerSetEntry : LocalityEntry<LocalityServerSetEntry>
 {
-    public LocalityServerSetEntry(uint address, Destination first, long now)
+    public LocalityServerSetEntry(InetAddress address, Destination first, long now)
         : base(address, now)
     {
         Servers.Add(first);

@@ -1,3 +1,4 @@
+using Forwarder.Core.Frames;
 namespace Forwarder.Core.Scheduling;
 
 /// <summary>
@@ -40,9 +41,9 @@ internal sealed class LocalityTable<TEntry>
 
     public static int BucketOf(uint address) => MultiplicativeHash.Fold(address, BucketBits);
 
-    public TEntry? Find(uint address)
+    public TEntry? Find(InetAddress address)
     {
-        for (var entry = _buckets[BucketOf(address)]; entry is not null; entry = entry.Next)
+        for (var entry = _buckets[BucketOf(address.Fold())]; entry is not null; entry = entry.Next)
         {
             if (entry.Address == address)
             {
@@ -54,7 +55,7 @@ internal sealed class LocalityTable<TEntry>
 
     public void Insert(TEntry entry)
     {
-        var bucket = BucketOf(entry.Address);
+        var bucket = BucketOf(entry.Address.Fold());
         entry.Next = _buckets[bucket];
         _buckets[bucket] = entry;
         Count++;

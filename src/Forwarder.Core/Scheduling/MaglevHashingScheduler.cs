@@ -126,7 +126,7 @@ public sealed class MaglevHashingScheduler : IScheduler, ISourceHashTable
         for (var index = 0; index < count; index++)
         {
             var destination = list[index];
-            var address = destination.Address.Value;
+            var address = destination.Address.Fold();
             next[index] = (int)(HashKey(address, destination.Port, SlotHashKey) % TableSize);
             skips[index] = (int)(HashKey(address, destination.Port, SkipHashKey) % (TableSize - 1)) + 1;
             var lastWeight = LastWeight(destination);

@@ -14,8 +14,8 @@ internal static class SourceHashChoice
     {
         var flags = SchedulerFlagSet.Of(schedulerFlags);
         var port = flags.HashesPort ? PortOf(flow) : (ushort)0;
-        var first = table.SlotOf(flow.SourceAddress, port);
-        var destination = table.ServerAt(flow.SourceAddress, port, 0);
+        var first = table.SlotOf(flow.SourceAddress.Fold(), port);
+        var destination = table.ServerAt(flow.SourceAddress.Fold(), port, 0);
         if (destination is null || !IsUnusable(destination))
         {
             return destination;
@@ -27,7 +27,7 @@ internal static class SourceHashChoice
         for (uint offset = 0; offset < table.Size; offset++)
         {
             var rolled = (offset + (uint)first) % (uint)table.Size;
-            destination = table.ServerAt(flow.SourceAddress, port, rolled);
+            destination = table.ServerAt(flow.SourceAddress.Fold(), port, rolled);
             if (destination is null)
             {
                 break;

@@ -5,7 +5,7 @@ namespace Forwarder.Core.Services;
 /// <summary>A real server of a virtual service, with the weight and connection counts the schedulers read.</summary>
 public sealed class Destination
 {
-    public Destination(VirtualService service, Ipv4Address address, ushort port, ForwardingMethod method, int weight)
+    public Destination(VirtualService service, InetAddress address, ushort port, ForwardingMethod method, int weight)
     {
         Service = service;
         Address = address;
@@ -16,7 +16,7 @@ public sealed class Destination
 
     public VirtualService Service { get; }
 
-    public Ipv4Address Address { get; }
+    public InetAddress Address { get; }
 
     public ushort Port { get; }
 

@@ -7,7 +7,7 @@ namespace Forwarder.Core.Services;
 /// <see cref="ForwardingMethod.Tunnel"/>; the kernel stores them whatever the method, and so do we.
 /// </summary>
 public sealed record DestinationSpec(
-    Ipv4Address Address,
+    InetAddress Address,
     ushort Port,
     ForwardingMethod Method = ForwardingMethod.DirectRoute,
     int Weight = 1,

@@ -70,7 +70,7 @@ public sealed class ServiceTable
     /// True when some virtual service listens on <paramref name="address"/> (the director claims it): a TCP/UDP
     /// service's address, or a destination the marks file names for a mark some firewall-mark service has.
     /// </summary>
-    public bool HasVirtualAddress(uint address)
+    public bool HasVirtualAddress(Frames.InetAddress address)
     {
         foreach (var key in _services.Keys)
         {
@@ -79,17 +79,17 @@ public sealed class ServiceTable
                 return true;
             }
         }
-        return FirewallMarkServices > 0 && FirewallMarks.NamesDestination(address, _hasFirewallMarkService);
+        return FirewallMarkServices > 0 && address.IsIpv4 && FirewallMarks.NamesDestination(address.Ipv4Value, _hasFirewallMarkService);
     }
 
     /// <summary>True when <paramref name="address"/> is a real server of some service.</summary>
-    public bool HasRealServer(uint address)
+    public bool HasRealServer(Frames.InetAddress address)
     {
         foreach (var service in _services.Values)
         {
             foreach (var destination in service.Destinations)
             {
-                if (destination.Address.Value == address)
+                if (destination.Address == address)
                 {
                     return true;
                 }
@@ -194,7 +194,7 @@ public sealed class ServiceTable
         Version++;
     }
 
-    public void DeleteDestination(ServiceKey key, Frames.Ipv4Address address, ushort port)
+    public void DeleteDestination(ServiceKey key, Frames.InetAddress address, ushort port)
     {
         var service = Get(key, IpvsError.ServiceNotDefined);
         var destination = service.FindDestination(address, port) ?? throw new IpvsException(IpvsError.NoSuchDestination);
@@ -252,11 +252,21 @@ public sealed class ServiceTable
     /// <summary>
     /// As ip_vs_new_dest: an IPv4 real server must be a unicast or local address, else EINVAL. The zero
     /// network, the limited broadcast and multicast are never unicast; <see cref="IsBroadcastAddress"/> adds
-    /// the broadcast addresses of the director's own networks, which the kernel's routing table knows.
+    /// the broadcast addresses of the director's own networks, which the kernel's routing table knows. An IPv6
+    /// one must be unicast and not link-local (ipv6_addr_type): ::, ff00::/8 and fe80::/10 are refused.
     /// </summary>
-    private void CheckUnicast(Frames.Ipv4Address address)
+    private void CheckUnicast(Frames.InetAddress address)
     {
-        var value = address.Value;
+        if (address.IsIpv6)
+        {
+            var top = address.High >> 48;
+            if ((address.High == 0 && address.Low == 0) || (top >> 8) == 0xFF || (top & 0xFFC0) == 0xFE80)
+            {
+                throw new IpvsException(IpvsError.AddressNotUnicast);
+            }
+            return;
+        }
+        var value = address.Ipv4Value;
         if (value == 0 || value == uint.MaxValue || (value >> 28) == 0xE || IsBroadcastAddress(value))
         {
             throw new IpvsException(IpvsError.AddressNotUnicast);
@@ -275,7 +285,8 @@ public sealed class ServiceTable
     private static void ApplySettings(VirtualService service, ServiceSpec spec)
     {
         service.PersistenceTimeout = spec.PersistenceTimeout;
-        service.PersistenceMask = new Frames.Ipv4Address(spec.PersistenceMask);
+        // An IPv6 service's mask is a prefix length (the kernel's netmask field holds it so): 128 at most.
+        service.PersistenceMask = new Frames.Ipv4Address(service.Address.IsIpv6 ? Math.Min(spec.PersistenceMask, 128u) : spec.PersistenceMask);
         service.SchedulerFlags = spec.SchedulerFlags;
         service.PersistenceEngine = spec.PersistenceEngine;
         service.OnePacket = spec.OnePacket;

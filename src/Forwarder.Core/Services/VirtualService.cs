@@ -17,7 +17,7 @@ public sealed class VirtualService
 
     public IpProtocol Protocol => Key.Protocol;
 
-    public Ipv4Address Address => new(Key.Address);
+    public InetAddress Address => Key.Address;
 
     public ushort Port => Key.Port;
 
@@ -35,15 +35,22 @@ public sealed class VirtualService
     /// <summary>-p: persistence timeout in seconds, or null when the service is not persistent.</summary>
     public int? PersistenceTimeout { get; set; }
 
-    /// <summary>-M: the netmask applied to the client address for persistence.</summary>
+    /// <summary>
+    /// -M: the netmask applied to the client address for persistence; for an IPv6 service, as the kernel's netmask
+    /// field, the prefix length (1-128) in its value.
+    /// </summary>
     public Ipv4Address PersistenceMask { get; set; } = new(uint.MaxValue);
+
+    /// <summary>The client address a persistence template is keyed by: under the netmask, or the IPv6 prefix length.</summary>
+    public InetAddress PersistenceKeyOf(InetAddress client) =>
+        client.IsIpv4 ? InetAddress.FromIpv4(client.Ipv4Value & PersistenceMask.Value) : client.Masked((int)Math.Min(PersistenceMask.Value, 128u));
 
     /// <summary>The real servers, head first: as IPVS, a new one is inserted at the head.</summary>
     public IReadOnlyList<Destination> Destinations => _destinations;
 
     public TrafficCounters Counters { get; } = new();
 
-    public Destination? FindDestination(Ipv4Address address, ushort port) =>
+    public Destination? FindDestination(InetAddress address, ushort port) =>
         _destinations.Find(d => d.Address == address && d.Port == port);
 
     public int IndexOf(Destination destination) => _destinations.IndexOf(destination);
@@ -57,5 +64,6 @@ public sealed class VirtualService
         return index;
     }
 
-    public override string ToString() => Key.IsFirewallMark ? $"FWM {Key.FirewallMark}" : $"{Protocol} {Address}:{Port}";
+    public override string ToString() =>
+        Key.IsFirewallMark ? $"FWM {Key.FirewallMark}" : Address.IsIpv4 ? $"{Protocol} {Address}:{Port}" : $"{Protocol} [{Address}]:{Port}";
 }

@@ -64,9 +64,9 @@ public sealed class SyncBackup
             Counters.Count(refused);
             return;
         }
-        var client = (uint)entry.ClientAddress;
-        var virtualAddress = (uint)entry.VirtualAddress;
-        var server = (uint)entry.DestinationAddress;
+        var client = InetAddress.FromUInt128(entry.ClientAddress, entry.IsIpv6);
+        var virtualAddress = InetAddress.FromUInt128(entry.VirtualAddress, entry.IsIpv6);
+        var server = InetAddress.FromUInt128(entry.DestinationAddress, entry.IsIpv6);
         var destination = FindDestination(in entry);
         var slot = entry.IsTemplate
             ? _connections.FindTemplate(entry.Protocol, client, virtualAddress, entry.VirtualPort, now)
@@ -126,11 +126,11 @@ public sealed class SyncBackup
         var connection = new Connection
         {
             Protocol = entry.Protocol,
-            ClientAddress = (uint)entry.ClientAddress,
+            ClientAddress = InetAddress.FromUInt128(entry.ClientAddress, entry.IsIpv6),
             ClientPort = entry.ClientPort,
-            VirtualAddress = (uint)entry.VirtualAddress,
+            VirtualAddress = InetAddress.FromUInt128(entry.VirtualAddress, entry.IsIpv6),
             VirtualPort = entry.VirtualPort,
-            DestinationAddress = (uint)entry.DestinationAddress,
+            DestinationAddress = InetAddress.FromUInt128(entry.DestinationAddress, entry.IsIpv6),
             DestinationPort = entry.DestinationPort,
             Destination = destination,
             // Templates carry no traffic; as the engine's own, they stay out of the reply-side index.
@@ -156,7 +156,7 @@ public sealed class SyncBackup
     /// <summary>The next hops a new connection needs, resolved once as the engine's own connections have them.</summary>
     private bool Route(ref Connection connection)
     {
-        if (!_neighbors.TryRoute(connection.DestinationAddress, out var serverHop, out var serverInterface))
+        if (!_neighbors.TryRoute(connection.DestinationAddress.Ipv4Value, out var serverHop, out var serverInterface))
         {
             return false;
         }
@@ -164,7 +164,7 @@ public sealed class SyncBackup
         connection.ServerInterface = (byte)serverInterface;
         if (connection.Method == ForwardingMethod.Masquerade)
         {
-            if (!_neighbors.TryRoute(connection.ClientAddress, out var clientHop, out var clientInterface))
+            if (!_neighbors.TryRoute(connection.ClientAddress.Ipv4Value, out var clientHop, out var clientInterface))
             {
                 return false;
             }
@@ -202,18 +202,18 @@ public sealed class SyncBackup
     private Destination? FindDestination(in SyncEntry entry)
     {
         var protocol = (IpProtocol)entry.Protocol;
-        var address = (uint)entry.VirtualAddress;
+        var address = InetAddress.FromUInt128(entry.VirtualAddress, entry.IsIpv6);
         if (!(entry.FirewallMark != 0 && _services.TryGet(ServiceKey.ForFirewallMark(entry.FirewallMark), out var service)) &&
             !_services.TryGet(new ServiceKey(protocol, address, entry.VirtualPort), out service) &&
             !(_services.TryGet(new ServiceKey(protocol, address, 0), out service) && service.PersistenceTimeout is not null))
         {
             return null;
         }
-        var server = new Ipv4Address((uint)entry.DestinationAddress);
+        var server = InetAddress.FromUInt128(entry.DestinationAddress, entry.IsIpv6);
         return FindIn(service, server, entry.DestinationPort) ?? FindIn(service, server, 0);
     }
 
-    private static Destination? FindIn(VirtualService service, Ipv4Address address, ushort port)
+    private static Destination? FindIn(VirtualService service, InetAddress address, ushort port)
     {
         foreach (var destination in service.Destinations)
         {

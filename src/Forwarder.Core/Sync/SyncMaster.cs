@@ -121,6 +121,7 @@ public sealed class SyncMaster
         }
         return new SyncEntry
         {
+            IsIpv6 = connection.VirtualAddress.IsIpv6,
             Protocol = connection.Protocol,
             Flags = flags,
             // UDP has the one state NORMAL (0); a template's is NONE or ASSURED.
@@ -129,9 +130,9 @@ public sealed class SyncMaster
             VirtualPort = connection.VirtualPort,
             DestinationPort = connection.DestinationPort,
             TimeoutSeconds = (uint)(timeoutMicroseconds / 1_000_000),
-            ClientAddress = connection.ClientAddress,
-            VirtualAddress = connection.VirtualAddress,
-            DestinationAddress = connection.DestinationAddress,
+            ClientAddress = connection.ClientAddress.ToUInt128(),
+            VirtualAddress = connection.VirtualAddress.ToUInt128(),
+            DestinationAddress = connection.DestinationAddress.ToUInt128(),
             // The kernel sends the packet's mark (cp->fwmark); here, the mark of the firewall-mark service it went to.
             FirewallMark = connection.Destination?.Service.Key.FirewallMark ?? 0,
         };

@@ -86,7 +86,7 @@ public sealed class RestoreLineParser
         {
             return null;
         }
-        var key = new ServiceKey(protocol, address.Value, port);
+        var key = new ServiceKey(protocol, address, port);
         if (key.Port == 0 && persistence is null)
         {
             return null;
@@ -156,7 +156,7 @@ public sealed class RestoreLineParser
         {
             return null;
         }
-        var key = new ServiceKey(protocol, serviceAddress.Value, servicePort);
+        var key = new ServiceKey(protocol, serviceAddress, servicePort);
         var forwarding = method ?? ForwardingMethod.DirectRoute;
         // As the grammar (parse_options): no port is the service's; direct routing and tunnels always take the service's.
         var port = !hasPort || forwarding != ForwardingMethod.Masquerade ? servicePort : serverPort;

@@ -132,17 +132,21 @@ public sealed class IpvsadmParser
             var (address, port, hasPort) = ParseAddressPort(serviceText, protocol)
                 ?? throw new IpvsadmUsageException("illegal virtual server address[:port] specified");
             _ = hasPort;
-            service = new ServiceKey(protocol, address.Value, port);
+            service = new ServiceKey(protocol, address, port);
         }
 
         var persistence = arguments.Persistent is { } persistentText
             ? persistentText == PersistenceDefaultMarker ? DefaultPersistence : ParseTimeout(persistentText, 1)
             : (int?)null;
-        var mask = uint.MaxValue;
+        // As parse_service and the -M case: an IPv6 service's mask is a prefix length, 128 unless given (atoi, 1-128).
+        var isIpv6 = service is { Address.IsIpv6: true };
+        var mask = isIpv6 ? Ipv6FullPrefix : uint.MaxValue;
         if (arguments.Netmask is { } maskText)
         {
-            mask = (_hostNames.TryResolve(maskText, out var parsedMask) ? parsedMask : (Ipv4Address?)null)?.Value
-                ?? throw new IpvsadmUsageException("illegal virtual server persistent mask specified");
+            mask = isIpv6
+                ? Atoi(maskText) is >= 1 and <= 128 and var prefix ? (uint)prefix : throw new IpvsadmUsageException("illegal ipv6 netmask specified")
+                : (_hostNames.TryResolve(maskText, out var parsedMask) ? parsedMask : (Ipv4Address?)null)?.Value
+                    ?? throw new IpvsadmUsageException("illegal virtual server persistent mask specified");
         }
 
         // As ipvsadm, which checks each value as it reads it: a bad number is refused even where the
@@ -212,6 +216,10 @@ public sealed class IpvsadmParser
             {
                 throw new IpvsadmUsageException("Tunnel options conflict with forward method");
             }
+            if (destination is { } server && service is { } owner && server.Address.IsIpv6 != owner.Address.IsIpv6 && !arguments.Ipip)
+            {
+                throw new IpvsadmUsageException("Different address family is allowed only for tunneling servers");
+            }
             TunnelOptionRules.Check(tunnelType ?? TunnelType.Ipip, given);
         }
 
@@ -259,28 +267,82 @@ public sealed class IpvsadmParser
     private static IpvsadmUsageException Ipv6FwmarkRefusal() =>
         new("IPv6 firewall-mark services (-f N -6) are not supported: the director forwards IPv4 only");
 
-    /// <summary>Parses <c>host[:port]</c> as ipvsadm's parse_service: a dotted quad or a known host name, a port number or service name.</summary>
-    public (Ipv4Address Address, ushort Port, bool HasPort)? ParseAddressPort(string text, IpProtocol protocol) =>
+    private const uint Ipv6FullPrefix = 128;
+
+    /// <summary>C's atoi: optional blanks and sign, then the leading digits; 0 when there are none.</summary>
+    private static long Atoi(string text)
+    {
+        var span = text.AsSpan().TrimStart(" \t\n\v\f\r");
+        var negative = span.Length > 0 && span[0] == '-';
+        if (span.Length > 0 && span[0] is '-' or '+')
+        {
+            span = span[1..];
+        }
+        long value = 0;
+        foreach (var c in span)
+        {
+            if (!char.IsAsciiDigit(c) || value > int.MaxValue)
+            {
+                break;
+            }
+            value = (value * 10) + (c - '0');
+        }
+        return negative ? -value : value;
+    }
+
+    /// <summary>
+    /// Parses <c>host[:port]</c> as ipvsadm's parse_service: <c>[IPv6]:port</c> (the brackets need the port), a bare
+    /// IPv6 address (no port then: its colons are the address's), or a dotted quad or known host name with an optional
+    /// <c>:port</c>; a port is a number or a service name.
+    /// </summary>
+    public (InetAddress Address, ushort Port, bool HasPort)? ParseAddressPort(string text, IpProtocol protocol) =>
         ParseAddressPort(text, (IpProtocol?)protocol);
 
     /// <summary>As <see cref="ParseAddressPort(string, IpProtocol)"/>; without a protocol, port names are not known.</summary>
-    private (Ipv4Address Address, ushort Port, bool HasPort)? ParseAddressPort(string text, IpProtocol? protocol)
+    private (InetAddress Address, ushort Port, bool HasPort)? ParseAddressPort(string text, IpProtocol? protocol)
     {
         if (text.Length == 0 || text.All(char.IsAsciiDigit))
         {
             return null;
         }
-        var colon = text.LastIndexOf(':');
-        var host = colon < 0 ? text : text[..colon];
-        if (!_hostNames.TryResolve(host, out var address))
+        string? portText = null;
+        var host = text;
+        if (text[0] == '[')
         {
-            return null;
+            var close = text.IndexOf(']', StringComparison.Ordinal);
+            if (close < 0 || close + 1 >= text.Length || text[close + 1] != ':')
+            {
+                return null;
+            }
+            host = text[1..close];
+            portText = text[(close + 2)..];
         }
-        if (colon < 0)
+        InetAddress address;
+        if (InetAddress.TryParseIpv6(host, out var ipv6, out var ipv4Mapped))
+        {
+            address = ipv6;
+        }
+        else if (ipv4Mapped)
+        {
+            // ipvsadm takes it as an IPv6 service; Forwarder holds IPv4 in that very form, so it cannot tell them apart.
+            throw new IpvsadmUsageException($"IPv4-mapped IPv6 address `{EchoedText.Of(host)}' is not supported: use the IPv4 address");
+        }
+        else
+        {
+            // Not IPv6: as parse_service, the last colon of what is left (inside brackets too) starts the port.
+            var colon = host.LastIndexOf(':');
+            portText = colon < 0 ? null : host[(colon + 1)..];
+            host = colon < 0 ? host : host[..colon];
+            if (!_hostNames.TryResolve(host, out var ipv4))
+            {
+                return null;
+            }
+            address = ipv4;
+        }
+        if (portText is null)
         {
             return (address, 0, false);
         }
-        var portText = text[(colon + 1)..];
         if (TryNumber(portText, 0, 65535, out var number))
         {
             return (address, (ushort)number, true);

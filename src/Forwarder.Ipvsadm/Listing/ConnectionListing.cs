@@ -74,8 +74,8 @@ public sealed class ConnectionListing
             Endpoint(connection.DestinationAddress, connection.DestinationPort, protocol, options));
     }
 
-    private string Endpoint(uint address, ushort port, IpProtocol? protocol, ListingOptions options) =>
-        EndpointNames.Format(new Ipv4Address(address), port, protocol, options.Numeric, _names);
+    private string Endpoint(InetAddress address, ushort port, IpProtocol? protocol, ListingOptions options) =>
+        EndpointNames.Format(address, port, protocol, options.Numeric, _names);
 
     private static void Append(StringBuilder text, string format, params ReadOnlySpan<object?> arguments) =>
         text.AppendFormat(CultureInfo.InvariantCulture, format, arguments);

@@ -1,3 +1,4 @@
+using Forwarder.Core.Frames;
 using Forwarder.Core.Services;
 
 namespace Forwarder.Ipvsadm.Listing;
@@ -22,9 +23,10 @@ internal static class ListingOrder
     }
 
     /// <summary>
-    /// By firewall mark (TCP/UDP services have 0), then protocol (TCP before UDP), then address, then port. The marks
-    /// compare as libipvs does, their unsigned difference taken as a signed int: so FWM services follow the TCP and
-    /// UDP ones, except marks of 2^31 and over, which come first.
+    /// As libipvs: by firewall mark (TCP/UDP services have 0), then family (IPv4's AF_INET before AF_INET6), then
+    /// protocol (TCP before UDP), then address, then port. The marks compare as libipvs does, their unsigned
+    /// difference taken as a signed int: so FWM services follow the TCP and UDP ones, except marks of 2^31 and over,
+    /// which come first.
     /// </summary>
     public static int CompareServices(VirtualService left, VirtualService right)
     {
@@ -32,6 +34,11 @@ internal static class ListingOrder
         if (byMark != 0)
         {
             return byMark;
+        }
+        var byFamily = Family(left.Address) - Family(right.Address);
+        if (byFamily != 0)
+        {
+            return byFamily;
         }
         var byProtocol = (int)left.Protocol - (int)right.Protocol;
         if (byProtocol != 0)
@@ -45,15 +52,36 @@ internal static class ListingOrder
     /// <summary>By address, then port.</summary>
     public static int CompareDestinations(Destination left, Destination right)
     {
-        var byAddress = AddressDifference(left.Address.Value, right.Address.Value);
+        var byAddress = AddressDifference(left.Address, right.Address);
         return byAddress != 0 ? byAddress : left.Port - right.Port;
     }
 
     /// <summary>
     /// As libipvs: the unsigned difference of the host-order addresses taken as a signed int. Addresses more
     /// than 2^31 apart therefore compare the "wrong" way round (10.0.0.1 after 192.168.1.1), and ipvsadm shows that.
+    /// An IPv6 address compares so word by word (four host-order 32-bit words), the left one's family deciding which.
     /// </summary>
-    private static int AddressDifference(uint left, uint right) => unchecked((int)(left - right));
+    private static int AddressDifference(InetAddress left, InetAddress right)
+    {
+        if (left.IsIpv4)
+        {
+            return unchecked((int)(left.Ipv4Value - KernelWord(right, 0)));
+        }
+        var difference = 0;
+        for (var word = 0; difference == 0 && word < 4; word++)
+        {
+            difference = unchecked((int)(KernelWord(left, word) - KernelWord(right, word)));
+        }
+        return difference;
+    }
+
+    /// <summary>Word <paramref name="index"/> of the kernel's nf_inet_addr: an IPv4 address fills the first, the rest are zero.</summary>
+    private static uint KernelWord(InetAddress address, int index) => address.IsIpv4
+        ? index == 0 ? address.Ipv4Value : 0
+        : (uint)((index < 2 ? address.High : address.Low) >> (index % 2 == 0 ? 32 : 0));
+
+    /// <summary>AF_INET (2) or AF_INET6 (10), whose difference libipvs sorts services by first.</summary>
+    private static int Family(InetAddress address) => address.IsIpv4 ? 2 : 10;
 
     /// <summary>
     /// glibc's qsort merge sort (halves of n/2 and n - n/2, ties to the left run). The address comparison is

@@ -12,6 +12,7 @@ namespace Forwarder.Ipvsadm.Listing;
 public sealed class ServiceListing
 {
     private const uint FullMask = uint.MaxValue;
+    private const uint FullIpv6Prefix = 128;
 
     private readonly INameResolver _names;
     private readonly IRateSource? _rates;
@@ -84,11 +85,11 @@ public sealed class ServiceListing
 
     private void AppendService(StringBuilder text, VirtualService service, ListingOptions options)
     {
-        var name = EndpointNames.Cut(
-            service.Key.IsFirewallMark
-                ? Format(ListingFormats.ServiceName, ListingFormats.FirewallMarkProtocol, SignedMark(service))
-                : Format(ListingFormats.ServiceName, ProtocolName(service.Protocol), Endpoint(service.Address, service.Port, service.Protocol, options)),
-            ListingFormats.ServiceNameWidth);
+        // As print_service_entry: only a name of an IPv4 service (or a firewall mark) is cut to the column.
+        var fullName = service.Key.IsFirewallMark
+            ? Format(ListingFormats.ServiceName, ListingFormats.FirewallMarkProtocol, SignedMark(service))
+            : Format(ListingFormats.ServiceName, ProtocolName(service.Protocol), Endpoint(service.Address, service.Port, service.Protocol, options));
+        var name = service.Key.IsFirewallMark || service.Address.IsIpv4 ? EndpointNames.Cut(fullName, ListingFormats.ServiceNameWidth) : fullName;
         switch (options.Detail)
         {
             case ListingDetail.Stats:
@@ -127,9 +128,9 @@ public sealed class ServiceListing
         if (service.PersistenceTimeout is { } timeout)
         {
             Append(text, ListingFormats.PersistentSuffix, unchecked((uint)timeout));
-            if (service.PersistenceMask.Value != FullMask)
+            if (HasMask(service))
             {
-                Append(text, ListingFormats.MaskSuffix, service.PersistenceMask);
+                Append(text, ListingFormats.MaskSuffix, MaskText(service));
             }
             if (service.PersistenceEngine.Length != 0)
             {
@@ -144,7 +145,8 @@ public sealed class ServiceListing
 
     private void AppendDestination(StringBuilder text, VirtualService service, Destination destination, ListingOptions options)
     {
-        var name = EndpointNames.Cut(Endpoint(service, destination, options), ListingFormats.DestinationNameWidth);
+        var fullName = Endpoint(service, destination, options);
+        var name = destination.Address.IsIpv4 ? EndpointNames.Cut(fullName, ListingFormats.DestinationNameWidth) : fullName;
         switch (options.Detail)
         {
             case ListingDetail.Stats:
@@ -191,9 +193,9 @@ public sealed class ServiceListing
         if (service.PersistenceTimeout is { } timeout)
         {
             Append(text, ListingFormats.RulePersistentSuffix, unchecked((uint)timeout));
-            if (service.PersistenceMask.Value != FullMask)
+            if (HasMask(service))
             {
-                Append(text, ListingFormats.RuleMaskSuffix, service.PersistenceMask);
+                Append(text, ListingFormats.RuleMaskSuffix, MaskText(service));
             }
         }
         if (service.PersistenceEngine.Length != 0)
@@ -239,7 +241,7 @@ public sealed class ServiceListing
         }
     }
 
-    private string Endpoint(Ipv4Address address, ushort port, IpProtocol protocol, ListingOptions options) =>
+    private string Endpoint(InetAddress address, ushort port, IpProtocol protocol, ListingOptions options) =>
         EndpointNames.Format(address, port, protocol, options.Numeric, _names);
 
     /// <summary>
@@ -248,6 +250,14 @@ public sealed class ServiceListing
     /// </summary>
     private string Endpoint(VirtualService service, Destination destination, ListingOptions options) =>
         EndpointNames.Format(destination.Address, destination.Port, service.Key.IsFirewallMark ? null : service.Protocol, options.Numeric, _names);
+
+    /// <summary>As print_service_entry: a mask other than the full one is shown (an IPv6 service's is a prefix length, full at 128).</summary>
+    private static bool HasMask(VirtualService service) =>
+        service.PersistenceMask.Value != (service.Address.IsIpv4 ? FullMask : FullIpv6Prefix);
+
+    private static string MaskText(VirtualService service) => service.Address.IsIpv4
+        ? service.PersistenceMask.ToString()
+        : service.PersistenceMask.Value.ToString(CultureInfo.InvariantCulture);
 
     private TrafficRates RatesOf(TrafficCounters counters) => _rates?.RatesOf(counters) ?? TrafficRates.Zero;
 

@@ -295,7 +295,11 @@ public static class RunCommand
         _ => new PacketSocketSender(interfaceName, bypassQueueingDiscipline: transmit == "sendmmsg-bypass"),
     };
 
-    private static string CaptureFilter(MacAddress mac) => $"arp or (ip and ether dst {mac})";
+    /// <summary>
+    /// ARP, IPv4 to the interface, and ICMPv6 to it or to a multicast group: Neighbour Solicitations for a VIP come to
+    /// its solicited-node group's MAC (33:33:ff:..), which the port sees since it captures promiscuously.
+    /// </summary>
+    private static string CaptureFilter(MacAddress mac) => $"arp or (ip and ether dst {mac}) or (icmp6 and (ether dst {mac} or ether multicast))";
 
     private static (Ipv4Address, int) ParseNetwork(string text) =>
         Ipv4Address.TryParseNetwork(text, out var network, out var prefix)

@@ -1,11 +1,13 @@
+using Forwarder.Core.Frames;
+
 namespace Forwarder.Monitoring;
 
 /// <summary>One line of /proc/net/ip_vs_conn, copied from the connection table on the engine's thread: plain values, no references.</summary>
 public struct ConnectionRow
 {
-    public uint ClientAddress;
-    public uint VirtualAddress;
-    public uint DestinationAddress;
+    public InetAddress ClientAddress;
+    public InetAddress VirtualAddress;
+    public InetAddress DestinationAddress;
     public ushort ClientPort;
     public ushort VirtualPort;
     public ushort DestinationPort;

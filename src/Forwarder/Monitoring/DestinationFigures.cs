@@ -5,7 +5,7 @@ namespace Forwarder.Monitoring;
 
 /// <summary>One real server of a service as a snapshot saw it: what /proc/net/ip_vs prints for it, and its traffic.</summary>
 public sealed record DestinationFigures(
-    Ipv4Address Address,
+    InetAddress Address,
     ushort Port,
     ForwardingMethod Method,
     int Weight,

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Forwarder.Core.Frames;
 using Forwarder.Core.Services;
 using Forwarder.Ipvsadm.Listing;
 
@@ -50,15 +51,24 @@ public static class ProcNetFormat
                 // "FWM  %08X %s %s": the mark in place of address and port, and one space fewer after the flags.
                 Append(text, "FWM  {0:X8} {1} {2}", service.FirewallMark, service.Scheduler, service.OnePacket ? "ops " : "");
             }
-            else
+            else if (service.Address.IsIpv4)
             {
                 // "%s  %08X:%04X %s %s " then the persistence or a bare newline: an ordinary service's line ends in two spaces.
                 Append(text, "{0}  {1:X8}:{2:X4} {3} {4} ", ConnectionNames.Protocol((byte)service.Protocol),
-                    service.Address.Value, service.Port, service.Scheduler, service.OnePacket ? "ops " : "");
+                    service.Address.Ipv4Value, service.Port, service.Scheduler, service.OnePacket ? "ops " : "");
+            }
+            else
+            {
+                // An IPv6 service is "%s  [%pI6]:%04X %s " (no ops field: the kernel prints it only for IPv4).
+                Append(text, "{0}  [{1}]:{2:X4} {3} ", ConnectionNames.Protocol((byte)service.Protocol),
+                    FullIpv6(service.Address), service.Port, service.Scheduler);
             }
             if (service.PersistenceTimeout is { } timeout)
             {
-                Append(text, "persistent {0} {1:X8}\n", unchecked(timeout * KernelHz), service.PersistenceMask.Value);
+                // An IPv6 service's netmask field holds the prefix length in host order, which ntohl then swaps
+                // (Linux 6.1 prints a /64 as 40000000).
+                Append(text, "persistent {0} {1:X8}\n", unchecked(timeout * KernelHz),
+                    service.Address.IsIpv4 ? service.PersistenceMask.Value : System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(service.PersistenceMask.Value));
             }
             else
             {
@@ -66,8 +76,16 @@ public static class ProcNetFormat
             }
             foreach (var destination in service.Destinations)
             {
-                Append(text, "  -> {0:X8}:{1:X4}      {2,-7} {3,-6} {4,-10} {5,-10}\n", destination.Address.Value, destination.Port,
-                    MethodName(destination.Method), destination.Weight, destination.ActiveConnections, destination.InactiveConnections);
+                if (destination.Address.IsIpv4)
+                {
+                    Append(text, "  -> {0:X8}:{1:X4}      {2,-7} {3,-6} {4,-10} {5,-10}\n", destination.Address.Ipv4Value, destination.Port,
+                        MethodName(destination.Method), destination.Weight, destination.ActiveConnections, destination.InactiveConnections);
+                }
+                else
+                {
+                    Append(text, "  -> [{0}]:{1:X4}      {2,-7} {3,-6} {4,-10} {5,-10}\n", FullIpv6(destination.Address), destination.Port,
+                        MethodName(destination.Method), destination.Weight, destination.ActiveConnections, destination.InactiveConnections);
+                }
             }
         }
         return text.ToString();
@@ -117,16 +135,37 @@ public static class ProcNetFormat
         {
             AppendPadded(text, ConnectionNames.Protocol(row.Protocol), 3);
             text.Append(' ');
-            AppendHex(text, row.ClientAddress, 8).Append(' ');
+            AppendAddress(text, row.ClientAddress).Append(' ');
             AppendHex(text, row.ClientPort, 4).Append(' ');
-            AppendHex(text, row.VirtualAddress, 8).Append(' ');
+            AppendAddress(text, row.VirtualAddress).Append(' ');
             AppendHex(text, row.VirtualPort, 4).Append(' ');
-            AppendHex(text, row.DestinationAddress, 8).Append(' ');
+            AppendAddress(text, row.DestinationAddress).Append(' ');
             AppendHex(text, row.DestinationPort, 4).Append(' ');
             AppendPadded(text, ConnectionNames.State(row.Protocol, row.State, row.IsTemplate), 11);
             text.Append(' ');
             var seconds = row.SecondsLeft.ToString(CultureInfo.InvariantCulture);
             text.Append(' ', Math.Max(0, 7 - seconds.Length)).Append(seconds).Append('\n');
+        }
+        return text.ToString();
+    }
+
+    /// <summary>An address as ip_vs_conn prints it: %08X for IPv4, %pI6 (eight groups of four lower-case digits) for IPv6.</summary>
+    private static StringBuilder AppendAddress(StringBuilder text, InetAddress address) =>
+        address.IsIpv4 ? AppendHex(text, address.Ipv4Value, 8) : text.Append(FullIpv6(address));
+
+    /// <summary>The kernel's %pI6: every group written out, four lower-case hex digits, no "::".</summary>
+    private static string FullIpv6(InetAddress address)
+    {
+        Span<byte> bytes = stackalloc byte[InetAddress.Ipv6Length];
+        address.WriteIpv6(bytes);
+        var text = new StringBuilder(39);
+        for (var group = 0; group < 8; group++)
+        {
+            if (group > 0)
+            {
+                text.Append(':');
+            }
+            text.Append(CultureInfo.InvariantCulture, $"{bytes[2 * group]:x2}{bytes[(2 * group) + 1]:x2}");
         }
         return text.ToString();
     }

@@ -9,7 +9,7 @@ namespace Forwarder.Monitoring;
 /// </summary>
 public sealed record ServiceFigures(
     IpProtocol Protocol,
-    Ipv4Address Address,
+    InetAddress Address,
     ushort Port,
     string Scheduler,
     bool OnePacket,

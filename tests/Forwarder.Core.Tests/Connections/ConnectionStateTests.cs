@@ -47,7 +47,7 @@ public sealed class ConnectionStateTests
     public void RestoredConnection_CarriesOnToTheSameRealServer()
     {
         var saved = WithTraffic();
-        var server = saved.Connections[saved.Connections.FindByClient(6, Frame.Ip(Client), 40001, Frame.Ip(Vip), 80, saved.Now)].DestinationAddress;
+        var server = saved.Connections[saved.Connections.FindByClient(6, Frame.Ip(Client), 40001, Frame.Ip(Vip), 80, saved.Now)].DestinationAddress.Ipv4Value;
         var restored = Restore(saved, elapsed: Second);
 
         var outcome = restored.Feed(Frame.Tcp(ClientMac, PublicMac, Client, 40001, Vip, 80, ack: true, payload: [7]), Public);
@@ -67,7 +67,7 @@ public sealed class ConnectionStateTests
     public void RestoredTemplate_StillPinsItsClient_AndControlsItsConnection()
     {
         var saved = WithTraffic();
-        var pinned = saved.Connections[saved.Connections.FindTemplate(6, Frame.Ip(Client), Frame.Ip(Vip), 443, saved.Now)].DestinationAddress;
+        var pinned = saved.Connections[saved.Connections.FindTemplate(6, Frame.Ip(Client), Frame.Ip(Vip), 443, saved.Now)].DestinationAddress.Ipv4Value;
         var restored = Restore(saved, elapsed: Second);
 
         var template = restored.Connections.FindTemplate(6, Frame.Ip(Client), Frame.Ip(Vip), 443, restored.Now);
@@ -89,7 +89,7 @@ public sealed class ConnectionStateTests
         var text = ConnectionStateFormat.Write(saved.Connections.Snapshot(saved.Now), 0);
         var restored = NewRig();
         var gone = restored.Services.Services.Single(s => s.Key == TcpKey).Destinations[0];
-        var onIt = saved.Connections.Snapshot(saved.Now).Count(s => s.Service == TcpKey && s.DestinationAddress == gone.Address.Value);
+        var onIt = saved.Connections.Snapshot(saved.Now).Count(s => s.Service == TcpKey && s.DestinationAddress == gone.Address);
         restored.Services.DeleteDestination(TcpKey, gone.Address, gone.Port);
 
         var report = restored.Engine.RestoreConnections(ConnectionStateFormat.Parse(text, 100, out _), saved.Now, 0);
@@ -281,6 +281,6 @@ public sealed class ConnectionStateTests
 
     /// <summary>An entry without its id (slots differ between the two tables), its template named by its client instead.</summary>
     private static string Describe(SavedConnection s) =>
-        $"{s.IsTemplate} {s.Protocol} {new Ipv4Address(s.ClientAddress)}:{s.ClientPort} {new Ipv4Address(s.VirtualAddress)}:{s.VirtualPort} " +
-        $"{new Ipv4Address(s.DestinationAddress)}:{s.DestinationPort} {s.Service} {s.ServerPort} {s.Method} {s.State} {s.Flags} {s.RemainingMicroseconds} {s.TemplateId != 0}";
+        $"{s.IsTemplate} {s.Protocol} {s.ClientAddress.AsIpv4()}:{s.ClientPort} {s.VirtualAddress.AsIpv4()}:{s.VirtualPort} " +
+        $"{s.DestinationAddress.AsIpv4()}:{s.DestinationPort} {s.Service} {s.ServerPort} {s.Method} {s.State} {s.Flags} {s.RemainingMicroseconds} {s.TemplateId != 0}";
 }

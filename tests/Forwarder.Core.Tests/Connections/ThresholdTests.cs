@@ -27,7 +27,7 @@ public sealed class ThresholdTests
             ClientPort = port,
             VirtualAddress = Key.Address,
             VirtualPort = 80,
-            DestinationAddress = server.Address.Value,
+            DestinationAddress = server.Address,
             DestinationPort = 80,
             Method = ForwardingMethod.Masquerade,
             Destination = server,

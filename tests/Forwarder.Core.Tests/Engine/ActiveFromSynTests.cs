@@ -28,7 +28,7 @@ public sealed class ActiveFromSynTests
         {
             rig.Feed(Frame.Tcp(ClientMac, PublicMac, Client, port, Vip, 8080, syn: true), Public);
             var slot = rig.Connections.FindByClient(6, Frame.Ip(Client), port, Frame.Ip(Vip), 8080, rig.Now);
-            choices.Add(new Ipv4Address(rig.Connections[slot].DestinationAddress).ToString());
+            choices.Add(rig.Connections[slot].DestinationAddress.AsIpv4().ToString());
         }
 
         var expected = Enumerable.Repeat(new[] { "192.168.139.131", "192.168.139.131", "192.168.139.131", "192.168.139.130" }, 4).SelectMany(c => c);

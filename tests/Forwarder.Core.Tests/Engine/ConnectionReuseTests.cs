@@ -278,7 +278,7 @@ public sealed class ConnectionReuseTests
         // From ip_vs_in_hook's server check, which is the same for every protocol.
         var rig = new EngineRig(settings: new EngineSettings { ExpireNoDestinationConnections = expireNodestConn });
         rig.Feed(Datagram(), Public);
-        var first = new Ipv4Address(rig.Connections[UdpEntry(rig)].DestinationAddress);
+        var first = rig.Connections[UdpEntry(rig)].DestinationAddress.AsIpv4();
         rig.Services.DeleteDestination(UdpKey, first, 53);
 
         var outcome = rig.Feed(Datagram(), Public);
@@ -286,7 +286,7 @@ public sealed class ConnectionReuseTests
         Assert.Multiple(() =>
         {
             Assert.That(outcome, Is.EqualTo(expireNodestConn ? FrameOutcome.Forwarded : FrameOutcome.DroppedDestinationUnavailable));
-            Assert.That(new Ipv4Address(rig.Connections[UdpEntry(rig)].DestinationAddress) != first, Is.EqualTo(expireNodestConn));
+            Assert.That(rig.Connections[UdpEntry(rig)].DestinationAddress.AsIpv4() != first, Is.EqualTo(expireNodestConn));
         });
     }
 
@@ -323,7 +323,7 @@ public sealed class ConnectionReuseTests
 
     private static int UdpEntry(EngineRig rig) => rig.Connections.FindByClient(17, Frame.Ip(Client), Port, Frame.Ip(Vip), 53, rig.Now);
 
-    private static string Server(EngineRig rig) => new Ipv4Address(Entry(rig).DestinationAddress).ToString();
+    private static string Server(EngineRig rig) => Entry(rig).DestinationAddress.AsIpv4().ToString();
 
     private static int Octet(string server) => int.Parse(server.Split('.')[3], System.Globalization.CultureInfo.InvariantCulture);
 }

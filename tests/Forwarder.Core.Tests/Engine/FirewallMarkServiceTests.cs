@@ -110,7 +110,7 @@ public sealed class FirewallMarkServiceTests
             Assert.That((https.Port, httpAgain.Port), Is.EqualTo(((ushort)443, (ushort)80)));
             var templates = _connections.Snapshot(Start + 3 * Second).Where(c => c.IsTemplate).ToList();
             Assert.That(templates.Select(t => ((byte)t.Protocol, t.VirtualAddress, t.VirtualPort, t.ClientPort, t.DestinationPort)).Distinct(),
-                Is.EqualTo(new[] { ((byte)0, 1u, (ushort)0, (ushort)0, (ushort)0) }), "<IPPROTO_IP, client, 0, mark, 0, server, 0>");
+                Is.EqualTo(new[] { ((byte)0, InetAddress.FromIpv4(1), (ushort)0, (ushort)0, (ushort)0) }), "<IPPROTO_IP, client, 0, mark, 0, server, 0>");
             Assert.That(templates, Has.Count.EqualTo(2), "one per client");
         });
     }
@@ -201,8 +201,8 @@ public sealed class FirewallMarkServiceTests
             _engine.Process(Frame.Tcp(Frame.Mac("02:00:0a:07:00:01"), mac, client, port, vip, virtualPort, syn: true), 0, Start, _output);
         }
 
-        var entries = _connections.Snapshot(Start).Select(c => $"{(c.IsTemplate ? "IP " : "TCP")} {new Ipv4Address(c.ClientAddress)}:{c.ClientPort} " +
-            $"{new Ipv4Address(c.VirtualAddress)}:{c.VirtualPort} {new Ipv4Address(c.DestinationAddress)}:{c.DestinationPort}");
+        var entries = _connections.Snapshot(Start).Select(c => $"{(c.IsTemplate ? "IP " : "TCP")} {c.ClientAddress}:{c.ClientPort} " +
+            $"{c.VirtualAddress}:{c.VirtualPort} {c.DestinationAddress}:{c.DestinationPort}");
         // ipvsadm -Lnc of the kernel's run, its state and expiry columns left out.
         Assert.That(entries, Is.EquivalentTo(new[]
         {

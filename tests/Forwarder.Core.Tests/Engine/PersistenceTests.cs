@@ -89,7 +89,7 @@ public sealed class PersistenceTests
         var template = _connections.Slots().Single(s => _connections[s].IsTemplate);
         Assert.Multiple(() =>
         {
-            Assert.That(new Ipv4Address(_connections[template].ClientAddress).ToString(), Is.EqualTo("192.168.1.0"));
+            Assert.That(_connections[template].ClientAddress.AsIpv4().ToString(), Is.EqualTo("192.168.1.0"));
             Assert.That(_connections[template].ClientPort, Is.Zero);
         });
     }
@@ -170,8 +170,8 @@ public sealed class PersistenceTests
         var next = Syn("192.168.1.50", 40001, Start + Second);
 
         var templates = _connections.Slots().Where(s => _connections[s].IsTemplate).Select(s => _connections[s]).ToList();
-        var old = templates.Single(t => new Ipv4Address(t.DestinationAddress).ToString() == first);
-        var current = templates.Single(t => new Ipv4Address(t.DestinationAddress).ToString() == next);
+        var old = templates.Single(t => t.DestinationAddress.AsIpv4().ToString() == first);
+        var current = templates.Single(t => t.DestinationAddress.AsIpv4().ToString() == next);
         Assert.Multiple(() =>
         {
             Assert.That((old.VirtualPort, old.DestinationPort, old.ClientPort), Is.EqualTo(((ushort)65535, (ushort)65535, (ushort)0)));

@@ -36,6 +36,6 @@ public sealed class StateBeforeTransmitTests
     private static int ServerOf(EngineRig rig, string client, ushort port)
     {
         var slot = rig.Connections.FindByClient(6, Frame.Ip(client), port, Frame.Ip(EngineRig.Vip), 80, rig.Now);
-        return (int)(rig.Connections[slot].DestinationAddress & 0xFF);
+        return (int)(rig.Connections[slot].DestinationAddress.Ipv4Value & 0xFF);
     }
 }

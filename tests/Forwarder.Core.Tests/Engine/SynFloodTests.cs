@@ -127,7 +127,7 @@ public sealed class SynFloodTests
 
     private static byte[] ServerData(EngineRig rig, int client)
     {
-        var octet = (int)(rig.Connections[FindClient(rig, client)].DestinationAddress & 0xFF);
+        var octet = (int)(rig.Connections[FindClient(rig, client)].DestinationAddress.Ipv4Value & 0xFF);
         return ServerSegment(octet, RemoteClient(client), 40000, ack: true);
     }
 

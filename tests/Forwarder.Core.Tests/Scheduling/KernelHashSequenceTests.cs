@@ -179,6 +179,6 @@ public sealed class KernelHashSequenceTests
     /// <summary>One digit per flow: the last octet of the chosen server minus 60 ("-" when none).</summary>
     private static string Choices(ServiceUnderTest service, IEnumerable<(string Client, ushort Port, string? Target)> flows) =>
         string.Concat(flows.Select(f => service.Next(f.Client, f.Port, target: f.Target) is { } chosen
-            ? ((chosen.Address.Value & 0xFF) - 60).ToString(System.Globalization.CultureInfo.InvariantCulture)
+            ? ((chosen.Address.Ipv4Value & 0xFF) - 60).ToString(System.Globalization.CultureInfo.InvariantCulture)
             : "-"));
 }

@@ -128,7 +128,7 @@ public sealed class SyncRoundTripTests
         Assert.Multiple(() =>
         {
             Assert.That((template.Protocol, template.VirtualAddress, template.VirtualPort, template.Destination?.Address.ToString()),
-                Is.EqualTo(((byte)0, 1u, (ushort)0, server)), "<IP, client, 0, mark 1, 0> bound to the same server");
+                Is.EqualTo(((byte)0, InetAddress.FromIpv4(1), (ushort)0, server)), "<IP, client, 0, mark 1, 0> bound to the same server");
             Assert.That((synced.Destination?.Service.Key, synced.Destination?.Address.ToString(), synced.DestinationPort),
                 Is.EqualTo(((ServiceKey?)ServiceKey.ForFirewallMark(1), server, (ushort)8443)));
             Assert.That(backup.Feed(ClientSegment(42000, 8443, ack: true), EngineRig.Public), Is.EqualTo(FrameOutcome.Forwarded));
@@ -228,10 +228,10 @@ public sealed class SyncRoundTripTests
 
         applier.Apply(Message(Entry(first, 0)), backup.Now);
         applier.Apply(Message(Entry(second, KernelConnectionFlags.Inactive)), backup.Now);
-        Assert.That((Find(backup.Connections, 42000).DestinationAddress, applier.Counters.ApplyProblem(SyncApplyProblem.StaleExpiry)), Is.EqualTo((first, 1L)));
+        Assert.That((Find(backup.Connections, 42000).DestinationAddress.Ipv4Value, applier.Counters.ApplyProblem(SyncApplyProblem.StaleExpiry)), Is.EqualTo((first, 1L)));
 
         applier.Apply(Message(Entry(second, 0)), backup.Now);
-        Assert.That(Find(backup.Connections, 42000).DestinationAddress, Is.EqualTo(second));
+        Assert.That(Find(backup.Connections, 42000).DestinationAddress.Ipv4Value, Is.EqualTo(second));
         Assert.That(backup.Connections.Count, Is.EqualTo(1));
     }
 

@@ -75,7 +75,7 @@ public sealed class RulesApplyTests
             "-a -t 192.168.1.100:80 -r 192.168.1.252\n");
 
         var destinations = rig.Service(GrammarRig.Tcp("192.168.1.100", 80)).Destinations;
-        Assert.That(destinations.Select(d => d.Address), Is.EqualTo(new[]
+        Assert.That(destinations.Select(d => d.Address.AsIpv4()), Is.EqualTo(new[]
         {
             Ipv4Address.Parse("192.168.1.252"), Ipv4Address.Parse("192.168.1.253"), Ipv4Address.Parse("192.168.1.254"),
         }));
@@ -96,7 +96,7 @@ public sealed class RulesApplyTests
 
         var service = rig.Service(GrammarRig.Tcp("10.0.0.1", 80));
         Assert.That(service.Scheduler.Name, Is.EqualTo("wlc"));
-        Assert.That(service.Destinations.Select(d => (d.Address, d.Weight)), Is.EqualTo(new[] { (Ipv4Address.Parse("10.0.0.2"), 9) }));
+        Assert.That(service.Destinations.Select(d => (d.Address.AsIpv4(), d.Weight)), Is.EqualTo(new[] { (Ipv4Address.Parse("10.0.0.2"), 9) }));
     }
 
     [Test]

@@ -95,7 +95,7 @@ public sealed class RulesFileFormatTests
         rig.Load("-A -t 10.0.0.1:http -s rr\r\n\r\n-a -t 10.0.0.1:http -r 10.0.0.2:http -m -w 5\r\n");
 
         var destination = rig.Service(GrammarRig.Tcp("10.0.0.1", 80)).Destinations.Single();
-        Assert.That(destination.Address, Is.EqualTo(Ipv4Address.Parse("10.0.0.2")));
+        Assert.That(destination.Address.AsIpv4(), Is.EqualTo(Ipv4Address.Parse("10.0.0.2")));
         Assert.That(destination.Weight, Is.EqualTo(5));
     }
 

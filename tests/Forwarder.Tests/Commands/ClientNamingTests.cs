@@ -147,7 +147,7 @@ public sealed class ClientNamingTests
         Assert.That((status, errors), Is.EqualTo((0, "")));
         Assert.That(output, Does.Contain("TCP  192.168.1.113:80 rr\n"));
         Assert.That((editStatus, editErrors), Is.EqualTo((0, "")));
-        Assert.That(_table.Services.Single(s => s.Port == 80 && s.Address.Value != 0x7F000001).Destinations.Single(d => d.Address == Ipv4Address.Parse("192.168.139.129")).Weight, Is.EqualTo(5));
+        Assert.That(_table.Services.Single(s => s.Port == 80 && s.Address.Ipv4Value != 0x7F000001).Destinations.Single(d => d.Address == Ipv4Address.Parse("192.168.139.129")).Weight, Is.EqualTo(5));
     }
 
     [Test]
