@@ -37,8 +37,8 @@ public sealed class RunOptions
     [Option("transmit", Default = "sendmmsg", HelpText = "How batches leave: sendmmsg (a packet socket, one call a batch and interface), sendmmsg-bypass (the same past the qdisc, unseen by tcpdump on the director) or pcap (libpcap, one call a frame).")]
     public string Transmit { get; set; } = "sendmmsg";
 
-    [Option("senders", Default = "engine", HelpText = "Which thread transmits: engine (the engine's own, between rounds) or per-interface (a thread per interface, beside the engine's).")]
-    public string Senders { get; set; } = "engine";
+    [Option("senders", Default = "per-interface", HelpText = "Which thread transmits: per-interface (a thread per interface beside the engine's, once rounds fill up; the engine's own below that) or engine (always the engine's, between rounds).")]
+    public string Senders { get; set; } = "per-interface";
 
     [Option("state-file", HelpText = "Where the connection table is saved on SIGTERM/SIGINT/SIGHUP and restored from at start (default $FORWARDER_STATE/connections.state, /run/forwarder/connections.state).")]
     public string? StateFile { get; set; }

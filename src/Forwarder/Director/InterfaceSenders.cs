@@ -17,8 +17,12 @@ public sealed class InterfaceSenders : IDisposable
     /// <summary>Batches in flight: one the engine writes, the others queued or being sent.</summary>
     public const int BatchCount = 4;
 
-    /// <summary>An interface's share of a batch smaller than this is sent on the engine's thread when its sender has nothing queued.</summary>
-    public static int InlineBelow { get; set; } = int.Parse(Environment.GetEnvironmentVariable("FORWARDER_INLINE_BELOW") ?? "8", System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>
+    /// An interface's share of a batch smaller than this (a round's worth) is sent on the engine's thread when its
+    /// sender has nothing queued: waking a thread costs more than sending a few frames, so light traffic (request and
+    /// answer) stays on one thread and a sender takes over only once rounds fill up, and stays on while it is busy.
+    /// </summary>
+    public const int InlineBelow = LiveDirector.FramesPerInterfaceAndRound;
 
     private readonly OutputBatch[] _batches;
     private readonly int[] _sendersLeft;

@@ -66,9 +66,10 @@ public sealed class InterfaceSendersTests
     }
 
     [Test]
-    public void FramesLeaveFromTheInterfacesOwnThread_InTheOrderTheEngineWroteThem()
+    public void FullRoundsLeaveFromTheInterfacesOwnThread_InTheOrderTheEngineWroteThem()
     {
-        const int Frames = 300;
+        // Every round reads a full share, so every batch is handed to the sender.
+        const int Frames = LiveDirector.FramesPerInterfaceAndRound * 5;
         for (var i = 0; i < Frames; i++)
         {
             _public.Enqueue(Syn(i), Start + i);
@@ -80,6 +81,21 @@ public sealed class InterfaceSendersTests
         Assert.That(_private.TransmitThreads.Distinct().ToArray(), Has.Length.EqualTo(1), "one thread sends eth1's frames");
         Assert.That(_private.TransmitThreads.First(), Is.Not.EqualTo(_loop!.ManagedThreadId), "and it is not the engine's");
         Assert.That(SentSourcePorts(_private), Is.EqualTo(Enumerable.Range(0, Frames).Select(ClientPort)), "in the order read");
+    }
+
+    [Test]
+    public void AFewFramesWithTheSenderIdle_LeaveFromTheEnginesThread()
+    {
+        const int Frames = InterfaceSenders.InlineBelow - 1;
+        for (var i = 0; i < Frames; i++)
+        {
+            _public.Enqueue(Syn(i), Start + i);
+        }
+
+        StartLoop();
+
+        Assert.That(SpinWait.SpinUntil(() => _private.Sent == Frames, TimeSpan.FromSeconds(30)), Is.True, "every SYN forwarded");
+        Assert.That(_private.TransmitThreads.Distinct(), Is.EqualTo(new[] { _loop!.ManagedThreadId }), "sent where they were made, no sender woken");
     }
 
     [Test]
@@ -132,6 +148,8 @@ public sealed class InterfaceSendersTests
         release.Set();
         Assert.That(_loop.Join(TimeSpan.FromSeconds(30)), Is.True);
         Assert.That(_private.Sent, Is.EqualTo(Frames), "every frame sent before the loop ended");
+        // The second round's 36 frames went to the busy sender, behind the first round's, not past it on the engine's thread.
+        Assert.That(SentSourcePorts(_private), Is.EqualTo(Enumerable.Range(0, Frames).Select(ClientPort)), "in order");
     }
 
     private static IEnumerable<int> SentSourcePorts(ScriptedPort port) =>
