@@ -21,23 +21,9 @@ namespace Forwarder.Lab.Tests.Director;
 [TestFixture]
 public sealed class InterfaceSendersTests
 {
-    private const string TopologyText = """
-        interface eth1 02:00:00:00:01:01 10.250.1.1/24 private
-        interface eth2 02:00:00:00:02:01 10.250.0.1/24 public
-        neighbor 10.250.1.9 02:00:00:00:01:09 eth1
-        neighbor 10.250.0.2 02:00:00:00:02:02 eth2
-        route default via 10.250.0.2
-        """;
+    private const long Start = LoopUnderTest.Start;
 
-    private const string Rules = "-A -t 10.250.0.9:80 -s rr\n-a -t 10.250.0.9:80 -r 10.250.1.9:80 -m\n";
-    private const long Start = 1_700_000_000_000_000;
-
-    private DirectorTopology _topology = null!;
-    private DirectorEngine _engine = null!;
-    private ScriptedPort _public = null!;
-    private ScriptedPort _private = null!;
-    private CancellationTokenSource _stop = null!;
-    private Thread? _loop;
+    private LoopUnderTest _loop = null!;
 
     /// <summary>Holds a transmit; set and disposed only after the loop has stopped, since the senders may still wait on it.</summary>
     private ManualResetEventSlim _release = null!;
@@ -45,24 +31,16 @@ public sealed class InterfaceSendersTests
     [SetUp]
     public void CreateDirector()
     {
-        _topology = TopologyParser.Parse(TopologyText);
-        _engine = DirectorSetup.Build(_topology, Rules);
-        _public = new ScriptedPort("eth2");
-        _private = new ScriptedPort("eth1");
-        _stop = new CancellationTokenSource();
+        _loop = new LoopUnderTest();
         _release = new ManualResetEventSlim(false);
+        _loop.BeforeJoin = _release.Set;
     }
 
     [TearDown]
     public void StopDirector()
     {
-        _stop.Cancel();
-        _release.Set();
-        Assert.That(_loop?.Join(TimeSpan.FromSeconds(30)) ?? true, Is.True, "the loop stopped");
+        _loop.Dispose();
         _release.Dispose();
-        _stop.Dispose();
-        _public.Dispose();
-        _private.Dispose();
     }
 
     [Test]
@@ -72,15 +50,15 @@ public sealed class InterfaceSendersTests
         const int Frames = LiveDirector.FramesPerInterfaceAndRound * 5;
         for (var i = 0; i < Frames; i++)
         {
-            _public.Enqueue(Syn(i), Start + i);
+            _loop.Public.Enqueue(Syn(i), Start + i);
         }
 
         StartLoop();
 
-        Assert.That(SpinWait.SpinUntil(() => _private.Sent == Frames, TimeSpan.FromSeconds(30)), Is.True, "every SYN forwarded");
-        Assert.That(_private.TransmitThreads.Distinct().ToArray(), Has.Length.EqualTo(1), "one thread sends eth1's frames");
-        Assert.That(_private.TransmitThreads.First(), Is.Not.EqualTo(_loop!.ManagedThreadId), "and it is not the engine's");
-        Assert.That(SentSourcePorts(_private), Is.EqualTo(Enumerable.Range(0, Frames).Select(ClientPort)), "in the order read");
+        Assert.That(SpinWait.SpinUntil(() => _loop.Private.Sent == Frames, TimeSpan.FromSeconds(30)), Is.True, "every SYN forwarded");
+        Assert.That(_loop.Private.TransmitThreads.Distinct().ToArray(), Has.Length.EqualTo(1), "one thread sends eth1's frames");
+        Assert.That(_loop.Private.TransmitThreads.First(), Is.Not.EqualTo(_loop.Loop!.ManagedThreadId), "and it is not the engine's");
+        Assert.That(SentSourcePorts(_loop.Private), Is.EqualTo(Enumerable.Range(0, Frames).Select(ClientPort)), "in the order read");
     }
 
     [Test]
@@ -89,13 +67,13 @@ public sealed class InterfaceSendersTests
         const int Frames = InterfaceSenders.InlineBelow - 1;
         for (var i = 0; i < Frames; i++)
         {
-            _public.Enqueue(Syn(i), Start + i);
+            _loop.Public.Enqueue(Syn(i), Start + i);
         }
 
         StartLoop();
 
-        Assert.That(SpinWait.SpinUntil(() => _private.Sent == Frames, TimeSpan.FromSeconds(30)), Is.True, "every SYN forwarded");
-        Assert.That(_private.TransmitThreads.Distinct(), Is.EqualTo(new[] { _loop!.ManagedThreadId }), "sent where they were made, no sender woken");
+        Assert.That(SpinWait.SpinUntil(() => _loop.Private.Sent == Frames, TimeSpan.FromSeconds(30)), Is.True, "every SYN forwarded");
+        Assert.That(_loop.Private.TransmitThreads.Distinct(), Is.EqualTo(new[] { _loop.Loop!.ManagedThreadId }), "sent where they were made, no sender woken");
     }
 
     [Test]
@@ -103,7 +81,7 @@ public sealed class InterfaceSendersTests
     {
         var release = _release;
         var held = 0;
-        _private.BeforeTransmit = () =>
+        _loop.Private.BeforeTransmit = () =>
         {
             Interlocked.Increment(ref held);
             release.Wait(TimeSpan.FromSeconds(30));
@@ -112,77 +90,52 @@ public sealed class InterfaceSendersTests
         const int Frames = LiveDirector.FramesPerInterfaceAndRound * (InterfaceSenders.BatchCount + 3);
         for (var i = 0; i < Frames; i++)
         {
-            _public.Enqueue(Syn(i), Start + i);
+            _loop.Public.Enqueue(Syn(i), Start + i);
         }
 
         StartLoop();
 
         // The first batch is held in the transmit; the engine reads on into the others until none is free.
         Assert.That(SpinWait.SpinUntil(() => Volatile.Read(ref held) == 1 &&
-            _public.Received == LiveDirector.FramesPerInterfaceAndRound * InterfaceSenders.BatchCount, TimeSpan.FromSeconds(30)), Is.True,
-            $"the engine read {InterfaceSenders.BatchCount} rounds while the first batch was held (read {_public.Received})");
+            _loop.Public.Received == LiveDirector.FramesPerInterfaceAndRound * InterfaceSenders.BatchCount, TimeSpan.FromSeconds(30)), Is.True,
+            $"the engine read {InterfaceSenders.BatchCount} rounds while the first batch was held (read {_loop.Public.Received})");
         Thread.Sleep(200);
-        Assert.That(_public.Received, Is.EqualTo(LiveDirector.FramesPerInterfaceAndRound * InterfaceSenders.BatchCount),
+        Assert.That(_loop.Public.Received, Is.EqualTo(LiveDirector.FramesPerInterfaceAndRound * InterfaceSenders.BatchCount),
             "and then waited for a batch to come free rather than write over one in flight");
 
         release.Set();
-        Assert.That(SpinWait.SpinUntil(() => _private.Sent == Frames, TimeSpan.FromSeconds(30)), Is.True, "every SYN forwarded");
-        Assert.That(SentSourcePorts(_private), Is.EqualTo(Enumerable.Range(0, Frames).Select(ClientPort)), "each exactly once, in order");
+        Assert.That(SpinWait.SpinUntil(() => _loop.Private.Sent == Frames, TimeSpan.FromSeconds(30)), Is.True, "every SYN forwarded");
+        Assert.That(SentSourcePorts(_loop.Private), Is.EqualTo(Enumerable.Range(0, Frames).Select(ClientPort)), "each exactly once, in order");
     }
 
     [Test]
     public void AtStop_EverythingHandedOverIsSentBeforeTheLoopReturns()
     {
         var release = _release;
-        _private.BeforeTransmit = () => release.Wait(TimeSpan.FromSeconds(30));
+        _loop.Private.BeforeTransmit = () => release.Wait(TimeSpan.FromSeconds(30));
         const int Frames = 100;
         for (var i = 0; i < Frames; i++)
         {
-            _public.Enqueue(Syn(i), Start + i);
+            _loop.Public.Enqueue(Syn(i), Start + i);
         }
         StartLoop();
-        Assert.That(SpinWait.SpinUntil(() => _public.Received == Frames, TimeSpan.FromSeconds(30)), Is.True);
+        Assert.That(SpinWait.SpinUntil(() => _loop.Public.Received == Frames, TimeSpan.FromSeconds(30)), Is.True);
 
-        _stop.Cancel();
-        Assert.That(_loop!.Join(TimeSpan.FromMilliseconds(300)), Is.False, "the loop waits for the held transmit");
+        _loop.RequestStop();
+        Assert.That(_loop.Loop!.Join(TimeSpan.FromMilliseconds(300)), Is.False, "the loop waits for the held transmit");
         release.Set();
-        Assert.That(_loop.Join(TimeSpan.FromSeconds(30)), Is.True);
-        Assert.That(_private.Sent, Is.EqualTo(Frames), "every frame sent before the loop ended");
+        Assert.That(_loop.Loop.Join(TimeSpan.FromSeconds(30)), Is.True);
+        Assert.That(_loop.Private.Sent, Is.EqualTo(Frames), "every frame sent before the loop ended");
         // The second round's 36 frames went to the busy sender, behind the first round's, not past it on the engine's thread.
-        Assert.That(SentSourcePorts(_private), Is.EqualTo(Enumerable.Range(0, Frames).Select(ClientPort)), "in order");
+        Assert.That(SentSourcePorts(_loop.Private), Is.EqualTo(Enumerable.Range(0, Frames).Select(ClientPort)), "in order");
     }
 
     private static IEnumerable<int> SentSourcePorts(ScriptedPort port) =>
         port.Transmits.SelectMany(frames => frames).Select(frame => (frame[34] << 8) | frame[35]);
 
-    private void StartLoop()
-    {
-        var ports = new IDirectorPort[2];
-        ports[_topology.Public.Index] = _public;
-        ports[_topology.Private.Index] = _private;
-        var director = new LiveDirector(_engine, ports, new EngineCommandQueue(),
-            new IpvsadmExecutor(DirectorState.FromEngine(_engine, new ServiceRateEstimators())), sendingThreads: true);
-        _loop = new Thread(() =>
-        {
-            using (director)
-            {
-                director.Run(_stop.Token);
-            }
-        })
-        { IsBackground = true, Name = "live loop under test" };
-        _loop.Start();
-    }
+    private void StartLoop() => _loop.StartLoop(sendingThreads: true);
 
-    private static byte[] Syn(int client)
-    {
-        var tcp = new TcpPacket((ushort)ClientPort(client), 80) { Synchronize = true, SequenceNumber = 1000, WindowSize = 64240 };
-        var ip = new IPv4Packet(IPAddress.Parse($"198.18.{client / 250}.{(client % 250) + 1}"), IPAddress.Parse("10.250.0.9")) { TimeToLive = 64, PayloadPacket = tcp };
-        var ethernet = new EthernetPacket(PhysicalAddress.Parse("02-00-00-00-02-02"), PhysicalAddress.Parse("02-00-00-00-02-01"), EthernetType.IPv4) { PayloadPacket = ip };
-        ip.UpdateCalculatedValues();
-        tcp.UpdateTcpChecksum();
-        ip.UpdateIPChecksum();
-        return ethernet.Bytes.ToArray();
-    }
+    private static byte[] Syn(int client) => LoopUnderTest.Syn(client);
 
-    private static int ClientPort(int client) => 40_000 + client;
+    private static int ClientPort(int client) => LoopUnderTest.ClientPort(client);
 }
