@@ -45,32 +45,14 @@ public static class Ipv4Parser
             if ((fragment & FrameLayout.Ipv4FragmentOffsetMask) == 0 && transport.Length >= 4 &&
                 fields.Protocol is FrameLayout.ProtocolTcp or FrameLayout.ProtocolUdp)
             {
-                fields.SourcePort = BinaryPrimitives.ReadUInt16BigEndian(transport[FrameLayout.SourcePort..]);
-                fields.DestinationPort = BinaryPrimitives.ReadUInt16BigEndian(transport[FrameLayout.DestinationPort..]);
+                (fields.SourcePort, fields.DestinationPort) = TransportHeader.Ports(transport);
             }
             return null;
         }
         switch (fields.Protocol)
         {
-            case FrameLayout.ProtocolTcp:
-                if (transport.Length < FrameLayout.TcpMinimumHeaderLength)
-                {
-                    return FrameOutcome.DroppedMalformed;
-                }
-                var dataOffset = (transport[FrameLayout.TcpDataOffset] >> 4) * 4;
-                if (dataOffset < FrameLayout.TcpMinimumHeaderLength || dataOffset > transport.Length)
-                {
-                    return FrameOutcome.DroppedMalformed;
-                }
-                fields.TcpFlags = transport[FrameLayout.TcpFlags];
-                break;
-            case FrameLayout.ProtocolUdp:
-                if (transport.Length < FrameLayout.UdpHeaderLength)
-                {
-                    return FrameOutcome.DroppedMalformed;
-                }
-                var udpLength = BinaryPrimitives.ReadUInt16BigEndian(transport[FrameLayout.UdpLength..]);
-                if (udpLength < FrameLayout.UdpHeaderLength || udpLength > transport.Length)
+            case FrameLayout.ProtocolTcp or FrameLayout.ProtocolUdp:
+                if (!TransportHeader.IsWellFormed(fields.Protocol, transport, out fields.TcpFlags))
                 {
                     return FrameOutcome.DroppedMalformed;
                 }
@@ -89,8 +71,7 @@ public static class Ipv4Parser
             default:
                 return null;
         }
-        fields.SourcePort = BinaryPrimitives.ReadUInt16BigEndian(transport[FrameLayout.SourcePort..]);
-        fields.DestinationPort = BinaryPrimitives.ReadUInt16BigEndian(transport[FrameLayout.DestinationPort..]);
+        (fields.SourcePort, fields.DestinationPort) = TransportHeader.Ports(transport);
         return null;
     }
 }
