@@ -108,7 +108,9 @@ vrrp_conf() {
   local dir=$1 priority=$2 d="$STATE/$1"
   local env="export FORWARDER_STATE='$d' FORWARDER_SOCKET='$d/forwarder.sock'"
   [ -n "${FORWARDER_DLL:-}" ] && env="$env FORWARDER_DLL='$FORWARDER_DLL'"
-  cat >"$d/notify.sh" <<SCRIPT
+  # Each script is written aside and renamed into place: a check still running from an earlier keepalived may be
+  # executing the old file, and writing over a file being executed fails (ETXTBSY).
+  cat >"$d/notify.sh.new" <<SCRIPT
 #!/bin/sh
 # keepalived's notify_master / notify_backup / notify_fault for $dir: the VIP and the webs' gateway move with MASTER.
 $env
@@ -121,13 +123,15 @@ status=\$?
 echo "\$(date +%s.%N) \$1 done (\$status)" >>'$d/vrrp-transitions'
 exit \$status
 SCRIPT
-  cat >"$d/alive.sh" <<SCRIPT
+  cat >"$d/alive.sh.new" <<SCRIPT
 #!/bin/sh
 # keepalived's vrrp_script for $dir: fails as soon as the director is gone (killed outright too), so VRRP fails over.
 $env
 exec '$here/run-director.sh' alive
 SCRIPT
-  chmod 755 "$d/notify.sh" "$d/alive.sh"
+  chmod 755 "$d/notify.sh.new" "$d/alive.sh.new"
+  mv -f "$d/notify.sh.new" "$d/notify.sh"
+  mv -f "$d/alive.sh.new" "$d/alive.sh"
   cat >"$d/keepalived.conf" <<CONF
 global_defs {
   router_id forwarder_$dir
