@@ -31,6 +31,11 @@ public sealed class ReplayConformanceTests
         {
             var commands = ReplayTimeline.Write(scenario, directory);
             var replay = DirectorReplay.Build(GuestTopology.ForwarderTopology(), "");
+            var marks = new ScenarioMarks(replay.Engine.Topology.Interfaces.Select(i => i.Name).ToList());
+            foreach (var restore in scenario.Steps.OfType<MarkRulesStep>())
+            {
+                replay.Engine.Services.FirewallMarks = marks.Restore(restore, ScenarioCatalog.InputsDirectory);
+            }
             replay.Run(
                 [new ReplayInput(ReplayTimeline.PublicInterface, Path.Combine(directory, ReplayTimeline.PublicInterface + ".pcap")),
                  new ReplayInput(ReplayTimeline.PrivateInterface, Path.Combine(directory, ReplayTimeline.PrivateInterface + ".pcap"))],

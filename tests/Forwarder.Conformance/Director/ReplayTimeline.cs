@@ -18,10 +18,14 @@ public static class ReplayTimeline
 
     private static readonly HashSet<string> Edits = ["-A", "-E", "-D", "-a", "-e", "-d", "-C", "-Z", "--set"];
 
-    /// <summary>Whether every ipvsadm step but the listings edits the table, and the packets come before the last listing.</summary>
+    /// <summary>
+    /// Whether every ipvsadm step but the listings edits the table, and the packets come before the last listing;
+    /// mark rules, which replay takes once with <c>--marks</c>, must all come before the first packet.
+    /// </summary>
     public static bool Fits(Scenario scenario) =>
         scenario.Steps.Any(s => s is PacketStep) &&
-        scenario.Steps.OfType<IpvsadmStep>().All(s => s.StandardInputFile is null && (Edits.Contains(s.Arguments[0]) || IsTableListing(s)));
+        scenario.Steps.OfType<IpvsadmStep>().All(s => s.StandardInputFile is null && (Edits.Contains(s.Arguments[0]) || IsTableListing(s))) &&
+        !scenario.Steps.SkipWhile(s => s is not PacketStep).Any(s => s is MarkRulesStep);
 
     public static bool IsTableListing(IpvsadmStep step) => step.Arguments is ["-Ln"];
 

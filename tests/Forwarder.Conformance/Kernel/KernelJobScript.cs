@@ -64,6 +64,10 @@ public static class KernelJobScript
           $IP netns exec d$n ipvsadm "$@" >/out/$n/$k.out 2>/out/$n/$k.err <"/in/$input"
           echo $? >/out/$n/$k.status
         }
+        # restore N PROGRAM FILE: the director's mangle table of one family from an input file; complaints to the set-up log.
+        restore() {
+          $IP netns exec d$1 $2 <"/in/$3" >>/out/$1/setup.log 2>&1 || echo "$2 $3 exited $?" >>/out/$1/setup.log
+        }
         send() {
           $IP netns exec $1 /usr/local/bin/packet-sender 2>>/out/sender.err
         }
@@ -110,6 +114,9 @@ public static class KernelJobScript
                     break;
                 case PacketStep:
                     k = AppendPackets(script, n, steps, k) - 1;
+                    break;
+                case MarkRulesStep marks:
+                    script.Append(CultureInfo.InvariantCulture, $"restore {n} {marks.Program} {Quote(marks.InputFile)}\n");
                     break;
                 case SleepStep sleep:
                     script.Append(CultureInfo.InvariantCulture, $"sleep {sleep.Seconds}\n");

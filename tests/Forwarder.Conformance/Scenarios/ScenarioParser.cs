@@ -15,9 +15,13 @@ namespace Forwarder.Conformance.Scenarios;
 /// reply tcp|udp SRC:PORT DST:PORT [FLAGS]   a real server's packet, on the private side
 /// clients tcp|udp FIRST COUNT PORT DST:PORT [FLAGS]   COUNT packets from consecutive addresses
 /// ports tcp|udp SRC FIRST-PORT COUNT DST:PORT [FLAGS] COUNT packets from consecutive ports
+/// targets tcp|udp SRC:PORT FIRST COUNT PORT [FLAGS]   COUNT packets to consecutive addresses
+/// iptables-restore FILE                the director's IPv4 mangle rules become FILE's (Cases/inputs)
+/// ip6tables-restore FILE               the same for IPv6
 /// sleep SECONDS                        time passes (the kernel's counters reach its listings on its 2 s estimator tick)
 /// known-difference REASON...           the next step differs on purpose, for REASON
 /// </code>
+/// Addresses are IPv4 or IPv6 (<c>[ADDRESS]:PORT</c>); consecutive addresses count up in the last 32 bits.
 /// Words split at blanks; single or double quotes keep blanks inside a word.
 /// </summary>
 public static class ScenarioParser
@@ -89,6 +93,10 @@ public static class ScenarioParser
                 return Clients(lineNumber, words);
             case "ports":
                 return Ports(lineNumber, words);
+            case "targets":
+                return Targets(lineNumber, words);
+            case "iptables-restore" or "ip6tables-restore" when words.Count == 2:
+                return [new MarkRulesStep(lineNumber, words[0] == "ip6tables-restore", words[1])];
             default:
                 throw new FormatException($"unknown step '{words[0]}'");
         }
@@ -97,13 +105,26 @@ public static class ScenarioParser
     private static IEnumerable<ScenarioStep> Clients(int lineNumber, List<string> words)
     {
         // clients tcp|udp FIRST COUNT PORT DST:PORT [FLAGS]
-        var first = ToNumber(IPAddress.Parse(words[2]));
+        var first = IPAddress.Parse(words[2]);
         var count = int.Parse(words[3], CultureInfo.InvariantCulture);
         var port = ushort.Parse(words[4], CultureInfo.InvariantCulture);
         for (var i = 0; i < count; i++)
         {
-            var source = ToText(first + (uint)i);
-            yield return Packet(lineNumber, PacketSide.Client, words[1], $"{source}:{port}", words[5], words.ElementAtOrDefault(6));
+            var source = WithPort(Add(first, (uint)i), port);
+            yield return Packet(lineNumber, PacketSide.Client, words[1], source, words[5], words.ElementAtOrDefault(6));
+        }
+    }
+
+    private static IEnumerable<ScenarioStep> Targets(int lineNumber, List<string> words)
+    {
+        // targets tcp|udp SRC:PORT FIRST COUNT PORT [FLAGS]
+        var first = IPAddress.Parse(words[3]);
+        var count = int.Parse(words[4], CultureInfo.InvariantCulture);
+        var port = ushort.Parse(words[5], CultureInfo.InvariantCulture);
+        for (var i = 0; i < count; i++)
+        {
+            var destination = WithPort(Add(first, (uint)i), port);
+            yield return Packet(lineNumber, PacketSide.Client, words[1], words[2], destination, words.ElementAtOrDefault(6));
         }
     }
 
@@ -114,7 +135,7 @@ public static class ScenarioParser
         var count = int.Parse(words[4], CultureInfo.InvariantCulture);
         for (var i = 0; i < count; i++)
         {
-            yield return Packet(lineNumber, PacketSide.Client, words[1], $"{words[2]}:{firstPort + i}", words[5], words.ElementAtOrDefault(6));
+            yield return Packet(lineNumber, PacketSide.Client, words[1], WithPort(IPAddress.Parse(words[2]), firstPort + i), words[5], words.ElementAtOrDefault(6));
         }
     }
 
@@ -132,24 +153,39 @@ public static class ScenarioParser
             tcp ? flags ?? "S" : "-");
     }
 
+    /// <summary>ADDRESS:PORT or [IPv6-ADDRESS]:PORT; the address comes back as the sender reads it (no brackets).</summary>
     private static (string, ushort) Endpoint(string text)
     {
         var colon = text.LastIndexOf(':');
-        if (colon < 0 || !IPAddress.TryParse(text[..colon], out _) ||
+        var host = colon < 0 ? "" : text[..colon];
+        var bracketed = host.StartsWith('[') && host.EndsWith(']');
+        if (bracketed)
+        {
+            host = host[1..^1];
+        }
+        if (colon < 0 || !IPAddress.TryParse(host, out var address) ||
+            (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6) != bracketed ||
             !ushort.TryParse(text[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port))
         {
-            throw new FormatException($"'{text}' is not ADDRESS:PORT");
+            throw new FormatException($"'{text}' is not ADDRESS:PORT (or [IPv6-ADDRESS]:PORT)");
         }
-        return (text[..colon], port);
+        return (address.ToString(), port);
     }
 
-    private static uint ToNumber(IPAddress address)
+    /// <summary>The address <paramref name="step"/> on from <paramref name="first"/>, counted in its last 32 bits.</summary>
+    private static IPAddress Add(IPAddress first, uint step)
     {
-        var bytes = address.GetAddressBytes();
-        return (uint)(bytes[0] << 24 | bytes[1] << 16 | bytes[2] << 8 | bytes[3]);
+        var bytes = first.GetAddressBytes();
+        var at = bytes.Length - 4;
+        var low = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(at)) + step;
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(at), low);
+        return new IPAddress(bytes);
     }
 
-    private static string ToText(uint value) => $"{value >> 24}.{(value >> 16) & 255}.{(value >> 8) & 255}.{value & 255}";
+    private static string WithPort(IPAddress address, int port) =>
+        address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
+            ? string.Create(CultureInfo.InvariantCulture, $"[{address}]:{port}")
+            : string.Create(CultureInfo.InvariantCulture, $"{address}:{port}");
 
     /// <summary>Blank-separated words; quotes keep blanks (and make an empty word possible).</summary>
     public static List<string> Words(string line)

@@ -45,5 +45,16 @@ public sealed record PacketStep(int LineNumber, PacketSide Side, bool Tcp, strin
         : $"udp {Source} {SourcePort} {Destination} {DestinationPort}";
 }
 
+/// <summary>
+/// <c>iptables-restore FILE</c> or <c>ip6tables-restore FILE</c>: the director's mangle table of that family
+/// becomes FILE's (from Cases/inputs), in the guest by the real iptables-restore, on Forwarder's side as
+/// <c>--marks</c> reads it. Nothing is compared; the guest's complaints go to the set-up log, which must stay
+/// empty, and a rule Forwarder would not follow fails the scenario.
+/// </summary>
+public sealed record MarkRulesStep(int LineNumber, bool Ipv6, string InputFile) : ScenarioStep(LineNumber)
+{
+    public string Program => Ipv6 ? "ip6tables-restore" : "iptables-restore";
+}
+
 /// <summary><c>sleep SECONDS</c>: time passes (the guest sleeps; Forwarder's clock moves on).</summary>
 public sealed record SleepStep(int LineNumber, decimal Seconds) : ScenarioStep(LineNumber);

@@ -42,7 +42,8 @@ if [ -z "$kernel_package" ]; then
   kernel_package=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-6/ {print $2; exit}')
 fi
 [ -n "$kernel_package" ] || cannot "apt knows no linux-image-amd64 (no Debian archive reachable?)"
-packages=("$kernel_package" ipvsadm libnl-3-200 libnl-genl-3-200 libpopt0 busybox-static)
+# iptables (legacy, with its libraries) marks packets in the fwmark scenarios, as an LVS director's mangle rules do.
+packages=("$kernel_package" ipvsadm libnl-3-200 libnl-genl-3-200 libpopt0 busybox-static iptables libip4tc2 libip6tc2 libxtables12)
 versions=""
 for p in "${packages[@]}"; do
   v=$(apt-cache policy "$p" 2>/dev/null | awk '/Candidate:/ {print $2; exit}')
@@ -101,6 +102,16 @@ copy_with_libraries() { # BINARY DESTINATION [LIBRARY-PATH]
 libs=$u/usr/lib/x86_64-linux-gnu:$u/lib/x86_64-linux-gnu
 copy_with_libraries "$u/sbin/ipvsadm" /sbin/ipvsadm "$libs"
 copy_with_libraries "$(command -v ip)" /sbin/ip
+# iptables-legacy (ip_tables, not nf_tables: fewer modules) under the names an operator types, and only the
+# extensions the marks files use.
+copy_with_libraries "$u/usr/sbin/xtables-legacy-multi" /sbin/xtables-legacy-multi "$libs"
+for name in iptables iptables-restore iptables-save ip6tables ip6tables-restore ip6tables-save; do
+  ln -sf xtables-legacy-multi "$r/sbin/$name"
+done
+mkdir -p "$r/usr/lib/x86_64-linux-gnu/xtables"
+for extension in standard MARK mark multiport tcp udp comment; do
+  cp "$u/usr/lib/x86_64-linux-gnu/xtables/libxt_$extension.so" "$r/usr/lib/x86_64-linux-gnu/xtables/"
+done
 cp -L /lib64/ld-linux-x86-64.so.2 "$r/lib64/" 2>/dev/null || true
 
 gcc -static -O2 -Wall -Werror -o "$r/usr/local/bin/packet-sender" "$here/packet-sender.c"
@@ -120,6 +131,11 @@ cp /etc/protocols "$r/etc/protocols" 2>/dev/null || true
 mods=$r/lib/modules/$kver
 mkdir -p "$mods"
 wanted="kernel/crypto/crc32c_generic.ko kernel/drivers/net/veth.ko kernel/net/netfilter/ipvs/ip_vs.ko"
+# The mangle tables and the matches and target the marks files use.
+wanted+=" kernel/net/ipv4/netfilter/iptable_mangle.ko kernel/net/ipv6/netfilter/ip6table_mangle.ko"
+for x in mark multiport tcpudp comment; do
+  wanted+=" kernel/net/netfilter/xt_$x.ko"
+done
 for s in rr wrr lc wlc fo ovf lblc lblcr dh sh mh sed nq twos pe_sip; do
   wanted+=" kernel/net/netfilter/ipvs/ip_vs_$s.ko"
 done
