@@ -98,8 +98,8 @@ public sealed class IpvsadmParser
             throw new IpvsadmUsageException(TryHelp, 255);
         }
 
-        CheckAsPopt(args);
-        var arguments = BindOptions(FillOptionalPersistence(args));
+        var ipv6Options = CheckAsPopt(args);
+        var arguments = BindOptions(FillOptionalPersistence(SpellIpv6Long(args, ipv6Options)));
         var kind = SingleCommand(arguments);
         if (kind is IpvsadmCommandKind.Help or IpvsadmCommandKind.Version)
         {
@@ -125,7 +125,9 @@ public sealed class IpvsadmParser
             {
                 throw new IpvsadmUsageException($"invalid fwmark value `{EchoedText.Of(fwmark)}' specified");
             }
-            service = ServiceKey.ForFirewallMark(mark);
+            // -6 makes it the mark's IPv6 service (the kernel keys a mark service by family and mark): its address is
+            // the IPv6 unspecified one, which is how the family is held.
+            service = arguments.Ipv6 ? ServiceKey.ForFirewallMark(mark) with { Address = InetAddress.Ipv6Any } : ServiceKey.ForFirewallMark(mark);
         }
         if ((arguments.TcpService ?? arguments.UdpService ?? arguments.SctpService) is { } serviceText)
         {
@@ -143,10 +145,16 @@ public sealed class IpvsadmParser
         var mask = isIpv6 ? Ipv6FullPrefix : uint.MaxValue;
         if (arguments.Netmask is { } maskText)
         {
-            mask = isIpv6
+            // As parse_options, which reads options in order: -M before -6 is read as an IPv4 mask, then -6 sets 128.
+            var readAsIpv4 = !isIpv6 || arguments.Ipv6 && IndexOfOption(args, "-M", "--netmask") < IndexOfOption(args, "-6", "--ipv6");
+            mask = !readAsIpv4
                 ? Atoi(maskText) is >= 1 and <= 128 and var prefix ? (uint)prefix : throw new IpvsadmUsageException("illegal ipv6 netmask specified")
                 : (_hostNames.TryResolve(maskText, out var parsedMask) ? parsedMask : (Ipv4Address?)null)?.Value
                     ?? throw new IpvsadmUsageException("illegal virtual server persistent mask specified");
+            if (isIpv6 && readAsIpv4)
+            {
+                mask = Ipv6FullPrefix;
+            }
         }
 
         // As ipvsadm, which checks each value as it reads it: a bad number is refused even where the
@@ -264,8 +272,36 @@ public sealed class IpvsadmParser
         };
     }
 
-    private static IpvsadmUsageException Ipv6FwmarkRefusal() =>
-        new("IPv6 firewall-mark services (-f N -6) are not supported: the director forwards IPv4 only");
+    /// <summary>
+    /// -6 as --ipv6 for CommandLineParser, which would take "-6" for a negative number and so a stray value; only the
+    /// words <see cref="CheckAsPopt"/> found to be the option, never an option's value.
+    /// </summary>
+    private static IReadOnlyList<string> SpellIpv6Long(IReadOnlyList<string> args, List<int> ipv6Options)
+    {
+        if (ipv6Options.Count == 0)
+        {
+            return args;
+        }
+        var spelled = args.ToArray();
+        foreach (var i in ipv6Options)
+        {
+            spelled[i] = "--ipv6";
+        }
+        return spelled;
+    }
+
+    /// <summary>Where an option first stands among the words (as itself or NAME=VALUE), or the word count when it is absent.</summary>
+    private static int IndexOfOption(IReadOnlyList<string> args, string shortName, string longName)
+    {
+        for (var i = 0; i < args.Count; i++)
+        {
+            if (args[i] == shortName || args[i] == longName || args[i].StartsWith(longName + "=", StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+        return args.Count;
+    }
 
     private const uint Ipv6FullPrefix = 128;
 
@@ -356,9 +392,10 @@ public sealed class IpvsadmParser
     /// "invalid option `TOKEN'" (exit 2); and an option that takes a value but ends the line is popt's
     /// "TOKEN: missing argument" (exit 255).
     /// </summary>
-    private static void CheckAsPopt(IReadOnlyList<string> args)
+    private static List<int> CheckAsPopt(IReadOnlyList<string> args)
     {
         var fwmarkSeen = false;
+        var ipv6Options = new List<int>();
         for (var i = 0; i < args.Count; i++)
         {
             var token = args[i];
@@ -371,7 +408,12 @@ public sealed class IpvsadmParser
             if (token is "-6" or "--ipv6")
             {
                 // As parse_options: -6 qualifies a firewall mark read before it (fail prints its own newline too).
-                throw fwmarkSeen ? Ipv6FwmarkRefusal() : new IpvsadmUsageException("-6 used before -f\n");
+                if (!fwmarkSeen)
+                {
+                    throw new IpvsadmUsageException("-6 used before -f\n");
+                }
+                ipv6Options.Add(i);
+                continue;
             }
             if (token.Length > 1 && token[0] == '-' && char.IsAsciiDigit(token[1]))
             {
@@ -389,6 +431,7 @@ public sealed class IpvsadmParser
                 i++;
             }
         }
+        return ipv6Options;
     }
 
     /// <summary>Whether a word names a command (beyond the first one) and whether it ends with an option still wanting its value.</summary>

@@ -42,6 +42,12 @@ internal static class ListingFormats
     /// <summary>How -S names a firewall-mark service.</summary>
     public const string FirewallMarkSwitch = "-f";
 
+    /// <summary>After an IPv6 firewall-mark service's mark in the listings (<c>FWM  1 IPv6</c>).</summary>
+    public const string FirewallMarkIpv6Suffix = " IPv6";
+
+    /// <summary>After an IPv6 firewall-mark service's mark in -S (<c>-A -f 1 -6</c>).</summary>
+    public const string RuleFirewallMarkIpv6Suffix = " -6";
+
     public const string ServiceSchedulerLine = "{0} {1}";
 
     public const string SchedulerFlagsSuffix = " ({0})";

@@ -87,7 +87,7 @@ public sealed class ServiceListing
     {
         // As print_service_entry: only a name of an IPv4 service (or a firewall mark) is cut to the column.
         var fullName = service.Key.IsFirewallMark
-            ? Format(ListingFormats.ServiceName, ListingFormats.FirewallMarkProtocol, SignedMark(service))
+            ? Format(ListingFormats.ServiceName, ListingFormats.FirewallMarkProtocol, MarkName(service, ListingFormats.FirewallMarkIpv6Suffix))
             : Format(ListingFormats.ServiceName, ProtocolName(service.Protocol), Endpoint(service.Address, service.Port, service.Protocol, options));
         var name = service.Key.IsFirewallMark || service.Address.IsIpv4 ? EndpointNames.Cut(fullName, ListingFormats.ServiceNameWidth) : fullName;
         switch (options.Detail)
@@ -187,7 +187,7 @@ public sealed class ServiceListing
     private void AppendRules(StringBuilder text, VirtualService service, ListingOptions options)
     {
         var serviceName = service.Key.IsFirewallMark
-            ? Format(ListingFormats.RuleServiceName, ListingFormats.FirewallMarkSwitch, SignedMark(service))
+            ? Format(ListingFormats.RuleServiceName, ListingFormats.FirewallMarkSwitch, MarkName(service, ListingFormats.RuleFirewallMarkIpv6Suffix))
             : Format(ListingFormats.RuleServiceName, ProtocolSwitch(service.Protocol), Endpoint(service.Address, service.Port, service.Protocol, options));
         Append(text, ListingFormats.RuleServiceLine, serviceName, service.Scheduler.Name);
         if (service.PersistenceTimeout is { } timeout)
@@ -287,6 +287,10 @@ public sealed class ServiceListing
 
     /// <summary>As print_service_entry and -S: ipvsadm prints a mark with %d, so one over 2^31 shows negative.</summary>
     private static int SignedMark(VirtualService service) => unchecked((int)service.Key.FirewallMark);
+
+    /// <summary>As print_service_entry and its -S form: the mark, signed, and for an IPv6 mark service the family after it.</summary>
+    private static string MarkName(VirtualService service, string ipv6Suffix) =>
+        string.Create(CultureInfo.InvariantCulture, $"{SignedMark(service)}{(service.Address.IsIpv6 ? ipv6Suffix : string.Empty)}");
 
     /// <summary>ipvsadm prints counts with %u: a (never expected) negative shows as its unsigned bits.</summary>
     private static uint Unsigned(int value) => unchecked((uint)value);

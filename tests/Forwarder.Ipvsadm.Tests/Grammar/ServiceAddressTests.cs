@@ -82,12 +82,32 @@ public sealed class ServiceAddressTests
         Assert.That(command.Service, Is.EqualTo(ServiceKey.ForFirewallMark(7)));
     }
 
-    [Test]
-    public void Ipv6FirewallMarkService_IsRefused_TheDirectorForwardsIpv4Only()
+    [TestCase("-A -f 1 -6 -s rr")]
+    [TestCase("-A -f 1 --ipv6 -s rr")]
+    public void Ipv6FirewallMarkService_IsTheMarksIpv6Service_ApartFromItsIpv4One(string line)
     {
-        var refusal = GrammarRig.Refusal("-A -f 1 -6 -s rr");
+        var command = GrammarRig.Parse(line);
 
-        Assert.That(refusal.Message, Does.StartWith("IPv6 firewall-mark services"));
-        Assert.That(refusal.ExitCode, Is.EqualTo(2));
+        Assert.That(command.Service, Is.Not.EqualTo(ServiceKey.ForFirewallMark(1)));
+        Assert.That(command.Service!.Value.FirewallMark, Is.EqualTo(1u));
+        Assert.That(command.Service!.Value.Address.IsIpv6, Is.True);
+        Assert.That(command.ServiceSettings!.PersistenceMask, Is.EqualTo(128u));
+    }
+
+    [Test]
+    public void Ipv6FirewallMarkService_TakesMaskAsPrefixLength_ButAMaskReadBeforeMinus6BecomesAllOfIt()
+    {
+        Assert.That(GrammarRig.Parse("-A -f 4 -6 -s sh -p 60 -M 64").ServiceSettings!.PersistenceMask, Is.EqualTo(64u));
+        // As parse_options, reading in order: -M is an IPv4 mask until -6, which then sets 128.
+        Assert.That(GrammarRig.Parse("-A -f 4 -s sh -p 60 -M 255.255.0.0 -6").ServiceSettings!.PersistenceMask, Is.EqualTo(128u));
+        Assert.That(GrammarRig.Refusal("-A -f 4 -6 -s sh -p 60 -M 129").Message, Is.EqualTo("illegal ipv6 netmask specified"));
+    }
+
+    [Test]
+    public void Minus6AsAnOptionsValue_IsThatValue_NotTheFamily()
+    {
+        var refusal = GrammarRig.Refusal("-A -f 4 -s sh -p 60 -M -6");
+
+        Assert.That(refusal.Message, Is.EqualTo("illegal virtual server persistent mask specified"));
     }
 }
