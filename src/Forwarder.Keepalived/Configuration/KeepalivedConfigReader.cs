@@ -44,11 +44,14 @@ public static class KeepalivedConfigReader
 
     private static KeepalivedConfiguration Interpret(IReadOnlyList<ConfigNode> top, ConfigReport report)
     {
-        // keepalived links groups to virtual servers once everything is read, so a group may come after its user.
+        // keepalived links groups to virtual servers once everything is read, so a group may come after its user;
+        // what a group's reading reports is said where the group stands in the file, as keepalived reads it.
         var groups = new Dictionary<string, VirtualServerGroup>(StringComparer.Ordinal);
+        var groupReports = new Dictionary<ConfigNode, ConfigReport>();
         foreach (var node in top.Where(n => n.Keyword == "virtual_server_group"))
         {
-            if (VirtualServerGroup.Read(node, report) is { } group)
+            var groupReport = groupReports[node] = new ConfigReport();
+            if (VirtualServerGroup.Read(node, groupReport) is { } group)
             {
                 groups[group.Name] = group;
             }
@@ -59,6 +62,7 @@ public static class KeepalivedConfigReader
             switch (node.Keyword)
             {
                 case "virtual_server_group":
+                    report.Diagnostics.AddRange(groupReports[node].Diagnostics);
                     break;
                 case "virtual_server":
                     if (VirtualServerReader.Read(node, groups, report) is { } virtualServer)

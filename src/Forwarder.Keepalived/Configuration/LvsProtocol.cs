@@ -6,4 +6,7 @@ public enum LvsProtocol
     Tcp,
     Udp,
     Sctp,
+
+    /// <summary>None: a firewall-mark virtual server's, whose protocol keepalived clears (the mark alone selects).</summary>
+    None,
 }

@@ -2,16 +2,28 @@ using System.Net;
 
 namespace Forwarder.Keepalived.Configuration;
 
-/// <summary>An address, port and protocol: a virtual service as ipvsadm names it, or a real server.</summary>
-public sealed record ServiceAddress(IPAddress Address, ushort Port, LvsProtocol Protocol)
+/// <summary>
+/// An address, port and protocol: a virtual service as ipvsadm names it, or a real server; or, with a
+/// <paramref name="FirewallMark"/>, a firewall-mark service (ipvsadm -f), whose address and port mean nothing.
+/// </summary>
+public sealed record ServiceAddress(IPAddress Address, ushort Port, LvsProtocol Protocol, uint FirewallMark = 0)
 {
-    /// <summary>keepalived's way of writing one in its logs (inet_sockaddrtotrio): <c>[192.168.1.199]:tcp:80</c>.</summary>
-    public override string ToString() => $"[{Address}]:{ProtocolName}:{Port}";
+    /// <summary>A firewall-mark service of the given mark.</summary>
+    public static ServiceAddress ForFirewallMark(uint mark) => new(IPAddress.Any, 0, LvsProtocol.None, mark);
+
+    public bool IsFirewallMark => FirewallMark != 0;
+
+    /// <summary>
+    /// keepalived's way of writing one in its logs (inet_sockaddrtotrio): <c>[192.168.1.199]:tcp:80</c>; a
+    /// firewall-mark service as format_vs writes it, <c>FWM 7</c>.
+    /// </summary>
+    public override string ToString() => IsFirewallMark ? $"FWM {FirewallMark}" : $"[{Address}]:{ProtocolName}:{Port}";
 
     public string ProtocolName => Protocol switch
     {
         LvsProtocol.Udp => "udp",
         LvsProtocol.Sctp => "sctp",
+        LvsProtocol.None => "none",
         _ => "tcp",
     };
 

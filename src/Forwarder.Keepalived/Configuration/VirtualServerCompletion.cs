@@ -15,14 +15,25 @@ internal static class VirtualServerCompletion
         if (vs.GroupName is { } groupName)
         {
             vs.Services.AddRange(groups[groupName].Entries.Select(entry => new ServiceAddress(entry.Address, entry.Port, vs.Protocol)));
+            vs.Services.AddRange(groups[groupName].FirewallMarks.Select(ServiceAddress.ForFirewallMark));
         }
-        else
+        else if (!vs.IsFirewallMark)
         {
             var single = vs.Services[0];
             vs.Services[0] = single with { Protocol = vs.Protocol };
             vs.Name = vs.Services[0].ToString();
         }
-        if (!vs.ProtocolSet)
+        if (!vs.HasAddressServices)
+        {
+            // As validate_check_config: marks alone select, so a protocol given is dropped (and said so), and neither
+            // one-packet scheduling nor a zero port needs one.
+            if (vs.ProtocolSet)
+            {
+                report.Add(position, $"Warning: Virtual server {vs.Name}: protocol specified for fwmark - protocol will be ignored");
+            }
+            vs.Protocol = LvsProtocol.None;
+        }
+        else if (!vs.ProtocolSet)
         {
             // keepalived leaves the protocol 0, which the kernel takes as UDP, and says so.
             var unset = vs.GroupName is null ? $"[{vs.Services[0].Address}]:none:{vs.Services[0].Port}" : vs.Name;
@@ -30,12 +41,12 @@ internal static class VirtualServerCompletion
             vs.Protocol = LvsProtocol.Udp;
             Reprotocol(vs);
         }
-        if (vs.OnePacket && vs.Protocol != LvsProtocol.Udp)
+        if (vs.OnePacket && vs.HasAddressServices && vs.Protocol != LvsProtocol.Udp)
         {
             report.Add(position, $"Virtual server {vs.Name}: one packet scheduling requires UDP - resetting");
             vs.OnePacket = false;
         }
-        if (vs.PersistenceTimeout is null && vs.Services.Any(service => service.Port == 0))
+        if (vs.PersistenceTimeout is null && vs.Services.Any(service => service.Port == 0 && !service.IsFirewallMark))
         {
             report.Add(position, $"Virtual server {vs.Name}: zero port only valid for persistent services - setting");
             vs.PersistenceTimeout = 360;
@@ -121,10 +132,32 @@ internal static class VirtualServerCompletion
         }
     }
 
-    /// <summary>NAT takes the virtual server's port when none is given; DR and TUN always use the virtual server's.</summary>
+    /// <summary>
+    /// NAT takes the virtual server's port when none is given; DR and TUN always use the virtual server's. A
+    /// firewall-mark virtual server has no port: NAT keeps the server's as given (0: each packet's own), DR and TUN
+    /// lose one given, as keepalived says; a group with marks only warns that the port will not count.
+    /// </summary>
     private static void FixPort(VirtualServerConfig vs, RealServerConfig rs, string what, ConfigReport report)
     {
-        var servicePort = vs.Services[0].Port;
+        var sorry = what.StartsWith("sorry", StringComparison.Ordinal);
+        if (vs.IsFirewallMark)
+        {
+            if (rs.Method != LvsMethod.Nat && rs.Port != 0)
+            {
+                report.Add(rs.Position, sorry
+                    ? $"WARNING - virtual server {vs.Name}, sorry server has port specified - clearing"
+                    : $"WARNING - fwmark virtual server {vs.Name}, {what} has port specified - clearing");
+                rs.Port = 0;
+            }
+            return;
+        }
+        if (vs.GroupName is not null && vs.Services.Any(service => service.IsFirewallMark) && rs.Method != LvsMethod.Nat && rs.Port != 0)
+        {
+            report.Add(rs.Position, sorry
+                ? $"WARNING - fwmark virtual server {vs.Name}, sorry server has port specified - port will be ignored"
+                : $"WARNING - fwmark virtual server {vs.Name}, {what} has port specified - port will be ignored");
+        }
+        var servicePort = vs.Services.FirstOrDefault(service => !service.IsFirewallMark)?.Port ?? 0;
         if (rs.Method == LvsMethod.Nat)
         {
             if (rs.Port == 0)
@@ -140,7 +173,7 @@ internal static class VirtualServerCompletion
         }
         if (rs.Port != servicePort)
         {
-            report.Add(rs.Position, what.StartsWith("sorry", StringComparison.Ordinal)
+            report.Add(rs.Position, sorry
                 ? $"WARNING - virtual server {vs.Name} and sorry server ports don't match - resetting"
                 : $"WARNING - virtual server {vs.Name} and {what} ports don't match - resetting");
             rs.Port = servicePort;

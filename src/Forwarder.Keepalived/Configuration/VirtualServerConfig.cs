@@ -81,6 +81,15 @@ public sealed class VirtualServerConfig
 
     internal string? GroupName { get; set; }
 
+    /// <summary>Whether it is <c>virtual_server fwmark N</c> (not a group).</summary>
+    internal bool IsFirewallMark => GroupName is null && Services.Count > 0 && Services[0].IsFirewallMark;
+
+    /// <summary>
+    /// Whether it names services by address (a plain virtual server, or a group with address entries): keepalived checks
+    /// the protocol, one-packet scheduling and zero ports only then.
+    /// </summary>
+    internal bool HasAddressServices => Services.Count == 0 ? !IsFirewallMark : Services.Any(service => !service.IsFirewallMark);
+
     internal bool SorryInhibit { get; set; }
 
     internal LvsMethod? SorryMethod { get; set; }

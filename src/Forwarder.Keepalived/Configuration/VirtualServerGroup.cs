@@ -4,7 +4,7 @@ namespace Forwarder.Keepalived.Configuration;
 
 /// <summary>
 /// A <c>virtual_server_group NAME { }</c>: addresses (<c>IP PORT</c>, or a range of the last byte, <c>10.0.0.1-10 80</c>)
-/// that share one virtual server's real servers and checkers. Firewall-mark entries are reported and left out.
+/// and firewall marks (<c>fwmark N [inet|inet6]</c>) that share one virtual server's real servers and checkers.
 /// </summary>
 internal sealed class VirtualServerGroup
 {
@@ -17,6 +17,9 @@ internal sealed class VirtualServerGroup
 
     public List<(IPAddress Address, ushort Port)> Entries { get; } = [];
 
+    /// <summary>The <c>fwmark</c> entries' marks, in file order.</summary>
+    public List<uint> FirewallMarks { get; } = [];
+
     public static VirtualServerGroup? Read(ConfigNode node, ConfigReport report)
     {
         if (!report.NeedsArgument(node))
@@ -24,11 +27,12 @@ internal sealed class VirtualServerGroup
             return null;
         }
         var group = new VirtualServerGroup(node.Arguments[0]);
+        var markWithoutFamily = false;
         foreach (var entry in node.Children ?? [])
         {
             if (entry.Keyword == "fwmark")
             {
-                report.Add(entry, $"virtual server group {group.Name}: fwmark {string.Join(' ', entry.Arguments)}: firewall-mark services are not supported by this director yet - skipping entry");
+                markWithoutFamily |= group.TryAddMark(entry, report) && entry.Arguments.Count < 2;
                 continue;
             }
             if (!group.TryAdd(entry))
@@ -36,12 +40,56 @@ internal sealed class VirtualServerGroup
                 report.Add(entry, $"Invalid virtual server group {group.Name} entry '{string.Join(' ', entry.Words)}' - skipping");
             }
         }
-        if (group.Entries.Count == 0)
+        if (group.Entries.Count == 0 && group.FirewallMarks.Count == 0)
         {
             report.Add(node, $"virtual server group {group.Name} has no entries - removing");
             return null;
         }
+        // As vsg_handler: a mark without a family could be either when the group holds both (inet6 entries, here
+        // skipped as this director's, still count, as keepalived counts them).
+        if (markWithoutFamily && group._hasIpv4 && group._hasIpv6)
+        {
+            report.Add(node, $"virtual server group {group.Name} cannot have IPv4, IPv6 and fwmark without family - removing");
+            return null;
+        }
         return group;
+    }
+
+    private bool _hasIpv4;
+    private bool _hasIpv6;
+
+    /// <summary>As alloc_vsg_entry for <c>fwmark N [FAMILY]</c>: true when the mark is taken.</summary>
+    private bool TryAddMark(ConfigNode entry, ConfigReport report)
+    {
+        var text = entry.Arguments.Count > 0 ? entry.Arguments[0] : string.Empty;
+        if (VirtualServerReader.FirewallMark(entry, text, report) is not { } mark)
+        {
+            report.Add(entry, $"({Name}): fwmark '{text}' must be in [0, {uint.MaxValue}] - ignoring");
+            return false;
+        }
+        if (entry.Arguments.Count > 1)
+        {
+            switch (entry.Arguments[1])
+            {
+                case "inet":
+                    _hasIpv4 = true;
+                    break;
+                case "inet6":
+                    _hasIpv6 = true;
+                    report.Add(entry, $"virtual server group {Name}: fwmark {mark} inet6: IPv6 is not supported by this director yet - skipping entry");
+                    return false;
+                default:
+                    report.Add(entry, $"({Name}): fwmark '{mark}' family {entry.Arguments[1]} unknown - ignoring");
+                    return false;
+            }
+        }
+        if (mark == 0)
+        {
+            report.Add(entry, $"virtual server group {Name}: fwmark 0: a firewall mark is 1 or more (ipvsadm -f) - skipping entry");
+            return false;
+        }
+        FirewallMarks.Add(mark);
+        return true;
     }
 
     private bool TryAdd(ConfigNode entry)
@@ -60,6 +108,7 @@ internal sealed class VirtualServerGroup
                 return false;
             }
             Entries.Add((single, port));
+            _hasIpv4 = true;
             return true;
         }
         // A range names the last byte's end: 192.168.1.10-20 is .10 to .20.
@@ -73,6 +122,7 @@ internal sealed class VirtualServerGroup
         {
             return false;
         }
+        _hasIpv4 = true;
         for (int b = bytes[3]; b <= last; b++)
         {
             Entries.Add((new IPAddress([bytes[0], bytes[1], bytes[2], (byte)b]), port));

@@ -29,7 +29,7 @@ internal static class VirtualServerReader
         if (virtualServer.RealServers.Count == 0)
         {
             // As vs_end_handler, while the file is read: the protocol is still unset ("none") if the block set none.
-            var name = virtualServer.GroupName is null
+            var name = virtualServer.GroupName is null && !virtualServer.IsFirewallMark
                 ? $"[{virtualServer.Services[0].Address}]:{(virtualServer.ProtocolSet ? virtualServer.Services[0].ProtocolName : "none")}:{virtualServer.Services[0].Port}"
                 : virtualServer.Name;
             report.Add(node.End, $"Virtual server {name} has no real servers - ignoring");
@@ -49,8 +49,21 @@ internal static class VirtualServerReader
         var second = node.Arguments.Count > 1 ? node.Arguments[1] : null;
         if (first == "fwmark")
         {
-            report.Add(node, $"virtual server fwmark {second}: firewall-mark services are not supported by this director yet - skipping");
-            return null;
+            // As alloc_vs: the mark as read_unsigned reads it (0 to UINT32_MAX); a bad one skips the block.
+            if (FirewallMark(node, second ?? string.Empty, report) is not { } mark)
+            {
+                report.Add(node, $"virtual server fwmark '{second}' must be in [0, {uint.MaxValue}] - ignoring");
+                return null;
+            }
+            if (mark == 0)
+            {
+                // keepalived takes 0 and then treats the block as an address one with no address; ipvsadm has no -f 0.
+                report.Add(node, "virtual server fwmark 0: a firewall mark is 1 or more (ipvsadm -f) - skipping");
+                return null;
+            }
+            var marked = new VirtualServerConfig($"FWM {mark}", node.Position);
+            marked.Services.Add(ServiceAddress.ForFirewallMark(mark));
+            return marked;
         }
         if (first == "group")
         {
@@ -376,6 +389,27 @@ internal static class VirtualServerReader
         }
         InvalidNumber(node, report);
         report.Add(node, string.Format(System.Globalization.CultureInfo.InvariantCulture, invalid, node.Arguments[0]));
+        return null;
+    }
+
+    /// <summary>
+    /// A firewall mark as keepalived's read_unsigned reads one (decimal, 0 to UINT32_MAX), with its complaint about
+    /// the text when it is not one; null then.
+    /// </summary>
+    internal static uint? FirewallMark(ConfigNode node, string text, ConfigReport report)
+    {
+        if (text.Length > 0 && text.All(char.IsAsciiDigit))
+        {
+            if (uint.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var mark))
+            {
+                return mark;
+            }
+            report.Add(node, $"number '{text}' outside unsigned integer range");
+            return null;
+        }
+        report.Add(node, text.StartsWith('-') && text.Length > 1 && text[1..].All(char.IsAsciiDigit)
+            ? $"negative number '{text}'"
+            : $"invalid number '{text}'");
         return null;
     }
 

@@ -49,7 +49,9 @@ internal static class IpvsadmLines
     public static string[] DeleteDestination(ServiceAddress service, RealServerConfig rs) =>
         ["-d", .. Service(service), "-r", rs.Endpoint];
 
-    private static string[] Service(ServiceAddress service) => service.Protocol switch
+    private static string[] Service(ServiceAddress service) => service.IsFirewallMark
+        ? ["-f", service.FirewallMark.ToString(System.Globalization.CultureInfo.InvariantCulture)]
+        : service.Protocol switch
     {
         LvsProtocol.Udp => ["-u", service.Endpoint],
         LvsProtocol.Sctp => ["--sctp-service", service.Endpoint],

@@ -248,32 +248,77 @@ public sealed class KeepalivedConfigReaderTests
     }
 
     [Test]
-    public void FwmarkVirtualServer_IsReportedAsUnsupported_AndTheOthersLoad()
+    public void FwmarkVirtualServer_IsOneMarkService_ItsProtocolDropped_DrPortsCleared_NatPortsKept()
     {
         var configuration = KeepalivedConfigReader.Parse("k.conf", """
             virtual_server fwmark 7 {
-                lb_algo rr
-                real_server 10.0.1.1 80 {
-                }
-            }
-            virtual_server 10.0.0.1 80 {
                 protocol TCP
                 lb_algo rr
-                lb_kind NAT
+                lb_kind DR
+                persistence_timeout 300
+                ops
+                real_server 10.0.1.1 80 {
+                }
+                real_server 10.0.1.2 {
+                }
+                real_server 10.0.1.3 8080 {
+                    lvs_method NAT
+                }
+            }
+            """);
+
+        var vs = configuration.VirtualServers.Single();
+        Assert.That(vs.Name, Is.EqualTo("FWM 7"));
+        Assert.That(vs.Services.Single().FirewallMark, Is.EqualTo(7u));
+        Assert.That(vs.OnePacket, Is.True, "one-packet scheduling needs no UDP on a mark");
+        Assert.That(vs.RealServers.Select(rs => rs.Endpoint), Is.EqualTo(new[] { "10.0.1.1:0", "10.0.1.2:0", "10.0.1.3:8080" }));
+        Assert.That(configuration.Diagnostics.Select(d => d.Message), Is.EqualTo(new[]
+        {
+            "Warning: Virtual server FWM 7: protocol specified for fwmark - protocol will be ignored",
+            "WARNING - fwmark virtual server FWM 7, real server [10.0.1.1]:none:80 has port specified - clearing",
+        }));
+    }
+
+    [Test]
+    public void TwoVirtualServersOfOneMark_TheSecondIsADuplicate()
+    {
+        var configuration = KeepalivedConfigReader.Parse("k.conf", """
+            virtual_server fwmark 7 {
+                real_server 10.0.1.1 {
+                }
+            }
+            virtual_server fwmark 7 {
+                real_server 10.0.1.2 {
+                }
+            }
+            """);
+
+        Assert.That(configuration.VirtualServers.Single().RealServers.Single().Endpoint, Is.EqualTo("10.0.1.1:0"));
+        Assert.That(configuration.Diagnostics.Select(d => d.Message), Has.Member("Virtual server FWM 7 is a duplicate of an earlier one - ignoring"));
+    }
+
+    [TestCase("99999999999", "number '99999999999' outside unsigned integer range")]
+    [TestCase("x", "invalid number 'x'")]
+    [TestCase("-1", "negative number '-1'")]
+    public void FwmarkVirtualServer_WithABadMark_IsSkippedWithKeepalivedsTwoReports(string mark, string first)
+    {
+        var configuration = KeepalivedConfigReader.Parse("k.conf", $$"""
+            virtual_server fwmark {{mark}} {
                 real_server 10.0.1.1 80 {
                 }
             }
             """);
 
+        Assert.That(configuration.VirtualServers, Is.Empty);
         Assert.That(configuration.Diagnostics.Select(d => d.ToString()), Is.EqualTo(new[]
         {
-            "(k.conf: Line 1) virtual server fwmark 7: firewall-mark services are not supported by this director yet - skipping",
+            $"(k.conf: Line 1) {first}",
+            $"(k.conf: Line 1) virtual server fwmark '{mark}' must be in [0, 4294967295] - ignoring",
         }));
-        Assert.That(configuration.VirtualServers.Single().Name, Is.EqualTo("[10.0.0.1]:tcp:80"));
     }
 
     [Test]
-    public void VirtualServerGroup_StandsForEachOfItsAddresses_RangesIncluded_FwmarksReported()
+    public void VirtualServerGroup_StandsForEachOfItsAddresses_RangesIncluded_AndItsMarks()
     {
         var configuration = KeepalivedConfigReader.Parse("k.conf", """
             virtual_server group WEB {
@@ -287,15 +332,49 @@ public sealed class KeepalivedConfigReaderTests
                 10.0.0.1 80
                 10.0.0.10-12 8080
                 fwmark 3
+                fwmark 4 inet
+                fwmark 5 ipx
             }
             """);
 
         var vs = configuration.VirtualServers.Single();
         Assert.That(vs.Name, Is.EqualTo("[WEB]:0"));
-        Assert.That(vs.Services.Select(s => s.Endpoint), Is.EqualTo(new[] { "10.0.0.1:80", "10.0.0.10:8080", "10.0.0.11:8080", "10.0.0.12:8080" }));
+        Assert.That(vs.Services.Select(s => s.IsFirewallMark ? s.ToString() : s.Endpoint),
+            Is.EqualTo(new[] { "10.0.0.1:80", "10.0.0.10:8080", "10.0.0.11:8080", "10.0.0.12:8080", "FWM 3", "FWM 4" }));
         Assert.That(configuration.Diagnostics.Select(d => d.ToString()), Is.EqualTo(new[]
         {
-            "(k.conf: Line 11) virtual server group WEB: fwmark 3: firewall-mark services are not supported by this director yet - skipping entry",
+            "(k.conf: Line 13) (WEB): fwmark '5' family ipx unknown - ignoring",
+        }));
+    }
+
+    [Test]
+    public void VirtualServerGroup_OfMarksOnly_DropsTheProtocol_AndOneMixingFamiliesWithAMarkOfNone_IsRemoved()
+    {
+        var configuration = KeepalivedConfigReader.Parse("k.conf", """
+            virtual_server group MARKS {
+                protocol UDP
+                lb_algo rr
+                real_server 10.0.1.1 {
+                }
+            }
+            virtual_server_group MARKS {
+                fwmark 10
+            }
+            virtual_server_group MIXED {
+                10.0.0.1 80
+                fwmark 11
+                fwmark 12 inet6
+            }
+            """);
+
+        var vs = configuration.VirtualServers.Single();
+        Assert.That(vs.Services.Single().FirewallMark, Is.EqualTo(10u));
+        Assert.That(configuration.Diagnostics.Select(d => d.Message), Is.EqualTo(new[]
+        {
+            "virtual server group MIXED: fwmark 12 inet6: IPv6 is not supported by this director yet - skipping entry",
+            "virtual server group MIXED cannot have IPv4, IPv6 and fwmark without family - removing",
+            "Warning: Virtual server [MARKS]:0: protocol specified for fwmark - protocol will be ignored",
+            "Virtual server [MARKS]:0: no forwarding method set, setting default NAT",
         }));
     }
 

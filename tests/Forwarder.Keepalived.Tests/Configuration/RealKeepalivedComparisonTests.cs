@@ -82,6 +82,50 @@ public sealed partial class RealKeepalivedComparisonTests
                 }
             }
             """ },
+        new object[] { "firewall marks", """
+            virtual_server fwmark 1 {
+                delay_loop 6
+                lb_algo rr
+                lb_kind DR
+                persistence_timeout 300
+                protocol TCP
+                ops
+                real_server 192.168.139.254 80 {
+                    TCP_CHECK {
+                        connect_port 80
+                    }
+                }
+                real_server 192.168.139.253 0 {
+                    lvs_method NAT
+                }
+                real_server 192.168.139.252 8080 {
+                }
+            }
+            virtual_server fwmark 2 {
+                lb_algo wlc
+                real_server 192.168.139.251 {
+                }
+            }
+            virtual_server fwmark 99999999999 {
+                real_server 192.168.139.251 {
+                }
+            }
+            virtual_server fwmark x {
+            }
+            virtual_server group G {
+                lb_algo rr
+                protocol UDP
+                lb_kind DR
+                real_server 192.168.139.248 80 {
+                }
+            }
+            virtual_server_group G {
+                fwmark 10
+                fwmark 11 inet
+                fwmark 12 ipx
+                fwmark -1
+            }
+            """ },
         new object[] { "a production file without its VRRP part", WithoutVrrp(KeepalivedConfigReaderTests.RealWorld) },
     ];
 

@@ -58,6 +58,50 @@ public sealed class TableShapeTests
     }
 
     [Test]
+    public void FwmarkVirtualServer_BecomesAnIpvsadmMarkService_WithItsRealServersPortsAsKeepalivedLeavesThem()
+    {
+        using var rig = new TableRig();
+        rig.Start("""
+            virtual_server fwmark 7 {
+                lb_algo rr
+                lb_kind DR
+                persistence_timeout 300
+                real_server 10.9.1.1 80 {
+                }
+                real_server 10.9.1.2 8080 {
+                    lvs_method NAT
+                }
+            }
+            virtual_server group MARKS {
+                lb_algo wlc
+                lb_kind NAT
+                real_server 10.9.1.3 {
+                }
+            }
+            virtual_server_group MARKS {
+                fwmark 8
+                fwmark 9
+            }
+            """);
+
+        var saved = rig.Run(new Ipvsadm.Execution.IpvsadmInvocation(["-Sn"])).StandardOutput;
+
+        Assert.That(rig.LogText, Does.Contain("<6>forwarder: ipvsadm -A -f 7 -s rr -p 300 (origin: checker)\n"));
+        Assert.That(rig.LogText, Does.Contain("<6>forwarder: ipvsadm -a -f 7 -r 10.9.1.1:0 -g -w 1 (origin: checker)\n"),
+            "keepalived clears a DR server's port under a mark");
+        Assert.That(saved.Split('\n', StringSplitOptions.RemoveEmptyEntries), Is.EqualTo(new[]
+        {
+            "-A -f 7 -s rr -p 300",
+            "-a -f 7 -r 10.9.1.1:0 -g -w 1",
+            "-a -f 7 -r 10.9.1.2:8080 -m -w 1",
+            "-A -f 8 -s wlc",
+            "-a -f 8 -r 10.9.1.3:0 -m -w 1",
+            "-A -f 9 -s wlc",
+            "-a -f 9 -r 10.9.1.3:0 -m -w 1",
+        }), saved);
+    }
+
+    [Test]
     public void NotifyScripts_RunOnEachTransition_AndOmegasAtShutdown()
     {
         using var web1 = new Listener();
