@@ -29,6 +29,7 @@ public sealed class ForwarderScenarioRun
     private readonly OutputBatch _output = new();
     private readonly int _publicIndex;
     private readonly int _privateIndex;
+    private readonly ScenarioMarks _marks;
     private const long Start = 1_700_000_000_000_000;
     private long _now = Start;
 
@@ -38,6 +39,7 @@ public sealed class ForwarderScenarioRun
         _engine = new DirectorEngine(topology, new ServiceTable(SchedulerRegistry.Create), new ConnectionTable(new ConnectionTimeouts()));
         _publicIndex = topology.Interfaces.Single(i => i.Role == InterfaceRole.Public).Index;
         _privateIndex = topology.Interfaces.Single(i => i.Role == InterfaceRole.Private).Index;
+        _marks = new ScenarioMarks(topology.Interfaces.Select(i => i.Name).ToList());
         var services = File.Exists("/etc/services") ? File.ReadAllText("/etc/services") : null;
         var hosts = HostNames.Parse(GuestHosts);
         var names = new ServicesFileNameResolver(services, hosts.NameOf);
@@ -77,6 +79,9 @@ public sealed class ForwarderScenarioRun
                 return null;
             case SleepStep:
                 _engine.AdvanceClock(_now, _output);
+                return null;
+            case MarkRulesStep marks:
+                _engine.Services.FirewallMarks = _marks.Restore(marks, inputs);
                 return null;
             default:
                 throw new ArgumentException($"unknown step {step}");

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Net.NetworkInformation;
 using System.Text;
 using Forwarder.Conformance.Scenarios;
@@ -10,7 +11,7 @@ namespace Forwarder.Conformance.Director;
 /// <summary>
 /// A scenario's packet as the director's link sees it: the guest's packet sender's IP packet (same
 /// identification, DF, TTL, sequence and acknowledgement numbers, window, payload) inside the Ethernet
-/// header of the side it arrives on. Built with PacketDotNet, checksums computed.
+/// header of the side it arrives on, IPv4 or IPv6 as its addresses are. Built with PacketDotNet, checksums computed.
 /// </summary>
 public static class ScenarioFrames
 {
@@ -21,12 +22,17 @@ public static class ScenarioFrames
         var (sourceMac, destinationMac) = packet.Side == PacketSide.Client
             ? (GuestTopology.ClientMac, GuestTopology.DirectorPublicMac)
             : (GuestTopology.ServerHostMac, GuestTopology.DirectorPrivateMac);
-        var ip = new IPv4Packet(IPAddress.Parse(packet.Source), IPAddress.Parse(packet.Destination))
-        {
-            Id = (ushort)(packet.SourcePort ^ packet.DestinationPort),
-            TimeToLive = 64,
-            FragmentFlags = DontFragmentFlag,
-        };
+        var source = IPAddress.Parse(packet.Source);
+        var destination = IPAddress.Parse(packet.Destination);
+        IPPacket ip = source.AddressFamily == AddressFamily.InterNetworkV6
+            // As the guest's sender: hop limit 64, traffic class and flow label 0, no extension header.
+            ? new IPv6Packet(source, destination) { HopLimit = 64 }
+            : new IPv4Packet(source, destination)
+            {
+                Id = (ushort)(packet.SourcePort ^ packet.DestinationPort),
+                TimeToLive = 64,
+                FragmentFlags = DontFragmentFlag,
+            };
         TransportPacket transport;
         if (packet.Tcp)
         {
@@ -49,7 +55,7 @@ public static class ScenarioFrames
             transport = new UdpPacket(packet.SourcePort, packet.DestinationPort) { PayloadData = Encoding.ASCII.GetBytes("conf") };
         }
         ip.PayloadPacket = transport;
-        var ethernet = new EthernetPacket(Mac(sourceMac), Mac(destinationMac), EthernetType.IPv4) { PayloadPacket = ip };
+        var ethernet = new EthernetPacket(Mac(sourceMac), Mac(destinationMac), ip is IPv6Packet ? EthernetType.IPv6 : EthernetType.IPv4) { PayloadPacket = ip };
         ethernet.UpdateCalculatedValues();
         ip.UpdateCalculatedValues();
         if (transport is TcpPacket segment)
@@ -62,7 +68,10 @@ public static class ScenarioFrames
             datagram.UpdateCalculatedValues();
             datagram.UpdateUdpChecksum();
         }
-        ip.UpdateIPChecksum();
+        if (ip is IPv4Packet ipv4)
+        {
+            ipv4.UpdateIPChecksum();
+        }
         return ethernet.Bytes;
     }
 

@@ -26,27 +26,36 @@ public static class KernelJobScript
         link add srv0 address {PRIVATE_MAC} type veth peer name srv1 address {SERVER_MAC} netns $s
         addr add {PUBLIC_ADDRESS}/16 dev cli0
         addr add {PRIVATE_ADDRESS}/24 dev srv0
+        addr add {PUBLIC_ADDRESS6}/64 dev cli0 nodad
+        addr add {PRIVATE_ADDRESS6}/64 dev srv0 nodad
         link set lo up
         link set cli0 up
         link set srv0 up
         route add local {VIRTUAL_NETWORK} dev lo
+        route add local {VIRTUAL_NETWORK6} dev lo
         BATCH
           # Every virtual address is the director's own (the local route), so IPVS sees its packets at LOCAL_IN.
           $IP -n $d -batch /tmp/neighbours || return 1
-          $IP netns exec $d sh -c 'echo 1 >/proc/sys/net/ipv4/ip_forward; for f in /proc/sys/net/ipv4/conf/*/rp_filter; do echo 0 >$f; done'
+          $IP netns exec $d sh -c 'echo 1 >/proc/sys/net/ipv4/ip_forward; echo 1 >/proc/sys/net/ipv6/conf/all/forwarding; for f in /proc/sys/net/ipv4/conf/*/rp_filter; do echo 0 >$f; done'
           $IP -n $c -batch - <<BATCH || return 1
         addr add {CLIENT_ADDRESS}/16 dev cli1
+        addr add {CLIENT_ADDRESS6}/64 dev cli1 nodad
         link set lo up
         link set cli1 up
         neigh add {PUBLIC_ADDRESS} lladdr {PUBLIC_MAC} dev cli1 nud permanent
+        neigh add {PUBLIC_ADDRESS6} lladdr {PUBLIC_MAC} dev cli1 nud permanent
         route add default via {PUBLIC_ADDRESS}
+        route add default via {PUBLIC_ADDRESS6}
         BATCH
           $IP -n $s -batch - <<BATCH || return 1
         addr add {SERVER_ADDRESS}/24 dev srv1
+        addr add {SERVER_ADDRESS6}/64 dev srv1 nodad
         link set lo up
         link set srv1 up
         neigh add {PRIVATE_ADDRESS} lladdr {PRIVATE_MAC} dev srv1 nud permanent
+        neigh add {PRIVATE_ADDRESS6} lladdr {PRIVATE_MAC} dev srv1 nud permanent
         route add default via {PRIVATE_ADDRESS}
+        route add default via {PRIVATE_ADDRESS6}
         BATCH
         }
         teardown() {
@@ -86,6 +95,11 @@ public static class KernelJobScript
             .Replace("{CLIENT_ADDRESS}", GuestTopology.ClientAddress, StringComparison.Ordinal)
             .Replace("{SERVER_ADDRESS}", GuestTopology.ServerHostAddress, StringComparison.Ordinal)
             .Replace("{VIRTUAL_NETWORK}", GuestTopology.VirtualNetwork, StringComparison.Ordinal)
+            .Replace("{PUBLIC_ADDRESS6}", GuestTopology.DirectorPublicAddress6, StringComparison.Ordinal)
+            .Replace("{PRIVATE_ADDRESS6}", GuestTopology.DirectorPrivateAddress6, StringComparison.Ordinal)
+            .Replace("{CLIENT_ADDRESS6}", GuestTopology.ClientAddress6, StringComparison.Ordinal)
+            .Replace("{SERVER_ADDRESS6}", GuestTopology.ServerHostAddress6, StringComparison.Ordinal)
+            .Replace("{VIRTUAL_NETWORK6}", GuestTopology.VirtualNetwork6, StringComparison.Ordinal)
             .Replace("\r", "", StringComparison.Ordinal));
         script.Append("cat >/tmp/neighbours <<'NEIGHBOURS'\n").Append(GuestTopology.KernelNeighbours()).Append("NEIGHBOURS\n");
         for (var n = 0; n < scenarios.Count; n++)
