@@ -178,7 +178,7 @@ public sealed class IpvsadmParser
             // As parse_options: -r copies the service as it is when -r is read, so before -t/-u the port is 0 and no
             // protocol is known to look a port name up in.
             var serverFirst = ServerNamedBeforeService(args);
-            var (address, port, hasPort) = ParseAddressPort(serverText, serverFirst ? null : protocol)
+            var (address, port, hasPort) = ParseAddressPort(serverText, serverFirst ? null : protocol, realServer: true)
                 ?? throw new IpvsadmUsageException("illegal real server address[:port] specified");
             var servicePortThen = serverFirst ? (ushort)0 : service?.Port ?? 0;
             var method = arguments.Masquerading ? ForwardingMethod.Masquerade
@@ -332,10 +332,13 @@ public sealed class IpvsadmParser
     /// <c>:port</c>; a port is a number or a service name.
     /// </summary>
     public (InetAddress Address, ushort Port, bool HasPort)? ParseAddressPort(string text, IpProtocol protocol) =>
-        ParseAddressPort(text, (IpProtocol?)protocol);
+        ParseAddressPort(text, (IpProtocol?)protocol, realServer: false);
 
-    /// <summary>As <see cref="ParseAddressPort(string, IpProtocol)"/>; without a protocol, port names are not known.</summary>
-    private (InetAddress Address, ushort Port, bool HasPort)? ParseAddressPort(string text, IpProtocol? protocol)
+    /// <summary>
+    /// As <see cref="ParseAddressPort(string, IpProtocol)"/>; without a protocol, port names are not known. A
+    /// <paramref name="realServer"/>'s IPv4-mapped IPv6 address stands as ::, see below.
+    /// </summary>
+    private (InetAddress Address, ushort Port, bool HasPort)? ParseAddressPort(string text, IpProtocol? protocol, bool realServer)
     {
         if (text.Length == 0 || text.All(char.IsAsciiDigit))
         {
@@ -357,6 +360,14 @@ public sealed class IpvsadmParser
         if (InetAddress.TryParseIpv6(host, out var ipv6, out var ipv4Mapped))
         {
             address = ipv6;
+        }
+        else if (ipv4Mapped && realServer)
+        {
+            // The kernel never takes an IPv4-mapped real server (ipv6_addr_type calls it MAPPED, not UNICAST: -a is
+            // EINVAL, -e and -d find nothing), exactly as it treats ::. Forwarder cannot hold a mapped address apart
+            // from its IPv4 one, and need not here: as :: it is an IPv6 address no table ever holds, so every command
+            // answers as the kernel does (an IPv4 service's non-tunnel server: ipvsadm's family refusal).
+            address = InetAddress.Ipv6Any;
         }
         else if (ipv4Mapped)
         {

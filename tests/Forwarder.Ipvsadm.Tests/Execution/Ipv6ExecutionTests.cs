@@ -192,6 +192,25 @@ public sealed class Ipv6ExecutionTests
         });
     }
 
+    /// <summary>What Linux 6.1 answered for the same commands (tests/Forwarder.Conformance/Cases/sessions/ipv4-mapped.scenario).</summary>
+    [TestCase("-a -t [2001:db8::1]:80 -r [::ffff:192.168.139.2]:80 -m", 255, "Invalid operation.  Possibly wrong module version, address not unicast, ...\n")]
+    [TestCase("-a -t [2001:db8::1]:80 -r ::ffff:192.168.139.2 -g", 255, "Invalid operation.  Possibly wrong module version, address not unicast, ...\n")]
+    [TestCase("-a -t 192.168.1.1:80 -r [::ffff:192.168.139.4]:80 -i", 255, "Invalid operation.  Possibly wrong module version, address not unicast, ...\n")]
+    [TestCase("-a -t 192.168.1.1:80 -r [::ffff:192.168.139.4]:80 -m", 2, "Different address family is allowed only for tunneling servers\n")]
+    [TestCase("-e -t [2001:db8::1]:80 -r [::ffff:192.168.139.2]:80 -m -w 4", 255, "No such destination\n")]
+    [TestCase("-d -t 192.168.1.1:80 -r [::ffff:192.168.139.4]:80", 255, "No such destination\n")]
+    public void Ipv4MappedRealServer_IsNeverTaken_AsTheKernelRefusesIt(string line, int exit, string error)
+    {
+        var rig = new ExecutorRig();
+        rig.Do("-A -t 192.168.1.1:80 -s rr");
+        rig.Do("-A -t [2001:db8::1]:80 -s rr");
+        rig.Do("-a -t 192.168.1.1:80 -r 192.168.139.4:80 -m");
+
+        Assert.That(rig.Run(line), Is.EqualTo(new IpvsadmResult(exit, "", error)));
+        Assert.That(rig.Run("-Sn").StandardOutput, Is.EqualTo(
+            "-A -t 192.168.1.1:80 -s rr\n-a -t 192.168.1.1:80 -r 192.168.139.4:80 -m -w 1\n-A -t [2001:db8::1]:80 -s rr\n"));
+    }
+
     [Test]
     public void Lnc_BracketsIpv6Endpoints_InIpvsadmsColumns()
     {
