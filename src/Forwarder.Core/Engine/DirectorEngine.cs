@@ -266,7 +266,7 @@ public sealed class DirectorEngine
     private VirtualService? FindService(in PacketFields fields, int interfaceIndex)
     {
         if (_services.FirewallMarkServices > 0 && _services.FirewallMarks.Classify(interfaceIndex, fields) is var mark and not 0 &&
-            _services.TryGet(ServiceKey.ForFirewallMark(mark), out var marked))
+            _services.TryGet(ServiceKey.ForFirewallMark(mark, fields.Family), out var marked))
         {
             return marked;
         }
@@ -397,7 +397,10 @@ public sealed class DirectorEngine
         // every port and protocol the mark groups, so a client's HTTP and HTTPS go to the same real server.
         var fwmark = service.Key.FirewallMark;
         var templateProtocol = fwmark != 0 ? FrameLayout.ProtocolIp : fields.Protocol;
-        var templateAddress = fwmark != 0 ? InetAddress.FromIpv4(fwmark) : service.Address;
+        // The mark stands as the template's virtual address as the kernel's union nf_inet_addr holds it: in its first
+        // 32 bits, which for IPv6 are the address's first (0.0.0.1, or [0:1::] for an IPv6 service of mark 1).
+        var templateAddress = fwmark == 0 ? service.Address
+            : service.Address.IsIpv6 ? InetAddress.FromIpv6((ulong)fwmark << 32, 0) : InetAddress.FromIpv4(fwmark);
         var slot = _connections.FindTemplate(templateProtocol, maskedClient, templateAddress, virtualPort, Now);
         if (slot >= 0)
         {

@@ -7,28 +7,30 @@ namespace Forwarder.Core.Marking;
 /// have set as a packet's mark before IPVS saw it. As netfilter walks a chain, every rule is tried in order and each
 /// one that matches applies its MARK (the target does not end the walk); ACCEPT or RETURN ends it. For the rules
 /// LVS operators write (one mark per group of addresses and ports, no overlap) that is the mark of the one rule that
-/// matches. Classifying allocates nothing: the rules are one array of values, their ports another.
-/// IPv6 rules (from an ip6tables-save table) are kept as read in <see cref="Ipv6Rules"/>, for IPv6 frames once the
-/// director forwards them; today they classify nothing.
+/// matches. Classifying allocates nothing: the rules are arrays of values, their ports another. As netfilter keeps
+/// iptables' and ip6tables' tables apart, IPv4 packets walk the IPv4 rules (from an iptables-save table) and IPv6
+/// packets the IPv6 ones (from an ip6tables-save table).
 /// </summary>
 public sealed class MarkRuleSet
 {
     public static readonly MarkRuleSet Empty = new([], [], []);
 
     private readonly CompiledMarkRule[] _rules;
+    private readonly CompiledMarkRule[] _ipv6Rules;
     private readonly PortMatch[] _ports;
 
-    private MarkRuleSet(CompiledMarkRule[] rules, PortMatch[] ports, IReadOnlyList<MarkRuleSpec> ipv6Rules)
+    private MarkRuleSet(CompiledMarkRule[] rules, CompiledMarkRule[] ipv6Rules, PortMatch[] ports)
     {
         _rules = rules;
+        _ipv6Rules = ipv6Rules;
         _ports = ports;
-        Ipv6Rules = ipv6Rules;
     }
 
     /// <summary>How many IPv4 rules classify.</summary>
     public int Count => _rules.Length;
 
-    public IReadOnlyList<MarkRuleSpec> Ipv6Rules { get; }
+    /// <summary>How many IPv6 rules classify.</summary>
+    public int Ipv6Count => _ipv6Rules.Length;
 
     /// <summary>
     /// Binds rules to the director's interfaces (by name, in index order; <c>eth+</c> names every interface starting
@@ -37,16 +39,11 @@ public sealed class MarkRuleSet
     public static MarkRuleSet Compile(IReadOnlyList<MarkRuleSpec> rules, IReadOnlyList<string> interfaceNames, ICollection<MarksProblem> problems)
     {
         var compiled = new List<CompiledMarkRule>();
+        var ipv6 = new List<CompiledMarkRule>();
         var ports = new List<PortMatch>();
-        var ipv6 = new List<MarkRuleSpec>();
         var all = interfaceNames.Count >= 64 ? ulong.MaxValue : (1UL << interfaceNames.Count) - 1;
         foreach (var rule in rules)
         {
-            if (rule.Family == MarkFamily.Ipv6)
-            {
-                ipv6.Add(rule);
-                continue;
-            }
             var interfaces = all;
             if (rule.InputInterface is { } name)
             {
@@ -57,14 +54,15 @@ public sealed class MarkRuleSet
                 }
                 interfaces = rule.InputInterfaceNegated ? all & ~named : named;
             }
-            compiled.Add(new CompiledMarkRule
+            var ipv4 = rule.Family == MarkFamily.Ipv4;
+            (ipv4 ? compiled : ipv6).Add(new CompiledMarkRule
             {
                 Interfaces = interfaces,
-                SourceNetwork = (uint)rule.Source.Network,
-                SourceMask = Ipv4Address.PrefixMask(rule.Source.PrefixLength),
+                SourceNetwork = rule.Source.Network & PrefixMask(rule.Source.PrefixLength, ipv4),
+                SourceMask = PrefixMask(rule.Source.PrefixLength, ipv4),
                 SourceNegated = rule.Source.Negated,
-                DestinationNetwork = (uint)rule.Destination.Network,
-                DestinationMask = Ipv4Address.PrefixMask(rule.Destination.PrefixLength),
+                DestinationNetwork = rule.Destination.Network & PrefixMask(rule.Destination.PrefixLength, ipv4),
+                DestinationMask = PrefixMask(rule.Destination.PrefixLength, ipv4),
                 DestinationNegated = rule.Destination.Negated,
                 Protocol = rule.Protocol,
                 FirstPort = ports.Count,
@@ -76,14 +74,22 @@ public sealed class MarkRuleSet
             });
             ports.AddRange(rule.Ports);
         }
-        return new MarkRuleSet(compiled.ToArray(), ports.ToArray(), ipv6);
+        return new MarkRuleSet(compiled.ToArray(), ipv6.ToArray(), ports.ToArray());
     }
 
-    /// <summary>The mark netfilter would give this IPv4 packet arriving on <paramref name="interfaceIndex"/> (0: none).</summary>
+    /// <summary>A prefix's mask: over the low 32 bits for IPv4, over all 128 for IPv6.</summary>
+    private static UInt128 PrefixMask(int prefixLength, bool ipv4) => ipv4
+        ? Ipv4Address.PrefixMask(prefixLength)
+        : prefixLength == 0 ? UInt128.Zero : UInt128.MaxValue << (128 - prefixLength);
+
+    /// <summary>
+    /// The mark netfilter would give this packet arriving on <paramref name="interfaceIndex"/> (0: none), from the
+    /// rules of its family.
+    /// </summary>
     public uint Classify(int interfaceIndex, in PacketFields fields)
     {
         var mark = 0u;
-        var rules = _rules;
+        var rules = fields.IsIpv6 ? _ipv6Rules : _rules;
         for (var i = 0; i < rules.Length; i++)
         {
             ref readonly var rule = ref rules[i];
@@ -110,7 +116,7 @@ public sealed class MarkRuleSet
         foreach (var rule in _rules)
         {
             if (rule.DestinationMask != 0 && !rule.DestinationNegated && !rule.EndsChain &&
-                (address & rule.DestinationMask) == rule.DestinationNetwork && rule.Value != 0 && markIsServed(rule.Value))
+                ((UInt128)address & rule.DestinationMask) == rule.DestinationNetwork && rule.Value != 0 && markIsServed(rule.Value))
             {
                 return true;
             }
@@ -124,8 +130,8 @@ public sealed class MarkRuleSet
         {
             return false;
         }
-        if (((fields.Source & rule.SourceMask) == rule.SourceNetwork) == rule.SourceNegated ||
-            ((fields.Destination & rule.DestinationMask) == rule.DestinationNetwork) == rule.DestinationNegated)
+        if (((fields.SourceAddress.ToUInt128() & rule.SourceMask) == rule.SourceNetwork) == rule.SourceNegated ||
+            ((fields.DestinationAddress.ToUInt128() & rule.DestinationMask) == rule.DestinationNetwork) == rule.DestinationNegated)
         {
             return false;
         }

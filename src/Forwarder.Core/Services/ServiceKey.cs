@@ -11,6 +11,13 @@ public readonly record struct ServiceKey(IpProtocol Protocol, InetAddress Addres
 {
     public static ServiceKey ForFirewallMark(uint mark) => new(IpProtocol.Tcp, default, 0, mark);
 
+    /// <summary>
+    /// The mark's service of one family: the kernel keys a firewall-mark service by family and mark (ipvsadm -f N -6
+    /// is another service than -f N), held here as the family's unspecified address.
+    /// </summary>
+    public static ServiceKey ForFirewallMark(uint mark, IpFamily family) =>
+        family == IpFamily.Ipv6 ? new(IpProtocol.Tcp, InetAddress.Ipv6Any, 0, mark) : ForFirewallMark(mark);
+
     public bool IsFirewallMark => FirewallMark != 0;
 
     public override int GetHashCode() => (int)(Address.Fold() * 2654435761u) ^ (Port << 8) ^ (int)Protocol ^ (int)(FirewallMark * 0x9E3779B1u);

@@ -127,7 +127,7 @@ public sealed class IpvsadmParser
             }
             // -6 makes it the mark's IPv6 service (the kernel keys a mark service by family and mark): its address is
             // the IPv6 unspecified one, which is how the family is held.
-            service = arguments.Ipv6 ? ServiceKey.ForFirewallMark(mark) with { Address = InetAddress.Ipv6Any } : ServiceKey.ForFirewallMark(mark);
+            service = ServiceKey.ForFirewallMark(mark, arguments.Ipv6 ? IpFamily.Ipv6 : IpFamily.Ipv4);
         }
         if ((arguments.TcpService ?? arguments.UdpService ?? arguments.SctpService) is { } serviceText)
         {
