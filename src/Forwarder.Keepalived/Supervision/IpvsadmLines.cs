@@ -52,11 +52,11 @@ internal static class IpvsadmLines
     private static string[] Service(ServiceAddress service) => service.IsFirewallMark
         ? ["-f", service.FirewallMark.ToString(System.Globalization.CultureInfo.InvariantCulture)]
         : service.Protocol switch
-    {
-        LvsProtocol.Udp => ["-u", service.Endpoint],
-        LvsProtocol.Sctp => ["--sctp-service", service.Endpoint],
-        _ => ["-t", service.Endpoint],
-    };
+        {
+            LvsProtocol.Udp => ["-u", service.Endpoint],
+            LvsProtocol.Sctp => ["--sctp-service", service.Endpoint],
+            _ => ["-t", service.Endpoint],
+        };
 
     private static string Method(LvsMethod method) => method switch
     {

@@ -1,6 +1,6 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Net.NetworkInformation;
+using System.Net.Sockets;
 using System.Text;
 using Forwarder.Conformance.Scenarios;
 using PacketDotNet;
