@@ -109,14 +109,15 @@ public sealed class MarkRuleSet
     /// <summary>
     /// Whether <paramref name="address"/> is a destination a rule names outright (<c>-d</c>, not negated) for a mark
     /// <paramref name="markIsServed"/> accepts: the virtual addresses of firewall-mark services, for which the
-    /// director answers ARP as it does for a TCP or UDP service's.
+    /// director answers ARP (IPv4) or Neighbour Discovery (IPv6) as it does for a TCP or UDP service's.
     /// </summary>
-    public bool NamesDestination(uint address, Func<uint, bool> markIsServed)
+    public bool NamesDestination(InetAddress address, Func<uint, bool> markIsServed)
     {
-        foreach (var rule in _rules)
+        var value = address.ToUInt128();
+        foreach (var rule in address.IsIpv6 ? _ipv6Rules : _rules)
         {
             if (rule.DestinationMask != 0 && !rule.DestinationNegated && !rule.EndsChain &&
-                ((UInt128)address & rule.DestinationMask) == rule.DestinationNetwork && rule.Value != 0 && markIsServed(rule.Value))
+                (value & rule.DestinationMask) == rule.DestinationNetwork && rule.Value != 0 && markIsServed(rule.Value))
             {
                 return true;
             }

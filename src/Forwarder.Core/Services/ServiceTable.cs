@@ -21,6 +21,7 @@ public sealed class ServiceTable
     private readonly Func<string, IScheduler?> _createScheduler;
 
     private readonly Func<uint, bool> _hasFirewallMarkService;
+    private readonly Func<uint, bool> _hasIpv6FirewallMarkService;
 
     /// <param name="createScheduler">
     /// A fresh scheduler for an ipvsadm -s name, or null for one the director does not have: the scheduler
@@ -31,6 +32,7 @@ public sealed class ServiceTable
     {
         _createScheduler = createScheduler;
         _hasFirewallMarkService = mark => _services.ContainsKey(ServiceKey.ForFirewallMark(mark));
+        _hasIpv6FirewallMarkService = mark => _services.ContainsKey(ServiceKey.ForFirewallMark(mark, Frames.IpFamily.Ipv6));
     }
 
     /// <summary>Where this table gets its schedulers by name (so a scratch copy gets the same).</summary>
@@ -79,7 +81,8 @@ public sealed class ServiceTable
                 return true;
             }
         }
-        return FirewallMarkServices > 0 && address.IsIpv4 && FirewallMarks.NamesDestination(address.Ipv4Value, _hasFirewallMarkService);
+        return FirewallMarkServices > 0 &&
+            FirewallMarks.NamesDestination(address, address.IsIpv4 ? _hasFirewallMarkService : _hasIpv6FirewallMarkService);
     }
 
     /// <summary>True when <paramref name="address"/> is a real server of some service.</summary>
