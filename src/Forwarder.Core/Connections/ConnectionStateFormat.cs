@@ -26,6 +26,7 @@ public static class ConnectionStateFormat
     public const int Version = 1;
     private const int Fields = 13;
     private const string FirewallMarkPrefix = "fwm:";
+    private const string Ipv6FirewallMarkPrefix = "fwm6:";
 
     public static string Write(IReadOnlyList<SavedConnection> entries, long savedAtWallClock)
     {
@@ -209,12 +210,18 @@ public static class ConnectionStateFormat
         _ => "sctp",
     };
 
-    /// <summary>A TCP/UDP service as ADDRESS:PORT; a firewall-mark service as <c>fwm:MARK</c>.</summary>
+    /// <summary>A TCP/UDP service as ADDRESS:PORT; a firewall-mark service as <c>fwm:MARK</c>, its IPv6 one (-f N -6) <c>fwm6:MARK</c>.</summary>
     private static string ServiceName(ServiceKey key) =>
-        key.IsFirewallMark ? string.Create(CultureInfo.InvariantCulture, $"{FirewallMarkPrefix}{key.FirewallMark}") : Endpoint(key.Address, key.Port);
+        key.IsFirewallMark
+            ? string.Create(CultureInfo.InvariantCulture, $"{(key.Address.IsIpv6 ? Ipv6FirewallMarkPrefix : FirewallMarkPrefix)}{key.FirewallMark}")
+            : Endpoint(key.Address, key.Port);
 
     private static ServiceKey ParseService(string text, IpProtocol protocol, int line)
     {
+        if (text.StartsWith(Ipv6FirewallMarkPrefix, StringComparison.Ordinal))
+        {
+            return ServiceKey.ForFirewallMark((uint)Number(text[Ipv6FirewallMarkPrefix.Length..], line, "firewall mark", 1, uint.MaxValue), IpFamily.Ipv6);
+        }
         if (text.StartsWith(FirewallMarkPrefix, StringComparison.Ordinal))
         {
             return ServiceKey.ForFirewallMark((uint)Number(text[FirewallMarkPrefix.Length..], line, "firewall mark", 1, uint.MaxValue));

@@ -18,6 +18,22 @@ public sealed class ConnectionStateTests
     private static readonly ServiceKey PersistentKey = new(IpProtocol.Tcp, Ipv4Address.Parse(Vip).Value, 443);
 
     [Test]
+    public void MarkServicesOfBothFamilies_AreToldApart_InTheText()
+    {
+        var client = InetAddress.Parse("2001:db8:7::1");
+        var server = InetAddress.Parse("2001:db8:139::2");
+        SavedConnection Entry(int id, ServiceKey service) => new(id, true, (IpProtocol)FrameLayout.ProtocolIp, client, 0,
+            InetAddress.FromIpv6(1UL << 32, 0), 0, server, 0, service, 0, ForwardingMethod.Masquerade, TcpState.None,
+            ConnectionFlags.None, 60 * Second, 0);
+        var saved = new[] { Entry(1, ServiceKey.ForFirewallMark(1, IpFamily.Ipv6)), Entry(2, ServiceKey.ForFirewallMark(1)) };
+
+        var text = ConnectionStateFormat.Write(saved, 0);
+
+        Assert.That(text, Does.Contain(" fwm6:1 ").And.Contain(" fwm:1 "));
+        Assert.That(ConnectionStateFormat.Parse(text, 100, out _).Select(e => e.Service), Is.EqualTo(saved.Select(e => e.Service)));
+    }
+
+    [Test]
     public void RoundTrip_RestoresEachConnectionWithItsStateAndRemainingTime_AndTheCountersExactly()
     {
         var saved = WithTraffic();
