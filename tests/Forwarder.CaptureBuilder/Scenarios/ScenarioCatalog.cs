@@ -16,6 +16,8 @@ public static class ScenarioCatalog
         new MasqueradeScenario(),
         new IcmpErrorsScenario(),
         new FirewallMarkPersistenceScenario(),
+        SeedNatRoundRobinScenario.OverIpv6(),
+        DirectRoutingWeightedRoundRobinScenario.OverIpv6(),
     ];
 
     public static ICaptureScenario Find(string name) =>
