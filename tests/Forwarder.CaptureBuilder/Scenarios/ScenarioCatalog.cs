@@ -18,6 +18,7 @@ public static class ScenarioCatalog
         new FirewallMarkPersistenceScenario(),
         SeedNatRoundRobinScenario.OverIpv6(),
         DirectRoutingWeightedRoundRobinScenario.OverIpv6(),
+        new Ipv6NeighborDiscoveryScenario(),
     ];
 
     public static ICaptureScenario Find(string name) =>
