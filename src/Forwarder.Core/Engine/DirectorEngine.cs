@@ -308,6 +308,11 @@ public sealed class DirectorEngine
             return FrameOutcome.DroppedTtlExceeded;
         }
         ref var connection = ref _connections[slot];
+        if (fields.IsIpv6 && _answers.RefusedAsTooBig(context, frame, fields, connection.ClientInterface, _answers.Ipv6SourceToward(fields.SourceAddress)))
+        {
+            // As ip6_forward, before IPVS sees the reply: IPv6 is not fragmented on the way, the real server is told.
+            return FrameOutcome.DroppedTooBig;
+        }
         // As ip_vs_out's handle_response: state and counters first, then the packet goes its way.
         _connections.Touch(slot, PacketDirection.Output, fields.TcpFlags, Now);
         CountOut(connection.Destination, fields.TotalLength);
