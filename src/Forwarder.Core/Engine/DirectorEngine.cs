@@ -53,7 +53,7 @@ public sealed class DirectorEngine
         _transmits = new TransmitTable(topology, _link, _neighbors, identification, _answers);
         Ownership = new VirtualAddressOwnership(topology, services, settings.OwnsEveryServiceAddress);
         _arp = new ArpResponder(topology, Ownership, _neighbors, _answers, settings.AnswerForOwnAddresses);
-        _icmpv6 = new Icmpv6Responder(topology, services, _neighbors, settings.AnswerForOwnAddresses);
+        _icmpv6 = new Icmpv6Responder(topology, services, _neighbors, settings.AnswerForOwnAddresses, Ownership);
         _icmp = new IcmpHandler(topology, Ownership, connections, _transmits, _answers, settings.AnswerForOwnAddresses);
         _masquerader = new Masquerader(topology, services, _neighbors, new MasqueradeTransmit(_link));
         _interfaceRoles = topology.Interfaces.Select(i => i.Role).ToArray();
