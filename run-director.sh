@@ -230,7 +230,11 @@ WRAPPER
 # The host's kernel must stay out of the way of a user-space director: no IP forwarding or ICMP
 # redirects (the director forwards), no RSTs from the kernel for masqueraded flows' replies (an
 # nftables drop of the masquerade port range on the public address: libpcap sees them first), and no
-# NIC offloads that would hand libpcap merged or checksum-less frames. Each change is recorded in
+# NIC offloads that would hand libpcap merged or checksum-less frames. The same for IPv6: forwarding
+# off (Linux has no IPv6 send_redirects: it sends ICMPv6 redirects, and proxies Neighbour Discovery,
+# only where it forwards), and an ip6 table for the public IPv6 addresses' masquerade ports. The VIPs,
+# IPv4 and IPv6, are on no interface: the director answers ARP and Neighbour Solicitations for them,
+# and a kernel that does not forward drops what is sent to them. Each change is recorded in
 # host-state, with the value it replaces, before it is made, so that whatever ends the director (and
 # whatever ends it part way through this), exactly what was changed is put back.
 prepare_host() {
@@ -245,6 +249,7 @@ prepare_host() {
     sysctl -qw "$key=0"
     say "host: $key = 0 (was $original)"
   done
+  prepare_ipv6_forwarding "$public" "$private"
   local address
   address=$(ip -4 -o addr show dev "$public" | awk '{print $4}' | cut -d/ -f1 | head -1)
   # A table left by a killed director of another state directory was restored before this (take_over_host).
@@ -261,6 +266,24 @@ table ip forwarder {
 }
 NFT
   say "host: nftables table ip forwarder drops TCP/UDP to $address ports 32768-60999 (masquerade replies) before the kernel's stack"
+  # The public interface's global IPv6 addresses (a masqueraded flow leaves from the first; all are the host's).
+  local addresses6
+  addresses6=$(ip -6 -o addr show dev "$public" scope global 2>/dev/null | awk '{print $4}' | cut -d/ -f1 | paste -sd, -)
+  if [ -n "$addresses6" ]; then
+    record "nft6 forwarder"
+    nft delete table ip6 forwarder 2>/dev/null || true
+    nft -f - <<NFT
+table ip6 forwarder {
+  comment "forwarder state $state_dir"
+  chain input {
+    type filter hook input priority -300; policy accept;
+    iifname "$public" ip6 daddr { $addresses6 } tcp dport 32768-60999 drop
+    iifname "$public" ip6 daddr { $addresses6 } udp dport 32768-60999 drop
+  }
+}
+NFT
+    say "host: nftables table ip6 forwarder drops TCP/UDP to $addresses6 ports 32768-60999 (masquerade replies) before the kernel's stack"
+  fi
   # Where the system has no ipvsadm, one that talks to this director. Only from the host's own network
   # namespace into the shared /usr/local/sbin (a director in another namespace is not the host's), or into
   # a directory the caller named.
@@ -294,6 +317,27 @@ NFT
   done
 }
 
+# IPv6 forwarding off, per interface, by default and for all. Writing `all` rewrites every interface's value and
+# the default (as the kernel's addrconf does), so the interfaces go first and `all` last: restored last first,
+# `all` comes back first and the recorded interface values after it. Where `all` is on, each interface's value
+# is recorded even when it is already 0, for `all`'s restore would turn it on.
+prepare_ipv6_forwarding() {
+  local public=$1 private=$2 key original all
+  if [ ! -d /proc/sys/net/ipv6 ]; then
+    say "host: no IPv6 in this kernel: nothing of IPv6 to prepare"
+    return 0
+  fi
+  all=$(sysctl -n net.ipv6.conf.all.forwarding)
+  for key in "net.ipv6.conf.$public.forwarding" "net.ipv6.conf.$private.forwarding" net.ipv6.conf.default.forwarding \
+             net.ipv6.conf.all.forwarding; do
+    original=$(sysctl -n "$key" 2>/dev/null) || continue
+    [ "$original" = 0 ] && [ "$all" = 0 ] && continue
+    record "sysctl $key $original"
+    sysctl -qw "$key=0"
+    [ "$original" = 0 ] || say "host: $key = 0 (was $original)"
+  done
+}
+
 # Undoes what host-state records, last change first (tx checksumming comes back before TSO, which needs it).
 restore_host() {
   local saved="$state_dir/host-state" kind a b recorded_ns
@@ -313,6 +357,7 @@ restore_host() {
     case "$kind" in
       sysctl) [ "$gone" -eq 0 ] && sysctl -qw "$a=$b" && say "host: $a = $b (restored)" ;;
       nft) [ "$gone" -eq 0 ] && nft delete table ip forwarder 2>/dev/null && say "host: nftables table ip forwarder removed" ;;
+      nft6) [ "$gone" -eq 0 ] && nft delete table ip6 forwarder 2>/dev/null && say "host: nftables table ip6 forwarder removed" ;;
       offload)
         if [ -z "$b" ]; then # a record of the script before this one, which turned all five off and on
           [ "$gone" -eq 0 ] && { ethtool -K "$a" gro on gso on tso on tx on rx on >/dev/null 2>&1; say "host: $a offloads back on"; }
@@ -382,11 +427,14 @@ take_over_host() {
     restore_host || exit 1
   fi
   # A table of ours that names another state directory: a director killed there, in this namespace.
-  other=$(nft list table ip forwarder 2>/dev/null | sed -n 's/^[[:space:]]*comment "forwarder state \(.*\)"$/\1/p') || true
-  if [ -n "$other" ] && [ "$other" != "$state_dir" ] && [ -f "$other/host-state" ]; then
-    say "found the host changes of a director that is gone in $other: undoing them as recorded"
-    (state_dir=$other; restore_host) || exit 1
-  fi
+  local family
+  for family in ip ip6; do
+    other=$(nft list table "$family" forwarder 2>/dev/null | sed -n 's/^[[:space:]]*comment "forwarder state \(.*\)"$/\1/p') || true
+    if [ -n "$other" ] && [ "$other" != "$state_dir" ] && [ -f "$other/host-state" ]; then
+      say "found the host changes of a director that is gone in $other: undoing them as recorded"
+      (state_dir=$other; restore_host) || exit 1
+    fi
+  done
 }
 
 run_director() {

@@ -284,10 +284,6 @@ public static class RunCommand
         }
     }
 
-    /// <summary>
-    /// The kernel filter: ARP, and IPv4 sent to this interface's MAC. Everything else on the segment (other
-    /// hosts' unicast, IPv6, ...) never leaves the kernel.
-    /// </summary>
     /// <summary>The packet socket a port sends its batches with, or none when libpcap is to send frame by frame.</summary>
     private static PacketSocketSender? SenderFor(string interfaceName, string transmit) => transmit switch
     {
@@ -296,10 +292,12 @@ public static class RunCommand
     };
 
     /// <summary>
-    /// ARP, IPv4 to the interface, and ICMPv6 to it or to a multicast group: Neighbour Solicitations for a VIP come to
-    /// its solicited-node group's MAC (33:33:ff:..), which the port sees since it captures promiscuously.
+    /// The kernel filter: ARP, IPv4 and IPv6 sent to this interface's MAC (whatever they carry: TCP, UDP, ICMP, IPv6
+    /// behind extension headers), and ICMPv6 to a multicast group: Neighbour Solicitations for a VIP come to its
+    /// solicited-node group's MAC (33:33:ff:..), which the port sees since it captures promiscuously. Everything
+    /// else on the segment (other hosts' unicast, multicast that is not ICMPv6) never leaves the kernel.
     /// </summary>
-    private static string CaptureFilter(MacAddress mac) => $"arp or (ip and ether dst {mac}) or (icmp6 and (ether dst {mac} or ether multicast))";
+    public static string CaptureFilter(MacAddress mac) => $"arp or ((ip or ip6) and ether dst {mac}) or (icmp6 and ether multicast)";
 
     private static (Ipv4Address, int) ParseNetwork(string text) =>
         Ipv4Address.TryParseNetwork(text, out var network, out var prefix)
