@@ -3,6 +3,7 @@
 #
 #   ./run-director.sh lab [--keep]          the seed's NAT lab in network namespaces on this machine: the
 #                                           director, three web servers, the client's loop, ipvsadm -Ln
+#   ./run-director.sh lab --ipv6 [--keep]   the same over IPv6: VIP [2001:db8::199]:80, web1-3 2001:db8:139::254-252
 #   ./run-director.sh lab --ha [--keep]     the same with two directors as a keepalived VRRP pair and connection
 #                                           sync (src/lab/lab-ha.sh)
 #   ./run-director.sh lab --ecmp N [--keep] N directors (mh, direct routing) behind an ECMP router
@@ -652,7 +653,8 @@ UNIT
 lab() {
   [ "${1:-}" = --ha ] && { shift; lab_ha "$@"; return; }
   [ "${1:-}" = --ecmp ] && { shift; lab_ecmp "$@"; return; }
-  local keep=0
+  local keep=0 ipv6=0
+  [ "${1:-}" = --ipv6 ] && { ipv6=1; shift; }
   [ "${1:-}" = --keep ] && keep=1
   ensure_packages lab
   build
@@ -664,12 +666,24 @@ lab() {
   "$script" up
   local director_state="$lab_state/director"
   mkdir -p "$director_state"
-  cat >"$director_state/rules" <<'RULES'
+  # The seed's rules; over IPv6 the same with the lab's IPv6 addresses (lab-netns.sh gives every host both).
+  local url=http://192.168.1.199/ family=-4 servers="web1 .254, web2 .253, web3 .252"
+  if [ "$ipv6" -eq 1 ]; then
+    url="http://[2001:db8::199]/" family=-6 servers="web1 2001:db8:139::254, web2 ::253, web3 ::252"
+    cat >"$director_state/rules" <<'RULES'
+-A -t [2001:db8::199]:80 -s rr
+-a -t [2001:db8::199]:80 -r [2001:db8:139::254]:80 -m
+-a -t [2001:db8::199]:80 -r [2001:db8:139::253]:80 -m
+-a -t [2001:db8::199]:80 -r [2001:db8:139::252]:80 -m
+RULES
+  else
+    cat >"$director_state/rules" <<'RULES'
 -A -t 192.168.1.199:80 -s rr
 -a -t 192.168.1.199:80 -r 192.168.139.254:80 -m
 -a -t 192.168.1.199:80 -r 192.168.139.253:80 -m
 -a -t 192.168.1.199:80 -r 192.168.139.252:80 -m
 RULES
+  fi
   local socket="$director_state/forwarder.sock"
   FORWARDER_STATE="$director_state" ip netns exec "${LAB_PREFIX}director" "$here/run-director.sh" run \
     --socket "$socket" --rules "$director_state/rules" >"$director_state/director.log" 2>&1 &
@@ -685,10 +699,10 @@ RULES
   [ "$keep" -eq 1 ] || trap teardown EXIT
   for _ in $(seq 100); do [ -S "$socket" ] && break; sleep 0.1; done
   [ -S "$socket" ] || { cat "$director_state/director.log" >&2; say "the director did not start"; exit 1; }
-  echo "# director up (log $director_state/director.log); the seed's rules: rr over web1 .254, web2 .253, web3 .252"
-  echo "# the seed's client loop: GET http://192.168.1.199/ and the time, six times"
+  echo "# director up (log $director_state/director.log); the seed's rules: rr over $servers"
+  echo "# the seed's client loop: GET $url and the time, six times"
   for _ in 1 2 3 4 5 6; do
-    ip netns exec "${LAB_PREFIX}client" curl -s -m 5 http://192.168.1.199/ || echo "(no answer)"
+    ip netns exec "${LAB_PREFIX}client" curl "$family" -g -s -m 5 "$url" || echo "(no answer)"
     date
     sleep 1
   done
