@@ -43,6 +43,12 @@ public sealed class NatIpv6LabTests
     private string Get6(string url = $"http://[{Vip6}]/") =>
         _lab.In("client", "curl", "-6", "-g", "-s", "-m", "5", url).Output.Trim();
 
+    [Test, Order(0)]
+    public void TheLiveTopology_HoldsTheInterfacesIpv6AddressesAndPrefixes()
+    {
+        Assert.That(_lab.DirectorLog, Does.Contain("directing on eth2 (public 192.168.1.113, 2001:db8::113/64) and eth1 (private 192.168.139.142, 2001:db8:139::142/64)"));
+    }
+
     [Test, Order(1)]
     public void RoundRobin_AnswersWeb3ThenWeb2ThenWeb1_AsTheSeedShows_OverIpv6()
     {
