@@ -176,6 +176,10 @@ public sealed class HostChangesLabTests
         var table = _lab.In("director", "nft", "list", "table", "ip6", "forwarder").Output;
         var forwarding = Sysctls.Where(k => k.StartsWith("net.ipv6.", StringComparison.Ordinal))
             .Select(k => _lab.In("director", "sysctl", "-n", k).Output.Trim()).ToList();
+        // The client's TCP to the director's own IPv6 address, where nothing listens: in the masquerade range the
+        // kernel never sees it (curl times out, 28); outside it the kernel answers with a reset (refused, 7).
+        var inRange = ConnectToTheDirector(40000);
+        var outOfRange = ConnectToTheDirector(30000);
 
         Assert.Multiple(() =>
         {
@@ -189,6 +193,8 @@ public sealed class HostChangesLabTests
             Assert.That(table, Does.Contain("iifname \"eth2\" ip6 daddr 2001:db8::113 udp dport 32768-60999 drop"));
             Assert.That(table, Does.Not.Contain("2001:db8:139::142"), "the private address is not the masquerade's");
             Assert.That(_lab.DirectorLog, Does.Contain("host: net.ipv6.conf.all.forwarding = 0 (was 1)"));
+            Assert.That(inRange, Is.EqualTo(28), "a masquerade port: dropped before the kernel's stack");
+            Assert.That(outOfRange, Is.EqualTo(7), "another port: the kernel's own");
         });
 
         _lab.StopDirector();
@@ -198,8 +204,13 @@ public sealed class HostChangesLabTests
             Assert.That(WaitFor(() => !File.Exists(HostState), TimeSpan.FromSeconds(10)), Is.True, _lab.DirectorLog);
             Assert.That(Nft6TablePresent, Is.False, "the ip6 table is removed");
             Assert.That(HostSnapshot(), Is.EqualTo(before), _lab.DirectorLog);
+            Assert.That(ConnectToTheDirector(40000), Is.EqualTo(7), "the kernel answers the masquerade ports again");
         });
     }
+
+    /// <summary>curl's exit status for a TCP connection from the client to the director's public IPv6 address.</summary>
+    private int ConnectToTheDirector(int port) =>
+        _lab.In("client", "curl", "-6", "-g", "-s", "-m", "2", "-o", "/dev/null", $"http://[2001:db8::113]:{port}/").ExitCode;
 
     [Test]
     public void KilledWithItsWatcher_TheNextRunReportsTheStaleRecord_AndRestoresTheHostsOwnValues()
