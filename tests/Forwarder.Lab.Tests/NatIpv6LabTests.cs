@@ -95,6 +95,22 @@ public sealed class NatIpv6LabTests
         });
     }
 
+    [TestCase("2001:db8:139::/64", 0, "")]
+    [TestCase("2001:db8:139::/129", 1, "forwarder run: --masquerade 2001:db8:139::/129: expected NETWORK/PREFIX")]
+    [TestCase("2001:db8:zz::/64", 1, "forwarder run: --masquerade 2001:db8:zz::/64: expected NETWORK/PREFIX")]
+    [Order(6)]
+    public void MasqueradeOption_TakesIpv6Prefixes_AndRefusesBadOnes(string network, int status, string error)
+    {
+        var socket = Path.Combine(_lab.DirectorState, "check.sock");
+        var checkedRun = _lab.RunDirectorScript("run", "--check", "--socket", socket, "--rules", _lab.Rules, "--masquerade", network, "--masquerade", "192.168.139.0/24");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(checkedRun.ExitCode, Is.EqualTo(status), checkedRun.Error);
+            Assert.That(checkedRun.Error.Trim(), Is.EqualTo(error));
+        });
+    }
+
     [Test, Order(5)]
     public void Masquerade_LetsARealServerReachAHostOnThePublicSide_OverIpv6()
     {
