@@ -113,7 +113,8 @@ mode() {
 # the client side is reached through a second leg of the bridge, so the director never sees the replies.
 # IPv6 needs no such sysctls: Linux answers a Neighbour Solicitation only for an address of the interface it came
 # in on (ndisc's strict look-up), so the VIP as a /128 on lo is never claimed on eth0, while packets to it that
-# arrive on eth0 are still taken as local (the local routing table holds it for every device).
+# arrive on eth0 are still taken as local (the local routing table holds it for every device); and a web's own
+# solicitations on eth0 take their source from eth0's addresses, never lo's VIP (what arp_announce=2 does for IPv4).
 mode_dr() {
   local w name key
   for w in "${WEBS[@]}"; do
