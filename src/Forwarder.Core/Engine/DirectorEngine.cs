@@ -122,8 +122,7 @@ public sealed class DirectorEngine
             case FrameLayout.EtherTypeVlan:
                 return FrameOutcome.DroppedVlanTagged;
             case FrameLayout.EtherTypeIpv6:
-                // Neighbour Discovery and echo for the virtual addresses; IPv6 is not forwarded yet.
-                return _icmpv6.Handle(context, frame, interfaceIndex);
+                return ClassifyIpv6(context, frame, interfaceIndex);
             default:
                 return FrameOutcome.NotOurs;
         }
@@ -157,6 +156,38 @@ public sealed class DirectorEngine
     }
 
     /// <summary>
+    /// An IPv6 frame, as ip_vs_in_hook and ip_vs_out_hook for AF_INET6: the same lookup, scheduling and connections as
+    /// IPv4 (the fields are family-blind), after Neighbour Discovery and echo for the director's addresses. A frame to
+    /// a multicast MAC can only be Neighbour Discovery; what the director does not take is <see cref="FrameOutcome.NotOursIpv6"/>.
+    /// </summary>
+    private FrameOutcome ClassifyIpv6(in FrameContext context, ReadOnlySpan<byte> frame, int interfaceIndex)
+    {
+        var toUs = MacAddress.Read(frame) == _link.MacOf(interfaceIndex);
+        if (!toUs && (frame[FrameLayout.EthernetDestination] & 1) == 0)
+        {
+            return FrameOutcome.NotOursIpv6;
+        }
+        if (Ipv6Parser.Parse(frame, out var fields) is { } rejected)
+        {
+            return toUs ? rejected : FrameOutcome.NotOursIpv6;
+        }
+        if (fields.Protocol == Ipv6Layout.ProtocolIcmpv6 && !fields.IsFragment)
+        {
+            return _icmpv6.Handle(context, frame, fields, interfaceIndex);
+        }
+        if (!toUs)
+        {
+            return FrameOutcome.NotOursIpv6;
+        }
+        if (fields.IsFragment)
+        {
+            // As IPv4's: refused and counted when the director's business (README: Fragments).
+            return IsForAService(fields) ? FrameOutcome.DroppedFragment : FrameOutcome.NotOursIpv6;
+        }
+        return FrameOutcome.NotOursIpv6;
+    }
+
+    /// <summary>
     /// Whether a fragment concerns the director: sent to a virtual address, or from a real server toward a
     /// client (later fragments carry no ports, so addresses are all there is to go by).
     /// </summary>
@@ -172,7 +203,7 @@ public sealed class DirectorEngine
     /// </summary>
     private FrameOutcome FromPublicSide(in FrameContext context, ReadOnlySpan<byte> frame, in PacketFields fields, int interfaceIndex)
     {
-        if (!Ownership.OwnsEveryServiceAddress && !Ownership.OwnsServiceAddress(fields.Destination) && _services.HasVirtualAddress(fields.DestinationAddress))
+        if (!Ownership.OwnsEveryServiceAddress && !Ownership.OwnsServiceAddress(fields.DestinationAddress) && _services.HasVirtualAddress(fields.DestinationAddress))
         {
             // A backup's: the owner forwards this (it reaches us only through a neighbour's stale ARP entry).
             return FrameOutcome.NotOursUnowned;
@@ -232,8 +263,8 @@ public sealed class DirectorEngine
         {
             return marked;
         }
-        if (_services.TryGet(new ServiceKey((IpProtocol)fields.Protocol, fields.Destination, fields.DestinationPort), out var service) ||
-            (_services.TryGet(new ServiceKey((IpProtocol)fields.Protocol, fields.Destination, 0), out service) && service.PersistenceTimeout is not null))
+        if (_services.TryGet(new ServiceKey((IpProtocol)fields.Protocol, fields.DestinationAddress, fields.DestinationPort), out var service) ||
+            (_services.TryGet(new ServiceKey((IpProtocol)fields.Protocol, fields.DestinationAddress, 0), out service) && service.PersistenceTimeout is not null))
         {
             return service;
         }

@@ -27,14 +27,14 @@ public static class Icmpv6Messages
     /// Reads a Neighbour Solicitation as RFC 4861 7.1.1 validates one: hop limit 255, code 0, at least 24 bytes, a
     /// target that is not multicast, a valid checksum. The source's link-layer address option is returned when present.
     /// </summary>
-    public static bool TryReadSolicitation(ReadOnlySpan<byte> frame, in Ipv6PacketFields fields, out InetAddress target, out MacAddress? sourceMac)
+    public static bool TryReadSolicitation(ReadOnlySpan<byte> frame, in PacketFields fields, out InetAddress target, out MacAddress? sourceMac)
     {
         target = default;
         sourceMac = null;
         var message = frame[fields.TransportOffset..(FrameLayout.EthernetHeaderLength + fields.TotalLength)];
         if (fields.Protocol != Ipv6Layout.ProtocolIcmpv6 || fields.IsFragment || fields.HopLimit != NeighborDiscoveryHopLimit ||
             message.Length < NeighborMessageLength || message[0] != NeighborSolicitation || message[1] != 0 ||
-            Checksum(fields.Source, fields.Destination, message) != 0)
+            Checksum(fields.SourceAddress, fields.DestinationAddress, message) != 0)
         {
             return false;
         }
@@ -88,23 +88,23 @@ public static class Icmpv6Messages
     }
 
     /// <summary>Writes an echo reply to a request: addresses swapped, type 129, the identifier, sequence and data kept.</summary>
-    public static void WriteEchoReply(Span<byte> frame, ReadOnlySpan<byte> request, in Ipv6PacketFields fields, MacAddress ourMac, byte hopLimit)
+    public static void WriteEchoReply(Span<byte> frame, ReadOnlySpan<byte> request, in PacketFields fields, MacAddress ourMac, byte hopLimit)
     {
         MacAddress.Read(request[FrameLayout.EthernetSource..]).Write(frame);
         ourMac.Write(frame[FrameLayout.EthernetSource..]);
         BinaryPrimitives.WriteUInt16BigEndian(frame[FrameLayout.EtherTypeOffset..], FrameLayout.EtherTypeIpv6);
         var message = request[fields.TransportOffset..(FrameLayout.EthernetHeaderLength + fields.TotalLength)];
         var ip = frame[FrameLayout.EthernetHeaderLength..];
-        WriteIpv6Header(ip, message.Length, hopLimit, fields.Destination, fields.Source);
+        WriteIpv6Header(ip, message.Length, hopLimit, fields.DestinationAddress, fields.SourceAddress);
         var reply = ip[Ipv6Layout.HeaderLength..(Ipv6Layout.HeaderLength + message.Length)];
         message.CopyTo(reply);
         reply[0] = EchoReply;
         reply[2] = reply[3] = 0;
-        BinaryPrimitives.WriteUInt16BigEndian(reply[2..], Checksum(fields.Destination, fields.Source, reply));
+        BinaryPrimitives.WriteUInt16BigEndian(reply[2..], Checksum(fields.DestinationAddress, fields.SourceAddress, reply));
     }
 
     /// <summary>The length of the echo reply frame to <paramref name="fields"/>' request (its extension headers left out).</summary>
-    public static int EchoReplyFrameLength(in Ipv6PacketFields fields) =>
+    public static int EchoReplyFrameLength(in PacketFields fields) =>
         FrameLayout.EthernetHeaderLength + Ipv6Layout.HeaderLength + (FrameLayout.EthernetHeaderLength + fields.TotalLength - fields.TransportOffset);
 
     /// <summary>The ICMPv6 checksum over the pseudo-header and the message (0 over a message whose checksum holds).</summary>

@@ -35,6 +35,8 @@ public static class Ipv4Parser
         fields.Protocol = ip[FrameLayout.Ipv4Protocol];
         fields.Source = BinaryPrimitives.ReadUInt32BigEndian(ip[FrameLayout.Ipv4Source..]);
         fields.Destination = BinaryPrimitives.ReadUInt32BigEndian(ip[FrameLayout.Ipv4Destination..]);
+        fields.SourceAddress = InetAddress.FromIpv4(fields.Source);
+        fields.DestinationAddress = InetAddress.FromIpv4(fields.Destination);
         var fragment = BinaryPrimitives.ReadUInt16BigEndian(ip[FrameLayout.Ipv4FlagsAndFragment..]);
         fields.IsFragment = (fragment & (FrameLayout.Ipv4MoreFragments | FrameLayout.Ipv4FragmentOffsetMask)) != 0;
         fields.TransportOffset = FrameLayout.EthernetHeaderLength + headerLength;

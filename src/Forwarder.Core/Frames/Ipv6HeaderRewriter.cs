@@ -11,17 +11,17 @@ namespace Forwarder.Core.Frames;
 public static class Ipv6HeaderRewriter
 {
     /// <summary>Replaces the destination address and port (DNAT toward a real server).</summary>
-    public static void SetDestination(Span<byte> frame, in Ipv6PacketFields fields, InetAddress address, ushort port) =>
-        SetEndpoint(frame, fields, Ipv6Layout.Destination, FrameLayout.DestinationPort, fields.Destination, address, fields.DestinationPort, port);
+    public static void SetDestination(Span<byte> frame, in PacketFields fields, InetAddress address, ushort port) =>
+        SetEndpoint(frame, fields, Ipv6Layout.Destination, FrameLayout.DestinationPort, fields.DestinationAddress, address, fields.DestinationPort, port);
 
     /// <summary>Replaces the source address and port (a reply leaving as the virtual service).</summary>
-    public static void SetSource(Span<byte> frame, in Ipv6PacketFields fields, InetAddress address, ushort port) =>
-        SetEndpoint(frame, fields, Ipv6Layout.Source, FrameLayout.SourcePort, fields.Source, address, fields.SourcePort, port);
+    public static void SetSource(Span<byte> frame, in PacketFields fields, InetAddress address, ushort port) =>
+        SetEndpoint(frame, fields, Ipv6Layout.Source, FrameLayout.SourcePort, fields.SourceAddress, address, fields.SourcePort, port);
 
     /// <summary>Decrements the hop limit (no checksum covers it).</summary>
     public static void DecrementHopLimit(Span<byte> frame) => frame[FrameLayout.EthernetHeaderLength + Ipv6Layout.HopLimit]--;
 
-    private static void SetEndpoint(Span<byte> frame, in Ipv6PacketFields fields, int addressOffset, int portOffset,
+    private static void SetEndpoint(Span<byte> frame, in PacketFields fields, int addressOffset, int portOffset,
         InetAddress oldAddress, InetAddress newAddress, ushort oldPort, ushort newPort)
     {
         newAddress.WriteIpv6(frame[(FrameLayout.EthernetHeaderLength + addressOffset)..]);

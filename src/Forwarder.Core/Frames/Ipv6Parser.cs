@@ -12,7 +12,7 @@ namespace Forwarder.Core.Frames;
 public static class Ipv6Parser
 {
     /// <summary>Null when the frame is a well-formed IPv6 packet, else the outcome that ends its processing.</summary>
-    public static FrameOutcome? Parse(ReadOnlySpan<byte> frame, out Ipv6PacketFields fields)
+    public static FrameOutcome? Parse(ReadOnlySpan<byte> frame, out PacketFields fields)
     {
         fields = default;
         if (frame.Length < FrameLayout.EthernetHeaderLength + Ipv6Layout.HeaderLength)
@@ -28,9 +28,10 @@ public static class Ipv6Parser
         }
         ip = ip[..totalLength];
         fields.TotalLength = totalLength;
-        fields.HopLimit = ip[Ipv6Layout.HopLimit];
-        fields.Source = InetAddress.ReadIpv6(ip[Ipv6Layout.Source..]);
-        fields.Destination = InetAddress.ReadIpv6(ip[Ipv6Layout.Destination..]);
+        fields.Family = IpFamily.Ipv6;
+        fields.Ttl = ip[Ipv6Layout.HopLimit];
+        fields.SourceAddress = InetAddress.ReadIpv6(ip[Ipv6Layout.Source..]);
+        fields.DestinationAddress = InetAddress.ReadIpv6(ip[Ipv6Layout.Destination..]);
         var next = ip[Ipv6Layout.NextHeader];
         var offset = Ipv6Layout.HeaderLength;
         var firstFragment = true;
@@ -69,6 +70,7 @@ public static class Ipv6Parser
             }
         }
         fields.Protocol = next;
+        fields.IpHeaderLength = offset;
         fields.TransportOffset = FrameLayout.EthernetHeaderLength + offset;
         var transport = ip[offset..];
         if (fields.IsFragment)

@@ -24,13 +24,13 @@ public sealed class Icmpv6Responder
         _services = services;
     }
 
-    public FrameOutcome Handle(in FrameContext context, ReadOnlySpan<byte> frame, int interfaceIndex)
+    /// <summary>An ICMPv6 message the engine has parsed (<paramref name="fields"/>, not a fragment).</summary>
+    public FrameOutcome Handle(in FrameContext context, ReadOnlySpan<byte> frame, in PacketFields fields, int interfaceIndex)
     {
         var link = _topology.Interfaces[interfaceIndex];
         var destinationMac = MacAddress.Read(frame);
         var multicast = ((destinationMac.Value >> 40) & 1) != 0;
-        if (link.Role != InterfaceRole.Public || (destinationMac != link.Mac && !multicast) ||
-            Ipv6Parser.Parse(frame, out var fields) is not null || fields.Protocol != Ipv6Layout.ProtocolIcmpv6 || fields.IsFragment)
+        if (link.Role != InterfaceRole.Public || (destinationMac != link.Mac && !multicast))
         {
             return FrameOutcome.NotOursIpv6;
         }
@@ -42,11 +42,11 @@ public sealed class Icmpv6Responder
             {
                 return FrameOutcome.DroppedOutputFull;
             }
-            Icmpv6Messages.WriteAdvertisement(advertisement, sourceMac ?? MacAddress.Read(frame[FrameLayout.EthernetSource..]), link.Mac, target, fields.Source);
+            Icmpv6Messages.WriteAdvertisement(advertisement, sourceMac ?? MacAddress.Read(frame[FrameLayout.EthernetSource..]), link.Mac, target, fields.SourceAddress);
             return FrameOutcome.Answered;
         }
-        if (fields.IcmpType == Icmpv6Messages.EchoRequest && !multicast && _services.HasVirtualAddress(fields.Destination) &&
-            Icmpv6Messages.Checksum(fields.Source, fields.Destination, frame[fields.TransportOffset..(FrameLayout.EthernetHeaderLength + fields.TotalLength)]) == 0)
+        if (fields.IcmpType == Icmpv6Messages.EchoRequest && !multicast && _services.HasVirtualAddress(fields.DestinationAddress) &&
+            Icmpv6Messages.Checksum(fields.SourceAddress, fields.DestinationAddress, frame[fields.TransportOffset..(FrameLayout.EthernetHeaderLength + fields.TotalLength)]) == 0)
         {
             var reply = context.Output.Add(interfaceIndex, Icmpv6Messages.EchoReplyFrameLength(fields));
             if (reply.IsEmpty)

@@ -78,7 +78,7 @@ public sealed class Ipv6AnswerTests
             Assert.That(MacAddress.Read(sent), Is.EqualTo(EngineRig.ClientMac));
             Assert.That(MacAddress.Read(sent.AsSpan(6)), Is.EqualTo(EngineRig.PublicMac));
             Assert.That(Ipv6Parser.Parse(sent, out var fields), Is.Null);
-            Assert.That((fields.Source, fields.Destination, fields.HopLimit), Is.EqualTo((Vip, ClientAddress, (byte)255)));
+            Assert.That((fields.SourceAddress, fields.DestinationAddress, fields.HopLimit), Is.EqualTo((Vip, ClientAddress, (byte)255)));
             Assert.That(sent[54], Is.EqualTo(136), "a Neighbor Advertisement");
             Assert.That(sent[58], Is.EqualTo(0x60), "Solicited and Override, not Router");
             Assert.That(InetAddress.ReadIpv6(sent.AsSpan(54 + 8)), Is.EqualTo(Vip));
@@ -151,7 +151,7 @@ public sealed class Ipv6AnswerTests
             Assert.That(outcome, Is.EqualTo(FrameOutcome.Answered));
             Assert.That(MacAddress.Read(sent), Is.EqualTo(EngineRig.ClientMac));
             Assert.That(Ipv6Parser.Parse(sent, out var fields), Is.Null);
-            Assert.That((fields.Source, fields.Destination, fields.IcmpType, fields.SourcePort), Is.EqualTo((Vip, ClientAddress, (byte)129, (ushort)0x4242)));
+            Assert.That((fields.SourceAddress, fields.DestinationAddress, fields.IcmpType, fields.SourcePort), Is.EqualTo((Vip, ClientAddress, (byte)129, (ushort)0x4242)));
             Assert.That(sent.AsSpan(54 + 6).ToArray(), Is.EqualTo(new byte[] { 0, 7, (byte)'h', (byte)'e', (byte)'l', (byte)'l', (byte)'o' }));
             Assert.That(BinaryPrimitives.ReadUInt16BigEndian(sent.AsSpan(56)), Is.EqualTo(Checksum(sent)));
         });

@@ -52,7 +52,7 @@ public sealed class Ipv6FrameTests
         return InternetChecksum.Finish(InternetChecksum.Add(InternetChecksum.Add(0, pseudo), segment));
     }
 
-    private static bool ChecksumHolds(byte[] frame, in Ipv6PacketFields fields)
+    private static bool ChecksumHolds(byte[] frame, in PacketFields fields)
     {
         var checksumAt = fields.Protocol == FrameLayout.ProtocolTcp ? 16 : 6;
         var stored = BinaryPrimitives.ReadUInt16BigEndian(frame.AsSpan(fields.TransportOffset + checksumAt));
@@ -113,7 +113,7 @@ public sealed class Ipv6FrameTests
         Assert.Multiple(() =>
         {
             Assert.That(Ipv6Parser.Parse(frame, out var fields), Is.Null);
-            Assert.That((fields.Source, fields.Destination), Is.EqualTo((Client, Vip)));
+            Assert.That((fields.SourceAddress, fields.DestinationAddress), Is.EqualTo((Client, Vip)));
             Assert.That((fields.Protocol, fields.SourcePort, fields.DestinationPort), Is.EqualTo((FrameLayout.ProtocolTcp, (ushort)40001, (ushort)80)));
             Assert.That(fields.OpensFlow, Is.True);
             Assert.That((fields.TransportOffset, fields.TotalLength, fields.HopLimit), Is.EqualTo((54, 60, (byte)64)));
@@ -214,9 +214,9 @@ public sealed class Ipv6FrameTests
         Ipv6Parser.Parse(frame, out var back);
         Assert.Multiple(() =>
         {
-            Assert.That((toServer.Destination, toServer.DestinationPort), Is.EqualTo((Server, (ushort)8080)));
+            Assert.That((toServer.DestinationAddress, toServer.DestinationPort), Is.EqualTo((Server, (ushort)8080)));
             Assert.That(afterDestination, Is.True, "checksum after DNAT");
-            Assert.That((back.Source, back.SourcePort), Is.EqualTo((Vip, (ushort)80)));
+            Assert.That((back.SourceAddress, back.SourcePort), Is.EqualTo((Vip, (ushort)80)));
             Assert.That(ChecksumHolds(frame, back), Is.True, "checksum after SNAT");
         });
     }
