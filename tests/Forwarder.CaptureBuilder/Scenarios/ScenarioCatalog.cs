@@ -16,6 +16,7 @@ public static class ScenarioCatalog
         new MasqueradeScenario(),
         new IcmpErrorsScenario(),
         new FirewallMarkPersistenceScenario(),
+        new Ipv6PacketTooBigScenario(),
     ];
 
     public static ICaptureScenario Find(string name) =>
