@@ -141,7 +141,7 @@ public sealed class EngineLab
             WindowSize = 65160,
         };
         var server = connection.DestinationAddress;
-        var serverMac = Topology.Neighbors.Single(n => n.Address.Value == server).Mac;
+        var serverMac = Topology.Neighbors.Single(n => n.Address == server).Mac;
         return Build(tcp, connection.DestinationAddress.Ipv4Value, connection.ClientAddress.Ipv4Value, ToPhysical(serverMac), ToPhysical(Topology.Private.Mac), payloadBytes);
     }
 

@@ -53,7 +53,7 @@ public sealed class DirectorEngine
         _transmits = new TransmitTable(topology, _link, _neighbors, identification, _answers);
         Ownership = new VirtualAddressOwnership(topology, services, settings.OwnsEveryServiceAddress);
         _arp = new ArpResponder(topology, Ownership, _neighbors, _answers, settings.AnswerForOwnAddresses);
-        _icmpv6 = new Icmpv6Responder(topology, services);
+        _icmpv6 = new Icmpv6Responder(topology, services, _neighbors, settings.AnswerForOwnAddresses);
         _icmp = new IcmpHandler(topology, Ownership, connections, _transmits, _answers, settings.AnswerForOwnAddresses);
         _masquerader = new Masquerader(topology, services, _neighbors, new MasqueradeTransmit(_link));
         _interfaceRoles = topology.Interfaces.Select(i => i.Role).ToArray();
@@ -184,7 +184,14 @@ public sealed class DirectorEngine
             // As IPv4's: refused and counted when the director's business (README: Fragments).
             return IsForAService(fields) ? FrameOutcome.DroppedFragment : FrameOutcome.NotOursIpv6;
         }
-        return FrameOutcome.NotOursIpv6;
+        if (fields.Protocol is not (FrameLayout.ProtocolTcp or FrameLayout.ProtocolUdp))
+        {
+            return FrameOutcome.NotOursIpv6;
+        }
+        var outcome = _interfaceRoles[interfaceIndex] == InterfaceRole.Public
+            ? FromPublicSide(context, frame, fields, interfaceIndex)
+            : FromPrivateSide(context, frame, fields);
+        return outcome == FrameOutcome.NotOurs ? FrameOutcome.NotOursIpv6 : outcome;
     }
 
     /// <summary>
@@ -226,7 +233,7 @@ public sealed class DirectorEngine
         if (FindService(fields, interfaceIndex) is not { } service)
         {
             // Not a service (nor a persistent port-zero service, which IPVS lets take every port): maybe a masqueraded flow's reply.
-            return _masquerader.FromOutside(context, frame, fields);
+            return fields.IsIpv6 ? FrameOutcome.NotOurs : _masquerader.FromOutside(context, frame, fields);
         }
         if (!fields.OpensFlow && !(_settings.SloppyTcp && fields.OpensFlowUnderSloppyTcp))
         {
@@ -277,7 +284,7 @@ public sealed class DirectorEngine
         var slot = _connections.FindByServer(fields.Protocol, fields.SourceAddress, fields.SourcePort, fields.DestinationAddress, fields.DestinationPort, Now);
         if (slot < 0)
         {
-            return _masquerader.FromInside(context, frame, fields);
+            return fields.IsIpv6 ? FrameOutcome.NotOurs : _masquerader.FromInside(context, frame, fields);
         }
         return Ownership.OwnsServiceAddress(_connections[slot].VirtualAddress) ? ForwardToClient(context, slot, frame, fields) : FrameOutcome.NotOursUnowned;
     }
@@ -329,7 +336,7 @@ public sealed class DirectorEngine
         {
             return FrameOutcome.DroppedNoDestination;
         }
-        if (!_neighbors.TryRoute(destination.Address.Ipv4Value, out _, out var serverInterface))
+        if (!_neighbors.TryRoute(destination.Address, out _, out var serverInterface))
         {
             return FrameOutcome.DroppedNoRoute;
         }
@@ -349,7 +356,7 @@ public sealed class DirectorEngine
         };
         if (destination.Method == ForwardingMethod.Masquerade)
         {
-            if (!_neighbors.TryRoute(fields.Source, out _, out var clientInterface))
+            if (!_neighbors.TryRoute(fields.SourceAddress, out _, out var clientInterface))
             {
                 return FrameOutcome.DroppedNoRoute;
             }
@@ -537,7 +544,7 @@ public sealed class DirectorEngine
     /// <summary>The interfaces toward the real server and (for NAT replies) the client, as a new connection gets them.</summary>
     private (byte Server, byte Client)? Route(in SavedConnection entry)
     {
-        if (!_neighbors.TryRoute(entry.DestinationAddress.Ipv4Value, out _, out var server))
+        if (!_neighbors.TryRoute(entry.DestinationAddress, out _, out var server))
         {
             return null;
         }
@@ -545,7 +552,7 @@ public sealed class DirectorEngine
         {
             return ((byte)server, 0);
         }
-        return _neighbors.TryRoute(entry.ClientAddress.Ipv4Value, out _, out var client) ? ((byte)server, (byte)client) : null;
+        return _neighbors.TryRoute(entry.ClientAddress, out _, out var client) ? ((byte)server, (byte)client) : null;
     }
 
     private static void CountIn(Destination? destination, int bytes)

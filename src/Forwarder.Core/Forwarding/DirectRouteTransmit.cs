@@ -8,17 +8,39 @@ namespace Forwarder.Core.Forwarding;
 /// <summary>
 /// Direct routing (-g), as <c>ip_vs_dr_xmit</c>: the packet is sent unchanged to the real server's MAC, which
 /// holds the virtual address itself and answers the client directly; so only the Ethernet header is new. ICMP
-/// errors about the connection go the same way, unchanged.
+/// errors about the connection go the same way, unchanged. IPv6, as <c>ip_vs_dr_xmit_v6</c>: the MAC is all that changes
+/// but the hop limit, which the kernel's decrement_ttl lowers on the way (hop limit 1: ICMPv6 time exceeded instead).
 /// </summary>
 public sealed class DirectRouteTransmit : PacketTransmit
 {
-    public DirectRouteTransmit(EthernetTransmitter link, NeighborTable neighbors)
+    private readonly LocalAnswerTransmit? _answers;
+
+    public DirectRouteTransmit(EthernetTransmitter link, NeighborTable neighbors, LocalAnswerTransmit? answers = null)
         : base(link, neighbors)
     {
+        _answers = answers;
     }
 
     public override FrameOutcome ToServer(in FrameContext context, ref Connection connection, ReadOnlySpan<byte> frame, in PacketFields fields) =>
-        Unchanged(context, ref connection, frame);
+        fields.IsIpv6 ? ToServerIpv6(context, ref connection, frame, fields) : Unchanged(context, ref connection, frame);
+
+    private FrameOutcome ToServerIpv6(in FrameContext context, ref Connection connection, ReadOnlySpan<byte> frame, in PacketFields fields)
+    {
+        if (fields.Ttl <= 1)
+        {
+            _answers?.SendIpv6Error(context, Icmpv6Messages.TimeExceeded, 0, frame.Slice(FrameLayout.EthernetHeaderLength, fields.TotalLength),
+                fields.DestinationAddress, fields.SourceAddress);
+            return FrameOutcome.DroppedTtlExceeded;
+        }
+        var hop = TowardServer(ref connection);
+        var sent = Link.ReserveCopyOf(context, hop, frame);
+        if (sent.IsEmpty)
+        {
+            return FrameOutcome.DroppedOutputFull;
+        }
+        Ipv6HeaderRewriter.DecrementHopLimit(sent);
+        return Link.Send(context, hop, sent);
+    }
 
     public override FrameOutcome RelayIcmpToServer(in FrameContext context, ref Connection connection, ReadOnlySpan<byte> frame, in PacketFields fields, in QuotedPacket quoted) =>
         Unchanged(context, ref connection, frame);

@@ -72,19 +72,56 @@ public sealed class LocalAnswerTransmit
     /// As ip_vs_leave when a service has no usable real server: the client is told "port unreachable" (for
     /// TCP as for UDP, since no socket exists to reset), from the virtual address it tried.
     /// </summary>
-    public void SendPortUnreachable(in FrameContext context, ReadOnlySpan<byte> frame, in PacketFields fields) =>
-        SendError(context, IcmpLayout.DestinationUnreachable, IcmpLayout.PortUnreachable, 0,
-            frame.Slice(FrameLayout.EthernetHeaderLength, fields.TotalLength), fields.Destination, fields.Source);
+    public void SendPortUnreachable(in FrameContext context, ReadOnlySpan<byte> frame, in PacketFields fields)
+    {
+        var offending = frame.Slice(FrameLayout.EthernetHeaderLength, fields.TotalLength);
+        if (fields.IsIpv6)
+        {
+            // As ip_vs_leave for AF_INET6: ICMPv6 destination unreachable, port unreachable.
+            SendIpv6Error(context, Icmpv6Messages.DestinationUnreachable, Icmpv6Messages.PortUnreachable, offending, fields.DestinationAddress, fields.SourceAddress);
+            return;
+        }
+        SendError(context, IcmpLayout.DestinationUnreachable, IcmpLayout.PortUnreachable, 0, offending, fields.Destination, fields.Source);
+    }
 
     /// <summary>As a router does when a forwarded packet's TTL runs out: tell its sender, from our address on its link.</summary>
     public void SendTimeExceeded(in FrameContext context, ReadOnlySpan<byte> frame, in PacketFields fields)
     {
         var offending = frame.Slice(FrameLayout.EthernetHeaderLength, fields.TotalLength);
+        if (fields.IsIpv6)
+        {
+            // As ip6_forward: ICMPv6 time exceeded (hop limit), from our address on the link toward the sender.
+            if (_neighbors.TryRoute(fields.SourceAddress, out _, out var toward))
+            {
+                SendIpv6Error(context, Icmpv6Messages.TimeExceeded, 0, offending, _topology.Interfaces[toward].Ipv6SourceFor(fields.SourceAddress), fields.SourceAddress);
+            }
+            return;
+        }
         var link = _topology.FindOnLinkInterface(fields.Source);
         if (link is not null)
         {
             SendError(context, IcmpLayout.TimeExceeded, 0, 0, offending, link.Address.Value, fields.Source);
         }
+    }
+
+    /// <summary>
+    /// An ICMPv6 error about <paramref name="offendingIp"/> from <paramref name="source"/> to <paramref name="destination"/>
+    /// (its sender), as icmp6_send: routed, quoting as much as fits the IPv6 minimum MTU, the default hop limit 64.
+    /// </summary>
+    public void SendIpv6Error(in FrameContext context, byte type, byte code, ReadOnlySpan<byte> offendingIp, InetAddress source, InetAddress destination, uint parameter = 0)
+    {
+        if (!_neighbors.TryRoute(destination, out var nextHop, out var interfaceIndex))
+        {
+            return;
+        }
+        var hop = _link.Resolve(interfaceIndex, nextHop, MacAddress.Zero);
+        var frame = _link.Reserve(context, hop, Icmpv6Messages.ErrorFrameLength(offendingIp));
+        if (frame.IsEmpty)
+        {
+            return;
+        }
+        Icmpv6Messages.WriteError(frame, type, code, parameter, offendingIp, source, destination, Ipv4HeaderWriter.DefaultTtl);
+        _link.Send(context, hop, frame);
     }
 
     private void SendError(in FrameContext context, byte type, byte code, uint restOfHeader, ReadOnlySpan<byte> offendingIp, uint source, uint destination)

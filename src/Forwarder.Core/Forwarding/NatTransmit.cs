@@ -10,17 +10,27 @@ namespace Forwarder.Core.Forwarding;
 /// Masquerading (-m), as <c>ip_vs_nat_xmit</c> and IPVS's reply handling: requests get the real server as
 /// destination, replies get the virtual service back as source. The request leaves the director as a locally
 /// delivered packet would (TTL kept); the reply is routed, so its TTL drops by one. ICMP errors about the
-/// connection are rewritten both ways as <c>ip_vs_nat_icmp</c> does.
+/// connection are rewritten both ways as <c>ip_vs_nat_icmp</c> does. IPv6, as <c>ip_vs_nat_xmit_v6</c>: the same
+/// rewrites with the transport checksum carrying the pseudo-header's change (IPv6 has no header checksum), and the
+/// hop limit lowered both ways (the kernel's decrement_ttl on the way to the real server, ip6_forward's on the way back),
+/// a packet arriving with hop limit 1 answered with ICMPv6 time exceeded instead.
 /// </summary>
 public sealed class NatTransmit : PacketTransmit
 {
-    public NatTransmit(EthernetTransmitter link, NeighborTable neighbors)
+    private readonly LocalAnswerTransmit? _answers;
+
+    public NatTransmit(EthernetTransmitter link, NeighborTable neighbors, LocalAnswerTransmit? answers = null)
         : base(link, neighbors)
     {
+        _answers = answers;
     }
 
     public override FrameOutcome ToServer(in FrameContext context, ref Connection connection, ReadOnlySpan<byte> frame, in PacketFields fields)
     {
+        if (fields.IsIpv6)
+        {
+            return ToServerIpv6(context, ref connection, frame, fields);
+        }
         var hop = TowardServer(ref connection);
         var sent = Link.ReserveCopyOf(context, hop, frame);
         if (sent.IsEmpty)
@@ -39,8 +49,35 @@ public sealed class NatTransmit : PacketTransmit
         {
             return FrameOutcome.DroppedOutputFull;
         }
+        if (fields.IsIpv6)
+        {
+            // The engine has checked the hop limit, as ip6_forward before IPVS's FORWARD hook sees the reply.
+            Ipv6HeaderRewriter.SetSource(sent, fields, connection.VirtualAddress, connection.VirtualPort);
+            Ipv6HeaderRewriter.DecrementHopLimit(sent);
+            return Link.Send(context, hop, sent);
+        }
         HeaderRewriter.SetSource(sent, fields, connection.VirtualAddress.Ipv4Value, connection.VirtualPort);
         HeaderRewriter.DecrementTtl(sent);
+        return Link.Send(context, hop, sent);
+    }
+
+    private FrameOutcome ToServerIpv6(in FrameContext context, ref Connection connection, ReadOnlySpan<byte> frame, in PacketFields fields)
+    {
+        if (fields.Ttl <= 1)
+        {
+            // decrement_ttl: the client is told, from the virtual address it sent to (one of the director's own).
+            _answers?.SendIpv6Error(context, Icmpv6Messages.TimeExceeded, 0, frame.Slice(FrameLayout.EthernetHeaderLength, fields.TotalLength),
+                fields.DestinationAddress, fields.SourceAddress);
+            return FrameOutcome.DroppedTtlExceeded;
+        }
+        var hop = TowardServer(ref connection);
+        var sent = Link.ReserveCopyOf(context, hop, frame);
+        if (sent.IsEmpty)
+        {
+            return FrameOutcome.DroppedOutputFull;
+        }
+        Ipv6HeaderRewriter.SetDestination(sent, fields, connection.DestinationAddress, connection.DestinationPort);
+        Ipv6HeaderRewriter.DecrementHopLimit(sent);
         return Link.Send(context, hop, sent);
     }
 

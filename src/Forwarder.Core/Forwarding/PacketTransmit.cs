@@ -49,20 +49,20 @@ public abstract class PacketTransmit
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     protected NextHop TowardServer(ref Connection connection) =>
         Neighbors.TryUseCached(connection.ServerNeighbor, out var mac)
-            ? new NextHop(connection.ServerInterface, connection.DestinationAddress.Ipv4Value, mac)
+            ? new NextHop(connection.ServerInterface, connection.DestinationAddress, mac)
             : ResolveServer(ref connection);
 
     /// <summary>The next hop toward the client, for NAT replies, likewise.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     protected NextHop TowardClient(ref Connection connection) =>
         Neighbors.TryUseCached(connection.ClientNeighbor, out var mac)
-            ? new NextHop(connection.ClientInterface, connection.ClientAddress.Ipv4Value, mac)
+            ? new NextHop(connection.ClientInterface, connection.ClientAddress, mac)
             : ResolveClient(ref connection);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private NextHop ResolveServer(ref Connection connection)
     {
-        Neighbors.TryRoute(connection.DestinationAddress.Ipv4Value, out var nextHop, out _);
+        Neighbors.TryRoute(connection.DestinationAddress, out var nextHop, out _);
         Neighbors.TryUse(nextHop, out var mac, out connection.ServerNeighbor);
         return new NextHop(connection.ServerInterface, nextHop, mac);
     }
@@ -70,7 +70,7 @@ public abstract class PacketTransmit
     [MethodImpl(MethodImplOptions.NoInlining)]
     private NextHop ResolveClient(ref Connection connection)
     {
-        Neighbors.TryRoute(connection.ClientAddress.Ipv4Value, out var nextHop, out _);
+        Neighbors.TryRoute(connection.ClientAddress, out var nextHop, out _);
         Neighbors.TryUse(nextHop, out var mac, out connection.ClientNeighbor);
         return new NextHop(connection.ClientInterface, nextHop, mac);
     }

@@ -18,8 +18,8 @@ public sealed class TransmitTable
     public TransmitTable(DirectorTopology topology, EthernetTransmitter link, NeighborTable neighbors, Ipv4Identification identification, LocalAnswerTransmit answers)
     {
         _byMethod = new PacketTransmit[Enum.GetValues<ForwardingMethod>().Length];
-        _byMethod[(int)ForwardingMethod.Masquerade] = new NatTransmit(link, neighbors);
-        _byMethod[(int)ForwardingMethod.DirectRoute] = new DirectRouteTransmit(link, neighbors);
+        _byMethod[(int)ForwardingMethod.Masquerade] = new NatTransmit(link, neighbors, answers);
+        _byMethod[(int)ForwardingMethod.DirectRoute] = new DirectRouteTransmit(link, neighbors, answers);
         _byMethod[(int)ForwardingMethod.Tunnel] = new TunnelTransmit(link, neighbors, topology, identification, answers);
     }
 

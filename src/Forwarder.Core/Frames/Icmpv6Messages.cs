@@ -20,6 +20,13 @@ public static class Icmpv6Messages
     private const uint SolicitedFlag = 0x4000_0000;
     private const uint OverrideFlag = 0x2000_0000;
 
+    public const byte DestinationUnreachable = 1;
+    public const byte TimeExceeded = 3;
+    public const byte PortUnreachable = 4;
+
+    /// <summary>A solicitation with the source link-layer address option: 24 + 8 bytes of ICMPv6.</summary>
+    public const int SolicitationFrameLength = FrameLayout.EthernetHeaderLength + Ipv6Layout.HeaderLength + NeighborMessageLength + 8;
+
     /// <summary>An advertisement with the target link-layer address option: 24 + 8 bytes of ICMPv6.</summary>
     public const int AdvertisementFrameLength = FrameLayout.EthernetHeaderLength + Ipv6Layout.HeaderLength + NeighborMessageLength + 8;
 
@@ -58,6 +65,102 @@ public static class Icmpv6Messages
         }
         return true;
     }
+
+    /// <summary>
+    /// Reads a Neighbour Advertisement as RFC 4861 7.1.2 validates one (hop limit 255, code 0, 24 bytes or more, a
+    /// target that is not multicast, a valid checksum, no Solicited flag on one sent to a multicast address): its
+    /// target, its Solicited and Override flags and the target link-layer address option when present.
+    /// </summary>
+    public static bool TryReadAdvertisement(ReadOnlySpan<byte> frame, in PacketFields fields, out InetAddress target, out MacAddress? targetMac,
+        out bool solicited, out bool overrideFlag)
+    {
+        target = default;
+        targetMac = null;
+        solicited = overrideFlag = false;
+        var message = frame[fields.TransportOffset..(FrameLayout.EthernetHeaderLength + fields.TotalLength)];
+        if (fields.Protocol != Ipv6Layout.ProtocolIcmpv6 || fields.IsFragment || fields.HopLimit != NeighborDiscoveryHopLimit ||
+            message.Length < NeighborMessageLength || message[0] != NeighborAdvertisement || message[1] != 0 ||
+            Checksum(fields.SourceAddress, fields.DestinationAddress, message) != 0)
+        {
+            return false;
+        }
+        var flags = BinaryPrimitives.ReadUInt32BigEndian(message[4..]);
+        solicited = (flags & SolicitedFlag) != 0;
+        overrideFlag = (flags & OverrideFlag) != 0;
+        target = InetAddress.ReadIpv6(message[TargetOffset..]);
+        if ((target.High >> 56) == 0xFF || (solicited && (fields.DestinationAddress.High >> 56) == 0xFF))
+        {
+            return false;
+        }
+        for (var options = message[NeighborMessageLength..]; options.Length >= 8;)
+        {
+            var length = options[1] * 8;
+            if (length == 0 || length > options.Length)
+            {
+                return false;
+            }
+            if (options[0] == TargetLinkLayerOption)
+            {
+                targetMac = MacAddress.Read(options[2..]);
+            }
+            options = options[length..];
+        }
+        return true;
+    }
+
+    /// <summary>ff02::1:ffXX:XXXX, the solicited-node multicast group of <paramref name="target"/> (RFC 4291 2.7.1).</summary>
+    public static InetAddress SolicitedNode(InetAddress target) =>
+        InetAddress.FromIpv6(0xFF02_0000_0000_0000UL, 0x0000_0001_FF00_0000UL | (target.Low & 0xFF_FFFFUL));
+
+    /// <summary>The Ethernet group of an IPv6 multicast address: 33:33 and its last 32 bits (RFC 2464 7).</summary>
+    public static MacAddress MulticastMac(InetAddress group) => new(0x3333_0000_0000UL | (group.Low & 0xFFFF_FFFFUL));
+
+    /// <summary>
+    /// Writes a Neighbour Solicitation for <paramref name="target"/>, as ndisc_send_ns: to <paramref name="destination"/>
+    /// (the target's solicited-node group, or the target itself when re-probing a kept MAC), hop limit 255, with our MAC
+    /// in the source link-layer address option.
+    /// </summary>
+    public static void WriteSolicitation(Span<byte> frame, MacAddress destinationMac, MacAddress ourMac, InetAddress source, InetAddress destination, InetAddress target)
+    {
+        destinationMac.Write(frame);
+        ourMac.Write(frame[FrameLayout.EthernetSource..]);
+        BinaryPrimitives.WriteUInt16BigEndian(frame[FrameLayout.EtherTypeOffset..], FrameLayout.EtherTypeIpv6);
+        var ip = frame[FrameLayout.EthernetHeaderLength..];
+        WriteIpv6Header(ip, NeighborMessageLength + 8, NeighborDiscoveryHopLimit, source, destination);
+        var message = ip[Ipv6Layout.HeaderLength..(Ipv6Layout.HeaderLength + NeighborMessageLength + 8)];
+        message.Clear();
+        message[0] = NeighborSolicitation;
+        target.WriteIpv6(message[TargetOffset..]);
+        message[NeighborMessageLength] = SourceLinkLayerOption;
+        message[NeighborMessageLength + 1] = 1;
+        ourMac.Write(message[(NeighborMessageLength + 2)..]);
+        BinaryPrimitives.WriteUInt16BigEndian(message[2..], Checksum(source, destination, message));
+    }
+
+    /// <summary>
+    /// How long an ICMPv6 error quoting <paramref name="offendingIp"/> is: as icmp6_send, as much of the packet as keeps
+    /// the error within the IPv6 minimum MTU (1280).
+    /// </summary>
+    public static int ErrorFrameLength(ReadOnlySpan<byte> offendingIp) =>
+        FrameLayout.EthernetHeaderLength + Ipv6Layout.HeaderLength + 8 + Math.Min(offendingIp.Length, MinimumMtu - Ipv6Layout.HeaderLength - 8);
+
+    /// <summary>Writes an ICMPv6 error (RFC 4443: type, code, 32 bits of parameter, then the offending packet), all but the Ethernet addresses.</summary>
+    public static void WriteError(Span<byte> frame, byte type, byte code, uint parameter, ReadOnlySpan<byte> offendingIp, InetAddress source, InetAddress destination, byte hopLimit)
+    {
+        BinaryPrimitives.WriteUInt16BigEndian(frame[FrameLayout.EtherTypeOffset..], FrameLayout.EtherTypeIpv6);
+        var quoted = frame.Length - FrameLayout.EthernetHeaderLength - Ipv6Layout.HeaderLength - 8;
+        var ip = frame[FrameLayout.EthernetHeaderLength..];
+        WriteIpv6Header(ip, 8 + quoted, hopLimit, source, destination);
+        var message = ip[Ipv6Layout.HeaderLength..];
+        message[0] = type;
+        message[1] = code;
+        message[2] = message[3] = 0;
+        BinaryPrimitives.WriteUInt32BigEndian(message[4..], parameter);
+        offendingIp[..quoted].CopyTo(message[8..]);
+        BinaryPrimitives.WriteUInt16BigEndian(message[2..], Checksum(source, destination, message));
+    }
+
+    private const int MinimumMtu = 1280;
 
     /// <summary>
     /// Writes a solicited advertisement for <paramref name="target"/>: to the soliciting host, or to all nodes (ff02::1,

@@ -1,4 +1,5 @@
 using Forwarder.Core.Frames;
+using Forwarder.Core.Neighbors;
 using Forwarder.Core.Services;
 using Forwarder.Core.Topology;
 using Forwarder.Core.Transmit;
@@ -6,10 +7,13 @@ using Forwarder.Core.Transmit;
 namespace Forwarder.Core.Icmp;
 
 /// <summary>
-/// What the director answers itself in IPv6 on the public link, as ARP and echo for IPv4: Neighbour Solicitations for
-/// its virtual addresses (so clients and routers find the VIP's MAC; a solicitation reaches it at the solicited-node
-/// multicast group's MAC, 33:33:ff:xx:xx:xx, or unicast when a neighbour re-checks), and echo requests to them. Every
-/// other IPv6 frame is not ours yet (the engine does not forward IPv6).
+/// The director's Neighbour Discovery and echo in IPv6, as ARP and ICMP echo for IPv4: it answers Neighbour
+/// Solicitations for its virtual addresses on the public link (so clients and routers find the VIP's MAC; a
+/// solicitation reaches it at the solicited-node group's MAC, 33:33:ff:xx:xx:xx, or unicast when a neighbour
+/// re-checks) and for its own interface addresses on their links (so real servers find their gateway), and echo
+/// requests to them; and tells the neighbour table what each message says, as ndisc_recv_ns and ndisc_recv_na: a
+/// solicitation for us teaches its sender (STALE), an advertisement updates the entry it names (REACHABLE when
+/// solicited), which releases frames waiting for it.
 /// </summary>
 public sealed class Icmpv6Responder
 {
@@ -17,11 +21,16 @@ public sealed class Icmpv6Responder
 
     private readonly DirectorTopology _topology;
     private readonly ServiceTable _services;
+    private readonly NeighborTable? _neighbors;
+    private readonly bool _answerForOwnAddresses;
 
-    public Icmpv6Responder(DirectorTopology topology, ServiceTable services)
+    /// <param name="answerForOwnAddresses">Whether to answer for the interfaces' own addresses too (the engine's setting of that name).</param>
+    public Icmpv6Responder(DirectorTopology topology, ServiceTable services, NeighborTable? neighbors = null, bool answerForOwnAddresses = true)
     {
         _topology = topology;
         _services = services;
+        _neighbors = neighbors;
+        _answerForOwnAddresses = answerForOwnAddresses;
     }
 
     /// <summary>An ICMPv6 message the engine has parsed (<paramref name="fields"/>, not a fragment).</summary>
@@ -30,32 +39,74 @@ public sealed class Icmpv6Responder
         var link = _topology.Interfaces[interfaceIndex];
         var destinationMac = MacAddress.Read(frame);
         var multicast = ((destinationMac.Value >> 40) & 1) != 0;
-        if (link.Role != InterfaceRole.Public || (destinationMac != link.Mac && !multicast))
+        if (destinationMac != link.Mac && !multicast)
         {
             return FrameOutcome.NotOursIpv6;
         }
-        if (fields.IcmpType == Icmpv6Messages.NeighborSolicitation &&
-            Icmpv6Messages.TryReadSolicitation(frame, fields, out var target, out var sourceMac) && _services.HasVirtualAddress(target))
+        switch (fields.IcmpType)
         {
-            var advertisement = context.Output.Add(interfaceIndex, Icmpv6Messages.AdvertisementFrameLength);
-            if (advertisement.IsEmpty)
-            {
-                return FrameOutcome.DroppedOutputFull;
-            }
-            Icmpv6Messages.WriteAdvertisement(advertisement, sourceMac ?? MacAddress.Read(frame[FrameLayout.EthernetSource..]), link.Mac, target, fields.SourceAddress);
-            return FrameOutcome.Answered;
+            case Icmpv6Messages.NeighborSolicitation:
+                return Solicitation(context, frame, fields, link);
+            case Icmpv6Messages.NeighborAdvertisement:
+                return Advertisement(context, frame, fields, link);
+            case Icmpv6Messages.EchoRequest when !multicast && IsAnsweredFor(fields.DestinationAddress, link) &&
+                Icmpv6Messages.Checksum(fields.SourceAddress, fields.DestinationAddress, frame[fields.TransportOffset..(FrameLayout.EthernetHeaderLength + fields.TotalLength)]) == 0:
+                var reply = context.Output.Add(link.Index, Icmpv6Messages.EchoReplyFrameLength(fields));
+                if (reply.IsEmpty)
+                {
+                    return FrameOutcome.DroppedOutputFull;
+                }
+                Icmpv6Messages.WriteEchoReply(reply, frame, fields, link.Mac, ReplyHopLimit);
+                return FrameOutcome.Answered;
+            default:
+                return FrameOutcome.NotOursIpv6;
         }
-        if (fields.IcmpType == Icmpv6Messages.EchoRequest && !multicast && _services.HasVirtualAddress(fields.DestinationAddress) &&
-            Icmpv6Messages.Checksum(fields.SourceAddress, fields.DestinationAddress, frame[fields.TransportOffset..(FrameLayout.EthernetHeaderLength + fields.TotalLength)]) == 0)
-        {
-            var reply = context.Output.Add(interfaceIndex, Icmpv6Messages.EchoReplyFrameLength(fields));
-            if (reply.IsEmpty)
-            {
-                return FrameOutcome.DroppedOutputFull;
-            }
-            Icmpv6Messages.WriteEchoReply(reply, frame, fields, link.Mac, ReplyHopLimit);
-            return FrameOutcome.Answered;
-        }
-        return FrameOutcome.NotOursIpv6;
     }
+
+    private FrameOutcome Solicitation(in FrameContext context, ReadOnlySpan<byte> frame, in PacketFields fields, DirectorInterface link)
+    {
+        if (!Icmpv6Messages.TryReadSolicitation(frame, fields, out var target, out var sourceMac))
+        {
+            return FrameOutcome.NotOursIpv6;
+        }
+        var own = link.Owns(target);
+        if (!own && !IsVirtualAddressHere(target, link))
+        {
+            return FrameOutcome.NotOursIpv6;
+        }
+        // ndisc_recv_ns: a solicitation from a host (not duplicate address detection's ::) with its MAC teaches it.
+        if (_neighbors is not null && sourceMac is { } mac && !InetAddressScopes.IsUnspecifiedOrLoopback(fields.SourceAddress))
+        {
+            _neighbors.OnArp(fields.SourceAddress, mac, link.Index, requestForUs: true, unicastReplyToUs: false, gratuitous: false, context.Now, context.Output);
+        }
+        if (own && !_answerForOwnAddresses)
+        {
+            return FrameOutcome.NotOursIpv6;
+        }
+        var advertisement = context.Output.Add(link.Index, Icmpv6Messages.AdvertisementFrameLength);
+        if (advertisement.IsEmpty)
+        {
+            return FrameOutcome.DroppedOutputFull;
+        }
+        Icmpv6Messages.WriteAdvertisement(advertisement, sourceMac ?? MacAddress.Read(frame[FrameLayout.EthernetSource..]), link.Mac, target, fields.SourceAddress);
+        return FrameOutcome.Answered;
+    }
+
+    private FrameOutcome Advertisement(in FrameContext context, ReadOnlySpan<byte> frame, in PacketFields fields, DirectorInterface link)
+    {
+        if (_neighbors is null || !Icmpv6Messages.TryReadAdvertisement(frame, fields, out var target, out var targetMac, out var solicited, out var overrideFlag) ||
+            link.Owns(target))
+        {
+            return FrameOutcome.NotOursIpv6;
+        }
+        _neighbors.OnAdvertisement(target, targetMac, solicited, overrideFlag, context.Now, context.Output);
+        return link.Owns(fields.DestinationAddress) ? FrameOutcome.Answered : FrameOutcome.NotOursIpv6;
+    }
+
+    /// <summary>A virtual address on the public link, where services are reached.</summary>
+    private bool IsVirtualAddressHere(InetAddress address, DirectorInterface link) =>
+        link.Role == InterfaceRole.Public && _services.HasVirtualAddress(address);
+
+    private bool IsAnsweredFor(InetAddress address, DirectorInterface link) =>
+        IsVirtualAddressHere(address, link) || (_answerForOwnAddresses && _topology.IsOwnAddress(address));
 }

@@ -5,7 +5,7 @@ namespace Forwarder.Core.Neighbors;
 /// <summary>One neighbour, stored by value in the table's array (as the kernel's struct neighbour, in engine µs).</summary>
 internal struct NeighborEntry
 {
-    public uint Address;
+    public InetAddress Address;
     public MacAddress Mac;
     public int Interface;
     public NeighborState State;

@@ -6,8 +6,11 @@ using Forwarder.Core.Transmit;
 namespace Forwarder.Core.Neighbors;
 
 /// <summary>
-/// MAC addresses of the hosts on the director's links, kept as the kernel's neighbour code keeps them
-/// (net/core/neighbour.c, with ARP's defaults, <see cref="NeighborTimings"/>), on the engine's clock:
+/// MAC addresses of the hosts on the director's links, IPv4 (ARP) and IPv6 (Neighbour Discovery) alike, kept as the
+/// kernel's neighbour code keeps them (net/core/neighbour.c, with ARP's defaults, <see cref="NeighborTimings"/>, which
+/// are ND's too: RFC 4861's MAX_MULTICAST_SOLICIT 3, RETRANS_TIMER 1 s, REACHABLE_TIME 30 s, DELAY_FIRST_PROBE_TIME 5 s),
+/// on the engine's clock. For IPv6 a request is a Neighbour Solicitation (to the target's solicited-node group, or
+/// unicast to the kept MAC when re-probing) and an answer a Neighbour Advertisement:
 /// <list type="bullet">
 /// <item>The topology's static neighbours are PERMANENT: never aged, never changed by ARP.</item>
 /// <item>A frame for an unknown (or FAILED) next hop starts a resolution (INCOMPLETE): broadcast requests once a
@@ -37,7 +40,7 @@ public sealed class NeighborTable : INextHopResolver
     private readonly NeighborTimings _timings;
     private readonly NeighborEntry[] _entries;
     private readonly List<byte[]>?[] _held;
-    private readonly Dictionary<uint, int> _slots = new();
+    private readonly Dictionary<InetAddress, int> _slots = new();
     private readonly Stack<int> _free = new();
     private readonly int _firstLearnedSlot;
     private int _highWater;
@@ -64,7 +67,7 @@ public sealed class NeighborTable : INextHopResolver
         {
             var slot = _highWater++;
             ref var entry = ref _entries[slot];
-            entry.Address = neighbor.Address.Value;
+            entry.Address = neighbor.Address;
             entry.Mac = neighbor.Mac;
             entry.Interface = neighbor.InterfaceIndex;
             entry.State = NeighborState.Permanent;
@@ -119,8 +122,37 @@ public sealed class NeighborTable : INextHopResolver
         return false;
     }
 
+    /// <summary>
+    /// As <see cref="TryRoute(uint, out uint, out int)"/> for either family: an IPv6 destination is on-link inside an
+    /// interface's IPv6 prefix, else reached through the IPv6 default gateway.
+    /// </summary>
+    public bool TryRoute(InetAddress destination, out InetAddress nextHop, out int interfaceIndex)
+    {
+        if (destination.IsIpv4)
+        {
+            var routed = TryRoute(destination.Ipv4Value, out var nextHop4, out interfaceIndex);
+            nextHop = InetAddress.FromIpv4(nextHop4);
+            return routed;
+        }
+        if (_topology.FindOnLinkInterface(destination) is { } link)
+        {
+            nextHop = destination;
+            interfaceIndex = link.Index;
+            return true;
+        }
+        if (_topology.DefaultGateway6 is { } gateway && _topology.FindOnLinkInterface(gateway) is { } gatewayLink)
+        {
+            nextHop = gateway;
+            interfaceIndex = gatewayLink.Index;
+            return true;
+        }
+        nextHop = default;
+        interfaceIndex = -1;
+        return false;
+    }
+
     /// <summary>The state of <paramref name="address"/>'s entry and its MAC, without using it (listings, tests).</summary>
-    public NeighborState StateOf(uint address, out MacAddress mac)
+    public NeighborState StateOf(InetAddress address, out MacAddress mac)
     {
         if (_slots.TryGetValue(address, out var slot))
         {
@@ -132,13 +164,13 @@ public sealed class NeighborTable : INextHopResolver
     }
 
     /// <summary>A frame is about to go to <paramref name="address"/>: its MAC when one may be used now (a use, as a packet's).</summary>
-    public bool TryGetMac(uint address, out MacAddress mac) => TryUse(address, out mac, out _);
+    public bool TryGetMac(InetAddress address, out MacAddress mac) => TryUse(address, out mac, out _);
 
     /// <summary>
     /// As <see cref="TryGetMac"/>, also giving the entry's handle for <see cref="TryUseCached"/>. A STALE entry used
     /// moves to DELAY (as __neigh_event_send); an INCOMPLETE or FAILED one, or none, gives no MAC: the frame must be held.
     /// </summary>
-    public bool TryUse(uint address, out MacAddress mac, out NeighborHandle handle)
+    public bool TryUse(InetAddress address, out MacAddress mac, out NeighborHandle handle)
     {
         if (!_slots.TryGetValue(address, out var slot))
         {
@@ -197,7 +229,7 @@ public sealed class NeighborTable : INextHopResolver
     /// Keeps a ready frame (all but its Ethernet header) until <paramref name="nextHop"/> answers ARP, starting a
     /// resolution unless one is under way. False when it had to be dropped.
     /// </summary>
-    public bool Hold(uint nextHop, int interfaceIndex, ReadOnlySpan<byte> frame, long now, OutputBatch output)
+    public bool Hold(InetAddress nextHop, int interfaceIndex, ReadOnlySpan<byte> frame, long now, OutputBatch output)
     {
         SetClock(now);
         if (!_slots.TryGetValue(nextHop, out var slot))
@@ -242,7 +274,7 @@ public sealed class NeighborTable : INextHopResolver
     /// Records a confirmed MAC, as an ARP reply to us does (creating the entry when there is none): REACHABLE, and
     /// frames waiting for it are sent.
     /// </summary>
-    public void Learn(uint address, MacAddress mac, int interfaceIndex, OutputBatch output)
+    public void Learn(InetAddress address, MacAddress mac, int interfaceIndex, OutputBatch output)
     {
         if (!IsUsableMac(mac))
         {
@@ -265,7 +297,7 @@ public sealed class NeighborTable : INextHopResolver
     /// REACHABLE when it is a reply unicast to us, else STALE; a changed MAC is taken unless the entry changed
     /// within locktime, and always from a gratuitous ARP.
     /// </summary>
-    public void OnArp(uint sender, MacAddress mac, int interfaceIndex, bool requestForUs, bool unicastReplyToUs, bool gratuitous, long now, OutputBatch output)
+    public void OnArp(InetAddress sender, MacAddress mac, int interfaceIndex, bool requestForUs, bool unicastReplyToUs, bool gratuitous, long now, OutputBatch output)
     {
         SetClock(now);
         if (!IsUsableMac(mac))
@@ -288,6 +320,31 @@ public sealed class NeighborTable : INextHopResolver
         var state = unicastReplyToUs && !requestForUs ? NeighborState.Reachable : NeighborState.Stale;
         var overrideMac = requestForUs || gratuitous || now > _entries[slot].Updated + _timings.LockTime;
         Update(slot, mac, state, overrideMac, output);
+    }
+
+    /// <summary>
+    /// What a Neighbour Advertisement for <paramref name="target"/> tells, as ndisc_recv_na: only an entry that exists
+    /// is updated (REACHABLE when solicited, else STALE); a different MAC is taken only with the Override flag (or by an
+    /// entry that had none); without a target link-layer address option the kept MAC is confirmed, if there is one.
+    /// </summary>
+    public void OnAdvertisement(InetAddress target, MacAddress? mac, bool solicited, bool overrideFlag, long now, OutputBatch output)
+    {
+        SetClock(now);
+        if (!_slots.TryGetValue(target, out var slot))
+        {
+            return;
+        }
+        ref var entry = ref _entries[slot];
+        if (mac is null && !IsValid(entry.State))
+        {
+            return;
+        }
+        var advertised = mac ?? entry.Mac;
+        if (!IsUsableMac(advertised))
+        {
+            return;
+        }
+        Update(slot, advertised, solicited ? NeighborState.Reachable : NeighborState.Stale, overrideFlag, output);
     }
 
     /// <summary>The neighbour timers up to <paramref name="now"/>: state changes, requests, giving up, collection.</summary>
@@ -539,7 +596,7 @@ public sealed class NeighborTable : INextHopResolver
             return false;
         }
         frame.CopyTo(sent);
-        Ipv4HeaderWriter.WriteEthernet(sent, entry.Mac, _topology.Interfaces[entry.Interface].Mac);
+        EthernetHeader.Write(sent, entry.Mac, _topology.Interfaces[entry.Interface].Mac);
         return true;
     }
 
@@ -553,12 +610,27 @@ public sealed class NeighborTable : INextHopResolver
         var unicast = entry.Probes < _timings.UcastSolicit;
         entry.Probes++;
         var link = _topology.Interfaces[entry.Interface];
-        var request = output.Add(link.Index, ArpFrames.FrameLength);
-        if (request.IsEmpty)
+        if (entry.Address.IsIpv6)
         {
-            return;
+            // As ndisc_solicit: unicast to the target while re-probing, else to its solicited-node group.
+            var solicitation = output.Add(link.Index, Icmpv6Messages.SolicitationFrameLength);
+            if (solicitation.IsEmpty)
+            {
+                return;
+            }
+            var group = Icmpv6Messages.SolicitedNode(entry.Address);
+            Icmpv6Messages.WriteSolicitation(solicitation, unicast ? entry.Mac : Icmpv6Messages.MulticastMac(group), link.Mac,
+                link.Ipv6SourceFor(entry.Address), unicast ? entry.Address : group, entry.Address);
         }
-        ArpFrames.Write(request, FrameLayout.ArpRequest, unicast ? entry.Mac : MacAddress.Broadcast, link.Mac, link.Address.Value, MacAddress.Zero, entry.Address);
+        else
+        {
+            var request = output.Add(link.Index, ArpFrames.FrameLength);
+            if (request.IsEmpty)
+            {
+                return;
+            }
+            ArpFrames.Write(request, FrameLayout.ArpRequest, unicast ? entry.Mac : MacAddress.Broadcast, link.Mac, link.Address.Value, MacAddress.Zero, entry.Address.Ipv4Value);
+        }
         RequestsSent++;
         if (unicast)
         {
@@ -566,7 +638,7 @@ public sealed class NeighborTable : INextHopResolver
         }
     }
 
-    private int Create(uint address, int interfaceIndex)
+    private int Create(InetAddress address, int interfaceIndex)
     {
         if (_free.Count == 0 && _highWater == _entries.Length && !MakeRoom())
         {

@@ -156,7 +156,7 @@ public sealed class SyncBackup
     /// <summary>The next hops a new connection needs, resolved once as the engine's own connections have them.</summary>
     private bool Route(ref Connection connection)
     {
-        if (!_neighbors.TryRoute(connection.DestinationAddress.Ipv4Value, out var serverHop, out var serverInterface))
+        if (!_neighbors.TryRoute(connection.DestinationAddress, out var serverHop, out var serverInterface))
         {
             return false;
         }
@@ -164,7 +164,7 @@ public sealed class SyncBackup
         connection.ServerInterface = (byte)serverInterface;
         if (connection.Method == ForwardingMethod.Masquerade)
         {
-            if (!_neighbors.TryRoute(connection.ClientAddress.Ipv4Value, out var clientHop, out var clientInterface))
+            if (!_neighbors.TryRoute(connection.ClientAddress, out var clientHop, out var clientInterface))
             {
                 return false;
             }

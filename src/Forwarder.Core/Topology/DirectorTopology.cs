@@ -8,7 +8,7 @@ namespace Forwarder.Core.Topology;
 /// </summary>
 public sealed class DirectorTopology
 {
-    private readonly Dictionary<uint, Neighbor> _neighbors = new();
+    private readonly Dictionary<InetAddress, Neighbor> _neighbors = new();
 
     // Looped over on the new-flow path: an array, so no enumerator is allocated.
     private readonly DirectorInterface[] _interfaces;
@@ -36,13 +36,19 @@ public sealed class DirectorTopology
 
     public Ipv4Address? DefaultGateway { get; set; }
 
+    /// <summary>The IPv6 default route's gateway, on one of the interfaces' IPv6 prefixes.</summary>
+    public InetAddress? DefaultGateway6 { get; set; }
+
     public List<(Ipv4Address Network, int PrefixLength)> MasqueradedNetworks { get; } = new();
+
+    /// <summary>The IPv6 networks masqueraded behind the public interface's IPv6 address.</summary>
+    public List<(InetAddress Network, int PrefixLength)> MasqueradedNetworks6 { get; } = new();
 
     public IEnumerable<Neighbor> Neighbors => _neighbors.Values;
 
-    public void AddNeighbor(Neighbor neighbor) => _neighbors[neighbor.Address.Value] = neighbor;
+    public void AddNeighbor(Neighbor neighbor) => _neighbors[neighbor.Address] = neighbor;
 
-    public bool TryGetNeighbor(uint address, out Neighbor neighbor) => _neighbors.TryGetValue(address, out neighbor);
+    public bool TryGetNeighbor(InetAddress address, out Neighbor neighbor) => _neighbors.TryGetValue(address, out neighbor);
 
     public DirectorInterface? FindInterface(string name) => Interfaces.FirstOrDefault(i => i.Name == name);
 
@@ -57,6 +63,40 @@ public sealed class DirectorTopology
             }
         }
         return null;
+    }
+
+    /// <summary>The interface whose IPv4 subnet or IPv6 prefix holds <paramref name="address"/>, or null when it is off-link.</summary>
+    public DirectorInterface? FindOnLinkInterface(InetAddress address)
+    {
+        if (address.IsIpv4)
+        {
+            return FindOnLinkInterface(address.Ipv4Value);
+        }
+        foreach (var candidate in _interfaces)
+        {
+            if (candidate.IsOnLinkIpv6(address))
+            {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>True when <paramref name="address"/> is one of the director's own addresses, IPv4 or IPv6 (link-local too).</summary>
+    public bool IsOwnAddress(InetAddress address)
+    {
+        if (address.IsIpv4)
+        {
+            return IsOwnAddress(address.Ipv4Value);
+        }
+        foreach (var candidate in _interfaces)
+        {
+            if (candidate.Owns(address))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>True when <paramref name="address"/> is one of the director's own interface addresses.</summary>

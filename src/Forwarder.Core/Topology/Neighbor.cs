@@ -2,5 +2,5 @@ using Forwarder.Core.Frames;
 
 namespace Forwarder.Core.Topology;
 
-/// <summary>A host on one of the director's links whose MAC address is known.</summary>
-public readonly record struct Neighbor(Ipv4Address Address, MacAddress Mac, int InterfaceIndex);
+/// <summary>A host on one of the director's links whose MAC address is known (IPv4 or IPv6).</summary>
+public readonly record struct Neighbor(InetAddress Address, MacAddress Mac, int InterfaceIndex);

@@ -6,8 +6,10 @@ namespace Forwarder.Core.Topology;
 
 /// <summary>
 /// Reads the topology file that stands in for live interfaces in replay:
-/// <c>interface NAME MAC ADDRESS/PREFIX public|private [mtu N]</c>, <c>neighbor ADDRESS MAC INTERFACE</c>,
-/// <c>route default via ADDRESS</c>, <c>masquerade NETWORK/PREFIX</c>; '#' starts a comment.
+/// <c>interface NAME MAC ADDRESS/PREFIX public|private [mtu N] [inet6 ADDRESS6/PREFIX]</c>, <c>neighbor ADDRESS MAC INTERFACE</c>,
+/// <c>route default via ADDRESS</c>, <c>masquerade NETWORK/PREFIX</c>; '#' starts a comment. Neighbours, the default
+/// route (one per family) and masqueraded networks may be IPv6; an interface's IPv6 address is its <c>inet6</c> one
+/// (and its link-local address, made from its MAC).
 /// What no Linux host could be configured with, or what could only misdirect frames, is refused with its line
 /// (a neighbour at the director's own or a broadcast address, a non-unicast interface MAC, a /0 link, ...);
 /// what is legal but surely wrong (two interfaces with one MAC, a multicast neighbour MAC, masquerading
@@ -28,7 +30,10 @@ public static class TopologyParser
         var neighbors = new List<(int Line, string Address, string Mac, string Interface)>();
         Ipv4Address? gateway = null;
         var gatewayLine = 0;
+        InetAddress? gateway6 = null;
+        var gateway6Line = 0;
         var masquerade = new List<(Ipv4Address, int)>();
+        var masquerade6 = new List<(InetAddress, int)>();
         var warnings = new List<TopologyWarning>();
 
         var lineNumber = 0;
@@ -60,6 +65,16 @@ public static class TopologyParser
                     {
                         throw new LineFormatException(lineNumber, "expected 'route default via ADDRESS'");
                     }
+                    if (words[3].Contains(':', StringComparison.Ordinal))
+                    {
+                        if (gateway6 is not null)
+                        {
+                            throw new LineFormatException(lineNumber, "a second IPv6 default route");
+                        }
+                        gateway6 = ParseIpv6Address(words[3], lineNumber, "gateway");
+                        gateway6Line = lineNumber;
+                        break;
+                    }
                     if (gateway is not null)
                     {
                         throw new LineFormatException(lineNumber, "a second default route");
@@ -71,6 +86,16 @@ public static class TopologyParser
                     if (words.Length != 2)
                     {
                         throw new LineFormatException(lineNumber, "expected 'masquerade NETWORK/PREFIX'");
+                    }
+                    if (words[1].Contains(':', StringComparison.Ordinal))
+                    {
+                        var (network6, prefix6) = ParseIpv6Prefix(words[1], lineNumber);
+                        if (prefix6 == 0)
+                        {
+                            warnings.Add(new TopologyWarning(lineNumber, "masquerade ::/0 takes every source address, the clients' too"));
+                        }
+                        masquerade6.Add((network6.Masked(prefix6), prefix6));
+                        break;
                     }
                     var (network, networkPrefix) = ParsePrefix(words[1], lineNumber);
                     if (networkPrefix == 0)
@@ -98,25 +123,42 @@ public static class TopologyParser
             throw new LineFormatException(lineNumber, "at most one public and one private interface");
         }
 
-        var topology = new DirectorTopology(interfaces) { DefaultGateway = gateway };
+        var topology = new DirectorTopology(interfaces) { DefaultGateway = gateway, DefaultGateway6 = gateway6 };
         topology.MasqueradedNetworks.AddRange(masquerade);
-        var neighborLines = new Dictionary<uint, int>();
+        topology.MasqueradedNetworks6.AddRange(masquerade6);
+        var neighborLines = new Dictionary<InetAddress, int>();
         foreach (var (line, address, mac, interfaceName) in neighbors)
         {
-            var neighborAddress = ParseAddress(address, line, "neighbor address");
             var neighborMac = ParseMac(mac, line);
             var link = topology.FindInterface(interfaceName)
                 ?? throw new LineFormatException(line, $"unknown interface '{EchoedText.Of(interfaceName)}'");
-            CheckHostAddress(topology, neighborAddress, line, $"neighbor {neighborAddress}");
-            if (!link.IsOnLink(neighborAddress))
+            InetAddress neighborAddress;
+            if (address.Contains(':', StringComparison.Ordinal))
             {
-                throw new LineFormatException(line, $"neighbor {neighborAddress} is not on {EchoedText.Of(link.Name)}'s subnet {link.Address}/{link.PrefixLength}");
+                neighborAddress = ParseIpv6Address(address, line, "neighbor address");
+                CheckIpv6HostAddress(topology, neighborAddress, line, $"neighbor {neighborAddress}");
+                if (!link.IsOnLinkIpv6(neighborAddress) && !InetAddressScopes.IsLinkLocal(neighborAddress))
+                {
+                    throw new LineFormatException(line, link.Ipv6Address is { } own
+                        ? $"neighbor {neighborAddress} is not on {EchoedText.Of(link.Name)}'s prefix {own}/{link.Ipv6PrefixLength}"
+                        : $"neighbor {neighborAddress} is not link-local and {EchoedText.Of(link.Name)} has no inet6 address");
+                }
             }
-            if (neighborLines.TryGetValue(neighborAddress.Value, out var firstLine))
+            else
+            {
+                var neighborIpv4 = ParseAddress(address, line, "neighbor address");
+                CheckHostAddress(topology, neighborIpv4, line, $"neighbor {neighborIpv4}");
+                if (!link.IsOnLink(neighborIpv4))
+                {
+                    throw new LineFormatException(line, $"neighbor {neighborIpv4} is not on {EchoedText.Of(link.Name)}'s subnet {link.Address}/{link.PrefixLength}");
+                }
+                neighborAddress = neighborIpv4;
+            }
+            if (neighborLines.TryGetValue(neighborAddress, out var firstLine))
             {
                 throw new LineFormatException(line, $"neighbor {neighborAddress} is defined twice (first on line {firstLine})");
             }
-            neighborLines.Add(neighborAddress.Value, line);
+            neighborLines.Add(neighborAddress, line);
             // A zero or broadcast MAC is no host's; a multicast one is legal (a cluster answering as a group) but rare.
             if (neighborMac == MacAddress.Zero || neighborMac == MacAddress.Broadcast)
             {
@@ -136,6 +178,14 @@ public static class TopologyParser
                 throw new LineFormatException(gatewayLine, $"default gateway {via} is on none of the interfaces' subnets");
             }
         }
+        if (gateway6 is { } via6)
+        {
+            CheckIpv6HostAddress(topology, via6, gateway6Line, $"default gateway {via6}");
+            if (topology.FindOnLinkInterface(via6) is null)
+            {
+                throw new LineFormatException(gateway6Line, $"default gateway {via6} is on none of the interfaces' IPv6 prefixes");
+            }
+        }
         warnings.Sort((a, b) => a.LineNumber.CompareTo(b.LineNumber));
         return new ParsedTopology(topology, warnings);
     }
@@ -143,9 +193,9 @@ public static class TopologyParser
     private static DirectorInterface ParseInterface(string[] words, int lineNumber, List<DirectorInterface> existing, List<int> existingLines,
         List<TopologyWarning> warnings)
     {
-        if (words.Length is not (5 or 7) || (words.Length == 7 && words[5] != "mtu"))
+        if (words.Length is not (5 or 7 or 9) || !OptionsAreKnown(words))
         {
-            throw new LineFormatException(lineNumber, "expected 'interface NAME MAC ADDRESS/PREFIX public|private [mtu N]'");
+            throw new LineFormatException(lineNumber, "expected 'interface NAME MAC ADDRESS/PREFIX public|private [mtu N] [inet6 ADDRESS/PREFIX]'");
         }
         var name = words[1];
         CheckInterfaceName(name, lineNumber);
@@ -180,9 +230,23 @@ public static class TopologyParser
             _ => throw new LineFormatException(lineNumber, $"role '{EchoedText.Of(words[4])}' is neither public nor private"),
         };
         var mtu = 1500;
-        if (words.Length == 7 && (!int.TryParse(words[6], NumberStyles.None, CultureInfo.InvariantCulture, out mtu) || mtu is < 68 or > 65535))
+        var mtuAt = Array.IndexOf(words, "mtu", 5);
+        if (mtuAt > 0 && (!int.TryParse(words[mtuAt + 1], NumberStyles.None, CultureInfo.InvariantCulture, out mtu) || mtu is < 68 or > 65535))
         {
-            throw new LineFormatException(lineNumber, $"bad mtu '{EchoedText.Of(words[6])}'");
+            throw new LineFormatException(lineNumber, $"bad mtu '{EchoedText.Of(words[mtuAt + 1])}'");
+        }
+        InetAddress? ipv6 = null;
+        var ipv6Prefix = 0;
+        var inet6At = Array.IndexOf(words, "inet6", 5);
+        if (inet6At > 0)
+        {
+            var (address6, prefix6) = ParseIpv6Prefix(words[inet6At + 1], lineNumber);
+            if (prefix6 == 0 || InetAddressScopes.IsMulticast(address6) || InetAddressScopes.IsUnspecifiedOrLoopback(address6) || InetAddressScopes.IsLinkLocal(address6))
+            {
+                throw new LineFormatException(lineNumber, $"interface {name}'s inet6 {address6}/{prefix6} is not a global host address on a prefix");
+            }
+            ipv6 = address6;
+            ipv6Prefix = prefix6;
         }
         var sameMac = existing.FindIndex(i => i.Mac == mac);
         if (sameMac >= 0)
@@ -190,8 +254,53 @@ public static class TopologyParser
             // Legal (VLANs of one NIC share its MAC), but two legs of a director are surely two NICs.
             warnings.Add(new TopologyWarning(lineNumber, $"interface {name} has the MAC {mac} of {existing[sameMac].Name} (line {existingLines[sameMac]})"));
         }
-        return new DirectorInterface(existing.Count, name, mac, address, prefix, role, mtu);
+        return new DirectorInterface(existing.Count, name, mac, address, prefix, role, mtu) { Ipv6Address = ipv6, Ipv6PrefixLength = ipv6Prefix };
     }
+
+    /// <summary>The words after the role are "mtu N" and "inet6 A/P" pairs, each at most once.</summary>
+    private static bool OptionsAreKnown(string[] words)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 5; i + 1 < words.Length; i += 2)
+        {
+            if (words[i] is not ("mtu" or "inet6") || !seen.Add(words[i]))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>An IPv6 neighbour or gateway is some other host: not multicast, unspecified or loopback, not the director's own.</summary>
+    private static void CheckIpv6HostAddress(DirectorTopology topology, InetAddress address, int lineNumber, string what)
+    {
+        if (InetAddressScopes.IsMulticast(address) || InetAddressScopes.IsUnspecifiedOrLoopback(address))
+        {
+            throw new LineFormatException(lineNumber, $"{what} is not a host address");
+        }
+        if (topology.Interfaces.FirstOrDefault(i => i.Owns(address)) is { } own)
+        {
+            throw new LineFormatException(lineNumber, $"{what} is the director's own address (on {own.Name})");
+        }
+    }
+
+    private static (InetAddress, int) ParseIpv6Prefix(string text, int lineNumber)
+    {
+        var slash = text.IndexOf('/', StringComparison.Ordinal);
+        if (slash < 0)
+        {
+            throw new LineFormatException(lineNumber, $"'{EchoedText.Of(text)}' lacks a /PREFIX");
+        }
+        var address = ParseIpv6Address(text[..slash], lineNumber, "address");
+        if (!int.TryParse(text.AsSpan(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var prefix) || prefix > 128)
+        {
+            throw new LineFormatException(lineNumber, $"bad prefix length in '{EchoedText.Of(text)}'");
+        }
+        return (address, prefix);
+    }
+
+    private static InetAddress ParseIpv6Address(string text, int lineNumber, string what) =>
+        InetAddress.TryParseIpv6(text, out var address) ? address : throw new LineFormatException(lineNumber, $"bad {what} '{EchoedText.Of(text)}'");
 
     /// <summary>
     /// As the kernel's dev_valid_name: 1 to 15 bytes (IFNAMSIZ less the NUL), not "." or "..", no '/', ':' or

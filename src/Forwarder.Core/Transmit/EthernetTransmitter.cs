@@ -26,7 +26,7 @@ public sealed class EthernetTransmitter
     public MacAddress MacOf(int interfaceIndex) => _interfaceMacs[interfaceIndex];
 
     /// <summary>The next hop out of <paramref name="interfaceIndex"/>: <paramref name="knownMac"/> when given, else what the resolver knows.</summary>
-    public NextHop Resolve(int interfaceIndex, uint nextHopAddress, MacAddress knownMac)
+    public NextHop Resolve(int interfaceIndex, InetAddress nextHopAddress, MacAddress knownMac)
     {
         if (knownMac == MacAddress.Zero)
         {
@@ -74,7 +74,7 @@ public sealed class EthernetTransmitter
     {
         if (hop.IsResolved)
         {
-            Ipv4HeaderWriter.WriteEthernet(frame, hop.Mac, _interfaceMacs[hop.Interface]);
+            EthernetHeader.Write(frame, hop.Mac, _interfaceMacs[hop.Interface]);
             return FrameOutcome.Forwarded;
         }
         return Hold(context, hop, frame);

@@ -8,11 +8,11 @@ namespace Forwarder.Core.Transmit;
 /// </summary>
 public interface INextHopResolver
 {
-    bool TryGetMac(uint address, out MacAddress mac);
+    bool TryGetMac(InetAddress address, out MacAddress mac);
 
     /// <summary>
     /// Keeps <paramref name="frame"/> (complete but for its Ethernet header) until <paramref name="nextHop"/>
     /// answers ARP, then sends it addressed; false when it had to be dropped.
     /// </summary>
-    bool Hold(uint nextHop, int interfaceIndex, ReadOnlySpan<byte> frame, long now, OutputBatch output);
+    bool Hold(InetAddress nextHop, int interfaceIndex, ReadOnlySpan<byte> frame, long now, OutputBatch output);
 }

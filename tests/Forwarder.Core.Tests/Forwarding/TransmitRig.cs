@@ -93,11 +93,11 @@ internal sealed class RecordingResolver(INextHopResolver inner) : INextHopResolv
 {
     public List<(uint NextHop, int Interface, byte[] Frame)> Held { get; } = [];
 
-    public bool TryGetMac(uint address, out MacAddress mac) => inner.TryGetMac(address, out mac);
+    public bool TryGetMac(InetAddress address, out MacAddress mac) => inner.TryGetMac(address, out mac);
 
-    public bool Hold(uint nextHop, int interfaceIndex, ReadOnlySpan<byte> frame, long now, OutputBatch output)
+    public bool Hold(InetAddress nextHop, int interfaceIndex, ReadOnlySpan<byte> frame, long now, OutputBatch output)
     {
-        Held.Add((nextHop, interfaceIndex, frame.ToArray()));
+        Held.Add((nextHop.Ipv4Value, interfaceIndex, frame.ToArray()));
         return inner.Hold(nextHop, interfaceIndex, frame, now, output);
     }
 }

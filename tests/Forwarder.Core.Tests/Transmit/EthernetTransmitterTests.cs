@@ -79,16 +79,16 @@ public sealed class EthernetTransmitterTests
 
         public List<(uint NextHop, byte[] Frame)> Held { get; } = [];
 
-        public bool TryGetMac(uint address, out MacAddress mac)
+        public bool TryGetMac(InetAddress address, out MacAddress mac)
         {
             Lookups++;
             mac = MacAddress.Zero;
             return false;
         }
 
-        public bool Hold(uint nextHop, int interfaceIndex, ReadOnlySpan<byte> frame, long now, OutputBatch output)
+        public bool Hold(InetAddress nextHop, int interfaceIndex, ReadOnlySpan<byte> frame, long now, OutputBatch output)
         {
-            Held.Add((nextHop, frame.ToArray()));
+            Held.Add((nextHop.Ipv4Value, frame.ToArray()));
             return !Refuse;
         }
     }
