@@ -45,6 +45,9 @@ public sealed class DirectRouteTransmit : PacketTransmit
     public override FrameOutcome RelayIcmpToServer(in FrameContext context, ref Connection connection, ReadOnlySpan<byte> frame, in PacketFields fields, in QuotedPacket quoted) =>
         Unchanged(context, ref connection, frame);
 
+    public override FrameOutcome RelayIcmpv6ToServer(in FrameContext context, ref Connection connection, ReadOnlySpan<byte> frame, in PacketFields fields, in Icmpv6QuotedPacket quoted) =>
+        Unchanged(context, ref connection, frame);
+
     private FrameOutcome Unchanged(in FrameContext context, ref Connection connection, ReadOnlySpan<byte> frame)
     {
         var hop = TowardServer(ref connection);

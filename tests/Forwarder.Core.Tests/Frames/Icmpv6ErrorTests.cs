@@ -138,7 +138,7 @@ public sealed class Icmpv6ErrorTests
     public void PacketTooBig_FromTheAddressSentTo_WithTheMtu_QuotingWholeWhenSmall()
     {
         var offending = Icmpv6ErrorFrame.Tcp(ClientMac, DirectorMac, "2001:db8:1::106", 40001, "2001:db8::113", 80, payload: 100)[14..];
-        var frame = new byte[Icmpv6Errors.ErrorFrameLength(offending.Length)];
+        var frame = new byte[Icmpv6Messages.ErrorFrameLength(offending)];
         Icmpv6Errors.WritePacketTooBig(frame, offending, 1460);
         using (Assert.EnterMultipleScope())
         {
@@ -160,7 +160,7 @@ public sealed class Icmpv6ErrorTests
     public void PacketTooBig_OfALargePacket_QuotesAsMuchAsFitsIn1280()
     {
         var offending = Icmpv6ErrorFrame.Tcp(ClientMac, DirectorMac, "2001:db8:1::106", 40001, "2001:db8::113", 80, payload: 1440)[14..];
-        var frame = new byte[Icmpv6Errors.ErrorFrameLength(offending.Length)];
+        var frame = new byte[Icmpv6Messages.ErrorFrameLength(offending)];
         Icmpv6Errors.WritePacketTooBig(frame, offending, 1460);
         using (Assert.EnterMultipleScope())
         {
