@@ -17,6 +17,7 @@ public static class ScenarioCatalog
         new IcmpErrorsScenario(),
         new FirewallMarkPersistenceScenario(),
         new Ipv6PacketTooBigScenario(),
+        new Ipv6TunnelScenario(),
     ];
 
     public static ICaptureScenario Find(string name) =>
