@@ -338,6 +338,12 @@ public sealed class DirectorEngine
         {
             return FrameOutcome.DroppedNoDestination;
         }
+        if (destination.Address.IsIpv6 != fields.IsIpv6 && destination.Method != ForwardingMethod.Tunnel)
+        {
+            // A firewall-mark service groups both families here; as IPVS, only a tunnel carries a packet to a real
+            // server of the other family (NAT and DR cannot rewrite one family into the other).
+            return FrameOutcome.DroppedNoRoute;
+        }
         if (!_neighbors.TryRoute(destination.Address, out _, out var serverInterface))
         {
             return FrameOutcome.DroppedNoRoute;

@@ -1,12 +1,22 @@
+using Forwarder.Core.Frames;
+
 namespace Forwarder.Core.Marking;
 
 /// <summary>
-/// An IPv4 rule bound to the director's interfaces, as plain values the classifier compares without allocating:
-/// the interfaces it matches as a bit per interface index, networks as network and mask, its ports as a slice of
-/// the rule set's port array.
+/// A rule bound to the director's interfaces, as plain values the classifier compares without allocating:
+/// the interfaces it matches as a bit per interface index, IPv4 networks as network and mask (IPv6 ones as network
+/// and prefix length), its ports as a slice of the rule set's port array.
 /// </summary>
 internal readonly struct CompiledMarkRule
 {
+    public InetAddress SourceNetwork6 { get; init; }
+
+    public int SourcePrefix6 { get; init; }
+
+    public InetAddress DestinationNetwork6 { get; init; }
+
+    public int DestinationPrefix6 { get; init; }
+
     public ulong Interfaces { get; init; }
 
     public uint SourceNetwork { get; init; }

@@ -8,24 +8,26 @@ namespace Forwarder.Core.Marking;
 /// one that matches applies its MARK (the target does not end the walk); ACCEPT or RETURN ends it. For the rules
 /// LVS operators write (one mark per group of addresses and ports, no overlap) that is the mark of the one rule that
 /// matches. Classifying allocates nothing: the rules are one array of values, their ports another.
-/// IPv6 rules (from an ip6tables-save table) are kept as read in <see cref="Ipv6Rules"/>, for IPv6 frames once the
-/// director forwards them; today they classify nothing.
+/// IPv6 rules (from an ip6tables-save table, <see cref="Ipv6Rules"/> as read) classify IPv6 packets, as ip6tables'
+/// mangle table marks them before IPVS's IPv6 hooks; IPv4 rules IPv4 packets only.
 /// </summary>
 public sealed class MarkRuleSet
 {
-    public static readonly MarkRuleSet Empty = new([], [], []);
+    public static readonly MarkRuleSet Empty = new([], [], [], []);
 
     private readonly CompiledMarkRule[] _rules;
+    private readonly CompiledMarkRule[] _rules6;
     private readonly PortMatch[] _ports;
 
-    private MarkRuleSet(CompiledMarkRule[] rules, PortMatch[] ports, IReadOnlyList<MarkRuleSpec> ipv6Rules)
+    private MarkRuleSet(CompiledMarkRule[] rules, CompiledMarkRule[] rules6, PortMatch[] ports, IReadOnlyList<MarkRuleSpec> ipv6Rules)
     {
         _rules = rules;
+        _rules6 = rules6;
         _ports = ports;
         Ipv6Rules = ipv6Rules;
     }
 
-    /// <summary>How many IPv4 rules classify.</summary>
+    /// <summary>How many IPv4 rules classify (IPv6 ones: <see cref="Ipv6Rules"/>).</summary>
     public int Count => _rules.Length;
 
     public IReadOnlyList<MarkRuleSpec> Ipv6Rules { get; }
@@ -37,6 +39,7 @@ public sealed class MarkRuleSet
     public static MarkRuleSet Compile(IReadOnlyList<MarkRuleSpec> rules, IReadOnlyList<string> interfaceNames, ICollection<MarksProblem> problems)
     {
         var compiled = new List<CompiledMarkRule>();
+        var compiled6 = new List<CompiledMarkRule>();
         var ports = new List<PortMatch>();
         var ipv6 = new List<MarkRuleSpec>();
         var all = interfaceNames.Count >= 64 ? ulong.MaxValue : (1UL << interfaceNames.Count) - 1;
@@ -45,7 +48,6 @@ public sealed class MarkRuleSet
             if (rule.Family == MarkFamily.Ipv6)
             {
                 ipv6.Add(rule);
-                continue;
             }
             var interfaces = all;
             if (rule.InputInterface is { } name)
@@ -57,9 +59,13 @@ public sealed class MarkRuleSet
                 }
                 interfaces = rule.InputInterfaceNegated ? all & ~named : named;
             }
-            compiled.Add(new CompiledMarkRule
+            (rule.Family == MarkFamily.Ipv6 ? compiled6 : compiled).Add(new CompiledMarkRule
             {
                 Interfaces = interfaces,
+                SourceNetwork6 = InetAddress.FromUInt128(rule.Source.Network, isIpv6: true).Masked(rule.Source.PrefixLength),
+                SourcePrefix6 = rule.Source.PrefixLength,
+                DestinationNetwork6 = InetAddress.FromUInt128(rule.Destination.Network, isIpv6: true).Masked(rule.Destination.PrefixLength),
+                DestinationPrefix6 = rule.Destination.PrefixLength,
                 SourceNetwork = (uint)rule.Source.Network,
                 SourceMask = Ipv4Address.PrefixMask(rule.Source.PrefixLength),
                 SourceNegated = rule.Source.Negated,
@@ -76,14 +82,14 @@ public sealed class MarkRuleSet
             });
             ports.AddRange(rule.Ports);
         }
-        return new MarkRuleSet(compiled.ToArray(), ports.ToArray(), ipv6);
+        return new MarkRuleSet(compiled.ToArray(), compiled6.ToArray(), ports.ToArray(), ipv6);
     }
 
-    /// <summary>The mark netfilter would give this IPv4 packet arriving on <paramref name="interfaceIndex"/> (0: none).</summary>
+    /// <summary>The mark netfilter would give this packet arriving on <paramref name="interfaceIndex"/> (0: none): IPv4 rules for IPv4, IPv6 ones for IPv6.</summary>
     public uint Classify(int interfaceIndex, in PacketFields fields)
     {
         var mark = 0u;
-        var rules = _rules;
+        var rules = fields.IsIpv6 ? _rules6 : _rules;
         for (var i = 0; i < rules.Length; i++)
         {
             ref readonly var rule = ref rules[i];
@@ -124,7 +130,15 @@ public sealed class MarkRuleSet
         {
             return false;
         }
-        if (((fields.Source & rule.SourceMask) == rule.SourceNetwork) == rule.SourceNegated ||
+        if (fields.IsIpv6)
+        {
+            if (fields.SourceAddress.IsInPrefix(rule.SourceNetwork6, rule.SourcePrefix6) == rule.SourceNegated ||
+                fields.DestinationAddress.IsInPrefix(rule.DestinationNetwork6, rule.DestinationPrefix6) == rule.DestinationNegated)
+            {
+                return false;
+            }
+        }
+        else if (((fields.Source & rule.SourceMask) == rule.SourceNetwork) == rule.SourceNegated ||
             ((fields.Destination & rule.DestinationMask) == rule.DestinationNetwork) == rule.DestinationNegated)
         {
             return false;

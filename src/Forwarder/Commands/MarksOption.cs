@@ -28,10 +28,6 @@ public static class MarksOption
         {
             warn($"--marks {EchoedText.Of(path)}: {problem}");
         }
-        if (marks.Ipv6Rules.Count > 0)
-        {
-            warn($"--marks {EchoedText.Of(path)}: {marks.Ipv6Rules.Count} IPv6 rule(s) kept but not applied: the director forwards IPv4 only");
-        }
         return marks;
     }
 }
