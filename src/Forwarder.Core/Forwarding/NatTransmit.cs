@@ -122,9 +122,16 @@ public sealed class NatTransmit : PacketTransmit
         return Link.Send(context, hop, sent);
     }
 
-    /// <summary>ip_vs_nat_icmp_v6, client to server: the outer destination and the quoted source become the real server.</summary>
+    /// <summary>
+    /// ip_vs_nat_icmp_v6, client to server: the outer destination and the quoted source become the real server; the hop
+    /// limit drops by one on the way (decrement_ttl in __ip_vs_get_out_rt_v6; an error at 1 dies unanswered).
+    /// </summary>
     public override FrameOutcome RelayIcmpv6ToServer(in FrameContext context, ref Connection connection, ReadOnlySpan<byte> frame, in PacketFields fields, in Icmpv6QuotedPacket quoted)
     {
+        if (fields.HopLimit <= 1)
+        {
+            return FrameOutcome.DroppedTtlExceeded;
+        }
         var hop = TowardServer(ref connection);
         var sent = Link.ReserveCopyOf(context, hop, frame);
         if (sent.IsEmpty)
@@ -133,6 +140,7 @@ public sealed class NatTransmit : PacketTransmit
         }
         Icmpv6ErrorRewriter.TowardServer(sent, fields.TransportOffset, FrameLayout.EthernetHeaderLength + fields.TotalLength, quoted,
             connection.DestinationAddress, connection.DestinationPort);
+        Ipv6HeaderRewriter.DecrementHopLimit(sent);
         return Link.Send(context, hop, sent);
     }
 

@@ -107,8 +107,14 @@ public sealed class TunnelTransmit : PacketTransmit
     /// Packet Too Big (RFC 4443 3.2) to a client whose IPv6 packet the tunnel cannot carry, from the address it sent to
     /// (icmpv6_send answers from the local VIP; the kernel oracle showed it so), with the inner MTU it must keep to.
     /// </summary>
-    internal static void SendPacketTooBig(LocalAnswerTransmit answers, in FrameContext context, ReadOnlySpan<byte> inner, in PacketFields fields, int mtu) =>
-        answers.SendIpv6Error(context, Icmpv6Errors.PacketTooBig, 0, inner, fields.DestinationAddress, fields.SourceAddress, (uint)mtu);
+    internal static void SendPacketTooBig(LocalAnswerTransmit answers, in FrameContext context, ReadOnlySpan<byte> inner, in PacketFields fields, int mtu)
+    {
+        // The kernel lowers the hop limit before it checks the MTU, so its quote shows the lowered one.
+        Span<byte> quote = stackalloc byte[Math.Min(inner.Length, Icmpv6Errors.MaximumQuote)];
+        inner[..quote.Length].CopyTo(quote);
+        quote[Ipv6Layout.HopLimit]--;
+        answers.SendIpv6Error(context, Icmpv6Errors.PacketTooBig, 0, quote, fields.DestinationAddress, fields.SourceAddress, (uint)mtu);
+    }
 
     /// <summary>
     /// Time Exceeded in transit when the hop limit would reach zero (decrement_ttl): from the VIP, as the kernel oracle

@@ -14,6 +14,9 @@ public static class Icmpv6Errors
     /// <summary>The IPv6 minimum link MTU (RFC 8200 5): no tunnel may leave less, and no error the director sends is longer.</summary>
     public const int MinimumMtu = 1280;
 
+    /// <summary>As icmp6_send: an error quotes as much of the offending packet as keeps it within <see cref="MinimumMtu"/> (1280 - 40 - 8 bytes).</summary>
+    public const int MaximumQuote = MinimumMtu - Ipv6Layout.HeaderLength - IcmpLayout.HeaderLength;
+
     /// <summary>
     /// The errors ip_vs_in_icmp_v6 and ip_vs_out_icmp_v6 relay for a connection: destination unreachable, packet too
     /// big, time exceeded (a parameter problem and every informational message, type 128 and up, are not relayed).

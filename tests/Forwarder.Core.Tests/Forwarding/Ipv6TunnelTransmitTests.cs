@@ -138,6 +138,8 @@ public sealed class Ipv6TunnelTransmitTests
             Assert.That(error[54], Is.EqualTo(Icmpv6Errors.PacketTooBig));
             Assert.That(BinaryPrimitives.ReadUInt32BigEndian(error.AsSpan(58)), Is.EqualTo(1310), "1350 - 40, as the oracle said");
             Assert.That(Icmpv6ErrorFrame.ChecksumSum(error), Is.EqualTo(0xFFFF));
+            Assert.That(error[62 + 7], Is.EqualTo(63), "the quote shows the hop limit already lowered, as the kernel's");
+            Assert.That(error[(62 + 8)..].ToArray(), Is.EqualTo(frame[(14 + 8)..(14 + 1232)]), "the rest of the quote as sent");
         }
     }
 

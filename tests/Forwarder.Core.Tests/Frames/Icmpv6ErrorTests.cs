@@ -103,7 +103,7 @@ public sealed class Icmpv6ErrorTests
         {
             Assert.That(InetAddress.ReadIpv6(frame.AsSpan(14 + 24)), Is.EqualTo(Server));
             Assert.That(InetAddress.ReadIpv6(frame.AsSpan(14 + 8)), Is.EqualTo(Router));
-            Assert.That(frame[14 + 7], Is.EqualTo(64), "hop limit kept: the director delivers it as its own");
+            Assert.That(frame[14 + 7], Is.EqualTo(64), "hop limit left to the transmit");
             Assert.That(after.SourceAddress, Is.EqualTo(Server));
             Assert.That(after.SourcePort, Is.EqualTo(8080));
             Assert.That(after.DestinationAddress, Is.EqualTo(Client));

@@ -98,6 +98,7 @@ public sealed class Icmpv6ErrorRelayTests
             Assert.That(InetAddress.ReadIpv6(sent.AsSpan(62 + 8)), Is.EqualTo(Server), "the quoted source");
             Assert.That(BinaryPrimitives.ReadUInt16BigEndian(sent.AsSpan(62 + 40)), Is.EqualTo(8080), "the quoted source port");
             Assert.That(BinaryPrimitives.ReadUInt32BigEndian(sent.AsSpan(58)), Is.EqualTo(1400), "the MTU kept");
+            Assert.That(sent[14 + 7], Is.EqualTo(63), "decrement_ttl on the way to the server");
             Assert.That(Icmpv6ErrorFrame.ChecksumSum(sent), Is.EqualTo(0xFFFF));
         }
     }
@@ -131,7 +132,19 @@ public sealed class Icmpv6ErrorRelayTests
         var error = FromClientSide(Icmpv6Errors.DestinationUnreachable);
 
         Assert.That(rig.Handle(error, 0), Is.EqualTo(FrameOutcome.Forwarded));
-        Assert.That(rig.Sent()[14..], Is.EqualTo(error[14..]));
+        var expected = error[14..];
+        expected[7]--;
+        Assert.That(rig.Sent()[14..], Is.EqualTo(expected), "unchanged but the hop limit");
+    }
+
+    [TestCase(ForwardingMethod.Masquerade)]
+    [TestCase(ForwardingMethod.DirectRoute)]
+    public void ClientSideError_AtHopLimitOne_DiesUnanswered(ForwardingMethod method)
+    {
+        var rig = new Rig(method);
+        var reply = Icmpv6ErrorFrame.Tcp(PublicMac, ClientMac, "2001:db8:1::100", 80, "2001:db8:1::50", 40001, syn: false);
+        var error = Icmpv6ErrorFrame.Error(ClientMac, PublicMac, "2001:db8:1::1:1", "2001:db8:1::100", 1, 0, 0, reply.AsSpan(14), hopLimit: 1);
+        Assert.That((rig.Handle(error, 0), rig.Output.Count), Is.EqualTo((FrameOutcome.DroppedTtlExceeded, 0)));
     }
 
     [TestCase(Icmpv6Errors.ParameterProblem, TestName = "ParameterProblem_IsNotRelayed")]
