@@ -13,7 +13,10 @@ namespace Forwarder.Core.Tests.Icmp;
 
 /// <summary>
 /// ICMPv6 errors about IPv6 connections (ip_vs_in_icmp_v6, ip_vs_out_icmp_v6): NAT rewrites them both ways
-/// (ip_vs_nat_icmp_v6), direct routing passes the clients' on, and what names no connection is not ours.
+/// (ip_vs_nat_icmp_v6), direct routing passes the clients' on, and what names no connection is not ours. Linux 6.1 in
+/// the kernel oracle did the same to the same messages: a client's Packet Too Big reached the real server with the
+/// outer destination and the quoted source and port rewritten and hop limit 63; the real server's port unreachable
+/// reached the client from the VIP, quoting the VIP's port, hop limit 63.
 /// </summary>
 public sealed class Icmpv6ErrorRelayTests
 {
