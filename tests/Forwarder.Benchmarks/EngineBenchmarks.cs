@@ -8,7 +8,8 @@ namespace Forwarder.Benchmarks;
 /// <summary>
 /// The engine alone on in-memory frames, over <see cref="EngineLab.Flows"/> concurrent flows to one NAT
 /// service. Every invocation sends a batch of frames (one per flow) and BenchmarkDotNet reports per frame
-/// (OperationsPerInvoke), so Mean is the time per frame and Allocated the bytes per frame.
+/// (OperationsPerInvoke), so Mean is the time per frame and Allocated the bytes per frame. The Ipv6 cases are the
+/// same traffic over IPv6 (<see cref="EngineLab.Create"/> with <c>ipv6</c>).
 /// </summary>
 [Config(typeof(FrameConfig))]
 [MemoryDiagnoser]
@@ -24,9 +25,11 @@ public class EngineBenchmarks
     private byte[][] _serverToClient = [];
 
     [GlobalSetup(Target = nameof(NewFlows))]
-    public void SetupNewFlows()
+    public void SetupNewFlows() => SetupNewFlows(ipv6: false);
+
+    internal void SetupNewFlows(bool ipv6)
     {
-        _newFlowsLab = EngineLab.Create();
+        _newFlowsLab = EngineLab.Create(ipv6: ipv6);
         var lab = _newFlowsLab;
         _syns = EngineLab.ShuffledClients(seed: 1).Select(c => lab.ClientFrame(c, syn: true, ack: false, payloadBytes: 0)).ToArray();
         // One pass off the clock grows the table's arrays to their working size, then empties it.
@@ -44,13 +47,21 @@ public class EngineBenchmarks
     }
 
     /// <summary>Before each iteration of <see cref="NewFlows"/>: an empty table, so every SYN opens a connection.</summary>
-    [IterationSetup(Target = nameof(NewFlows))]
+    [IterationSetup(Targets = [nameof(NewFlows), nameof(Ipv6NewFlows)])]
     public void ResetTable() => _newFlowsLab.ClearConnections();
 
     [GlobalSetup(Targets = [nameof(EstablishedClientToServer), nameof(EstablishedServerToClient)])]
-    public void SetupEstablished()
+    public void SetupEstablished() => SetupEstablished(ipv6: false);
+
+    [GlobalSetup(Target = nameof(Ipv6NewFlows))]
+    public void SetupIpv6NewFlows() => SetupNewFlows(ipv6: true);
+
+    [GlobalSetup(Targets = [nameof(Ipv6EstablishedClientToServer), nameof(Ipv6EstablishedServerToClient)])]
+    public void SetupIpv6Established() => SetupEstablished(ipv6: true);
+
+    internal void SetupEstablished(bool ipv6)
     {
-        _establishedLab = EngineLab.Create();
+        _establishedLab = EngineLab.Create(ipv6: ipv6);
         var lab = _establishedLab;
         var clients = EngineLab.ShuffledClients(seed: 1);
         // The three-way handshake of every flow: SYN in, SYN-ACK back, ACK in, so each is ESTABLISHED.
@@ -84,6 +95,18 @@ public class EngineBenchmarks
     [Benchmark(OperationsPerInvoke = FramesPerInvoke)]
     public int EstablishedServerToClient() => Send(_establishedLab, _serverToClient, _establishedLab.PrivateIndex);
 
+    /// <summary>As <see cref="NewFlows"/>, over IPv6.</summary>
+    [Benchmark(OperationsPerInvoke = FramesPerInvoke)]
+    public int Ipv6NewFlows() => Send(_newFlowsLab, _syns, _newFlowsLab.PublicIndex);
+
+    /// <summary>As <see cref="EstablishedClientToServer"/>, over IPv6.</summary>
+    [Benchmark(OperationsPerInvoke = FramesPerInvoke)]
+    public int Ipv6EstablishedClientToServer() => Send(_establishedLab, _clientToServer, _establishedLab.PublicIndex);
+
+    /// <summary>As <see cref="EstablishedServerToClient"/>, over IPv6.</summary>
+    [Benchmark(OperationsPerInvoke = FramesPerInvoke)]
+    public int Ipv6EstablishedServerToClient() => Send(_establishedLab, _serverToClient, _establishedLab.PrivateIndex);
+
     /// <summary>The measured loop: each frame a microsecond after the last, the output batch sent (cleared) every <see cref="EngineLab.BatchFrames"/> frames.</summary>
     internal static int Send(EngineLab lab, byte[][] frames, int interfaceIndex)
     {
@@ -110,7 +133,7 @@ public class EngineBenchmarks
 
     private static Connection ConnectionOf(EngineLab lab, (uint Address, ushort Port) client)
     {
-        var slot = lab.Connections.FindByClient(6, client.Address, client.Port, EngineLab.VirtualAddress.Value, EngineLab.VirtualPort, lab.Now);
+        var slot = lab.Connections.FindByClient(6, lab.ClientAddressOf(client.Address), client.Port, lab.Vip, EngineLab.VirtualPort, lab.Now);
         return slot >= 0 ? lab.Connections[slot] : throw new InvalidOperationException("no connection for a client in setup");
     }
 }

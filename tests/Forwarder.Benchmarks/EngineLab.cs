@@ -15,6 +15,9 @@ namespace Forwarder.Benchmarks;
 /// The benchmarks' world, built once and off the clock: the seed's director (eth2 public, eth1 private),
 /// one NAT service 192.168.1.199:80 rr over three real servers, and the frames of
 /// <see cref="Flows"/> distinct client address:port pairs, each kind in one array in the order it is sent.
+/// <see cref="Create"/> with <c>ipv6</c> builds the same world over IPv6 (<see cref="Ipv6TopologyText"/>): VIP
+/// [2001:db8::199]:80, real servers 2001:db8:139::252..254, clients in the benchmarking range 2001:2::/48 (RFC 5180)
+/// behind the router; a client's 32-bit number is then the low bits of its IPv6 address.
 /// </summary>
 public sealed class EngineLab
 {
@@ -44,6 +47,26 @@ public sealed class EngineLab
         route default via 192.168.1.1
         """;
 
+    public const string Ipv6TopologyText = """
+        # The seed's director with IPv6 on both legs.
+        interface eth1 00:0c:29:3e:8b:10 192.168.139.142/24 private inet6 2001:db8:139::142/64
+        interface eth2 00:0c:29:3e:8b:1a 192.168.1.113/24 public inet6 2001:db8:1::113/64
+        neighbor 2001:db8:139::252 00:0c:29:aa:00:fc eth1
+        neighbor 2001:db8:139::253 00:0c:29:aa:00:fd eth1
+        neighbor 2001:db8:139::254 00:0c:29:aa:00:fe eth1
+        neighbor 2001:db8:1::1 00:0c:29:bb:00:01 eth2
+        route default via 2001:db8:1::1
+        """;
+
+    public static readonly InetAddress Ipv6VirtualAddress = InetAddress.Parse("2001:db8::199");
+
+    public static readonly InetAddress[] Ipv6RealServers =
+    [
+        InetAddress.Parse("2001:db8:139::252"),
+        InetAddress.Parse("2001:db8:139::253"),
+        InetAddress.Parse("2001:db8:139::254"),
+    ];
+
     public static readonly Ipv4Address VirtualAddress = Ipv4Address.Parse("192.168.1.199");
     public const ushort VirtualPort = 80;
 
@@ -59,8 +82,9 @@ public sealed class EngineLab
 
     private static readonly PhysicalAddress RouterMac = PhysicalAddress.Parse("00-0C-29-BB-00-01");
 
-    private EngineLab(DirectorTopology topology, ServiceTable services, ConnectionTable connections)
+    private EngineLab(DirectorTopology topology, ServiceTable services, ConnectionTable connections, bool ipv6)
     {
+        IsIpv6 = ipv6;
         Topology = topology;
         Services = services;
         Connections = connections;
@@ -70,6 +94,15 @@ public sealed class EngineLab
     }
 
     public DirectorTopology Topology { get; }
+
+    /// <summary>Whether this lab's traffic is IPv6.</summary>
+    public bool IsIpv6 { get; }
+
+    /// <summary>The service's address in this lab's family.</summary>
+    public InetAddress Vip => IsIpv6 ? Ipv6VirtualAddress : VirtualAddress;
+
+    /// <summary>A client's address from its 32-bit number: itself in IPv4, 2001:2::/48 with it as the low bits in IPv6.</summary>
+    public InetAddress ClientAddressOf(uint client) => IsIpv6 ? InetAddress.FromIpv6(0x2001_0002_0000_0000UL, client) : InetAddress.FromIpv4(client);
 
     public ServiceTable Services { get; }
 
@@ -87,18 +120,18 @@ public sealed class EngineLab
     public long Now { get; set; } = 1_700_000_000_000_000;
 
     /// <summary>A fresh engine with an empty table that may hold far more than <see cref="Flows"/> connections.</summary>
-    public static EngineLab Create(int maximumConnections = ConnectionTable.DefaultMaximum)
+    public static EngineLab Create(int maximumConnections = ConnectionTable.DefaultMaximum, bool ipv6 = false)
     {
-        var topology = TopologyParser.Parse(TopologyText);
+        var topology = TopologyParser.Parse(ipv6 ? Ipv6TopologyText : TopologyText);
         var services = new ServiceTable(SchedulerRegistry.Create);
-        var key = new ServiceKey(IpProtocol.Tcp, VirtualAddress.Value, VirtualPort);
+        var key = new ServiceKey(IpProtocol.Tcp, ipv6 ? Ipv6VirtualAddress : VirtualAddress, VirtualPort);
         services.AddService(new ServiceSpec(key, "rr"));
-        foreach (var server in RealServers.Reverse())
+        foreach (var server in ipv6 ? Ipv6RealServers.Reverse() : RealServers.Reverse().Select(a => (InetAddress)a))
         {
             services.AddDestination(key, new DestinationSpec(server, VirtualPort, ForwardingMethod.Masquerade));
         }
         var connections = new ConnectionTable(new ConnectionTimeouts(), maximum: maximumConnections);
-        return new EngineLab(topology, services, connections);
+        return new EngineLab(topology, services, connections, ipv6);
     }
 
     /// <summary>The flows (client address, client port) in a fixed shuffled order, so table lookups hit memory as real traffic would.</summary>
@@ -125,7 +158,7 @@ public sealed class EngineLab
             AcknowledgmentNumber = ack ? 2001u : 0u,
             WindowSize = 64240,
         };
-        return Build(tcp, client.Address, VirtualAddress.Value, RouterMac, ToPhysical(Topology.Public.Mac), payloadBytes);
+        return Build(tcp, ClientAddressOf(client.Address), Vip, RouterMac, ToPhysical(Topology.Public.Mac), payloadBytes);
     }
 
     /// <summary>The real server's segment back to the client, as it reaches eth1.</summary>
@@ -142,7 +175,7 @@ public sealed class EngineLab
         };
         var server = connection.DestinationAddress;
         var serverMac = Topology.Neighbors.Single(n => n.Address == server).Mac;
-        return Build(tcp, connection.DestinationAddress.Ipv4Value, connection.ClientAddress.Ipv4Value, ToPhysical(serverMac), ToPhysical(Topology.Private.Mac), payloadBytes);
+        return Build(tcp, connection.DestinationAddress, connection.ClientAddress, ToPhysical(serverMac), ToPhysical(Topology.Private.Mac), payloadBytes);
     }
 
     /// <summary>Sends frames through the engine off the clock, insisting that every one is forwarded.</summary>
@@ -173,7 +206,7 @@ public sealed class EngineLab
         }
     }
 
-    private static byte[] Build(TcpPacket tcp, uint source, uint destination, PhysicalAddress sourceMac, PhysicalAddress destinationMac, int payloadBytes)
+    private static byte[] Build(TcpPacket tcp, InetAddress source, InetAddress destination, PhysicalAddress sourceMac, PhysicalAddress destinationMac, int payloadBytes)
     {
         if (payloadBytes > 0)
         {
@@ -184,6 +217,14 @@ public sealed class EngineLab
             }
             tcp.PayloadData = payload;
         }
+        if (source.IsIpv6)
+        {
+            var ip6 = new IPv6Packet(ToIp(source), ToIp(destination)) { HopLimit = 64, PayloadPacket = tcp };
+            var ethernet6 = new EthernetPacket(sourceMac, destinationMac, EthernetType.IPv6) { PayloadPacket = ip6 };
+            ip6.UpdateCalculatedValues();
+            tcp.UpdateTcpChecksum();
+            return ethernet6.Bytes.ToArray();
+        }
         var ip = new IPv4Packet(ToIp(source), ToIp(destination)) { TimeToLive = 64, PayloadPacket = tcp };
         var ethernet = new EthernetPacket(sourceMac, destinationMac, EthernetType.IPv4) { PayloadPacket = ip };
         ip.UpdateCalculatedValues();
@@ -192,8 +233,17 @@ public sealed class EngineLab
         return ethernet.Bytes.ToArray();
     }
 
-    private static IPAddress ToIp(uint address) =>
-        new([(byte)(address >> 24), (byte)(address >> 16), (byte)(address >> 8), (byte)address]);
+    private static IPAddress ToIp(InetAddress address)
+    {
+        if (address.IsIpv4)
+        {
+            var value = address.Ipv4Value;
+            return new([(byte)(value >> 24), (byte)(value >> 16), (byte)(value >> 8), (byte)value]);
+        }
+        var bytes = new byte[16];
+        address.WriteIpv6(bytes);
+        return new IPAddress(bytes);
+    }
 
     private static PhysicalAddress ToPhysical(MacAddress mac)
     {

@@ -235,7 +235,7 @@ public sealed class DirectorEngine
         if (FindService(fields, interfaceIndex) is not { } service)
         {
             // Not a service (nor a persistent port-zero service, which IPVS lets take every port): maybe a masqueraded flow's reply.
-            return fields.IsIpv6 ? FrameOutcome.NotOurs : _masquerader.FromOutside(context, frame, fields);
+            return _masquerader.FromOutside(context, frame, fields);
         }
         if (!fields.OpensFlow && !(_settings.SloppyTcp && fields.OpensFlowUnderSloppyTcp))
         {
@@ -286,7 +286,7 @@ public sealed class DirectorEngine
         var slot = _connections.FindByServer(fields.Protocol, fields.SourceAddress, fields.SourcePort, fields.DestinationAddress, fields.DestinationPort, Now);
         if (slot < 0)
         {
-            return fields.IsIpv6 ? FrameOutcome.NotOurs : _masquerader.FromInside(context, frame, fields);
+            return _masquerader.FromInside(context, frame, fields);
         }
         return Ownership.OwnsServiceAddress(_connections[slot].VirtualAddress) ? ForwardToClient(context, slot, frame, fields) : FrameOutcome.NotOursUnowned;
     }

@@ -15,7 +15,7 @@ public enum FrameOutcome
     /// <summary>Not addressed to the director or to anything it serves: left alone.</summary>
     NotOurs,
 
-    /// <summary>IPv6: the director serves IPv4 only, and leaves it alone.</summary>
+    /// <summary>An IPv6 frame not addressed to the director or to anything it serves (IPv6's <see cref="NotOurs"/>): left alone.</summary>
     NotOursIpv6,
 
     /// <summary>For a virtual address (or a connection to one) this director does not own now, a VRRP backup: left alone.</summary>
@@ -26,7 +26,7 @@ public enum FrameOutcome
 
     DroppedBadIpChecksum,
 
-    /// <summary>An IPv4 fragment (see README: fragments are refused).</summary>
+    /// <summary>An IPv4 fragment, or an IPv6 packet with a Fragment header (see README: fragments are refused).</summary>
     DroppedFragment,
 
     /// <summary>An 802.1Q-tagged frame: the director serves untagged links only.</summary>

@@ -16,8 +16,8 @@ public sealed class MasqueradeTable
     public const int DefaultMaximum = 65536;
 
     private const long Second = 1_000_000;
-    private readonly Dictionary<(byte, uint, ushort, uint, ushort), int> _byInside = new();
-    private readonly Dictionary<(byte, uint, ushort, ushort), int> _byRemote = new();
+    private readonly Dictionary<(byte, InetAddress, ushort, InetAddress, ushort), int> _byInside = new();
+    private readonly Dictionary<(byte, InetAddress, ushort, ushort), int> _byRemote = new();
     private readonly Stack<int> _free = new();
     private MasqueradeEntry[] _entries = new MasqueradeEntry[64];
     private int _highWater;
@@ -39,7 +39,7 @@ public sealed class MasqueradeTable
     public ref MasqueradeEntry this[int slot] => ref _entries[slot];
 
     /// <summary>The entry of an outgoing packet from an inside host, created when new; -1 when the table or the port range is full.</summary>
-    public int FindOrAddOutgoing(byte protocol, uint inside, ushort insidePort, uint remote, ushort remotePort, long now)
+    public int FindOrAddOutgoing(byte protocol, InetAddress inside, ushort insidePort, InetAddress remote, ushort remotePort, long now)
     {
         if (_byInside.TryGetValue((protocol, inside, insidePort, remote, remotePort), out var slot))
         {
@@ -70,7 +70,7 @@ public sealed class MasqueradeTable
     }
 
     /// <summary>The entry a reply from <paramref name="remote"/> to our public <paramref name="publicPort"/> belongs to, or -1.</summary>
-    public int FindIncoming(byte protocol, uint remote, ushort remotePort, ushort publicPort, long now)
+    public int FindIncoming(byte protocol, InetAddress remote, ushort remotePort, ushort publicPort, long now)
     {
         if (!_byRemote.TryGetValue((protocol, remote, remotePort, publicPort), out var slot))
         {
@@ -122,7 +122,7 @@ public sealed class MasqueradeTable
         _ => 30,
     };
 
-    private bool TryChoosePort(byte protocol, ushort insidePort, uint remote, ushort remotePort, out ushort port)
+    private bool TryChoosePort(byte protocol, ushort insidePort, InetAddress remote, ushort remotePort, out ushort port)
     {
         if (!_byRemote.ContainsKey((protocol, remote, remotePort, insidePort)) && !_isPortReserved(protocol, insidePort))
         {

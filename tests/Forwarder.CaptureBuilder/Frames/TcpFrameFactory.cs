@@ -42,6 +42,11 @@ public static class TcpFrameFactory
         }
         tcp.PayloadData = spec.Payload.ToArray();
 
+        if (spec.SourceAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6)
+        {
+            return BuildIpv6(spec, tcp);
+        }
+
         var ip = new IPv4Packet(spec.SourceAddress, spec.DestinationAddress)
         {
             Id = spec.IpId,
@@ -64,6 +69,23 @@ public static class TcpFrameFactory
 
         var bytes = ethernet.Bytes;
         Verify(bytes, spec);
+        return bytes;
+    }
+
+    /// <summary>The IPv6 frame: the hop limit from <see cref="TcpSegmentSpec.TimeToLive"/>; IPv6 has no ID or DF to set.</summary>
+    private static byte[] BuildIpv6(TcpSegmentSpec spec, TcpPacket tcp)
+    {
+        var ip = new IPv6Packet(spec.SourceAddress, spec.DestinationAddress) { HopLimit = spec.TimeToLive, PayloadPacket = tcp };
+        var ethernet = new EthernetPacket(spec.SourceMac, spec.DestinationMac, EthernetType.IPv6) { PayloadPacket = ip };
+        ethernet.UpdateCalculatedValues();
+        ip.UpdateCalculatedValues();
+        tcp.UpdateTcpChecksum();
+        var bytes = ethernet.Bytes;
+        var decoded = Packet.ParsePacket(LinkLayers.Ethernet, bytes).Extract<TcpPacket>() ?? throw new InvalidOperationException("built frame has no TCP header");
+        if (!decoded.ValidTcpChecksum || decoded.PayloadData.Length != spec.Payload.Length || ip.PayloadLength != bytes.Length - 14 - 40)
+        {
+            throw new InvalidOperationException($"checksum or length mismatch in frame [{spec.SourceAddress}]:{spec.SourcePort} seq {spec.Sequence}");
+        }
         return bytes;
     }
 

@@ -30,12 +30,19 @@ public static class HttpMessages
     /// Apache serving a small static page over a kept-alive connection: the server does not
     /// close, so the client's FIN comes first, as in the seed trace.
     /// </summary>
-    public static byte[] ApacheStaticPage(DateTimeOffset date, DateTimeOffset lastModified, string body, int expectedLength)
+    public static byte[] ApacheStaticPage(DateTimeOffset date, DateTimeOffset lastModified, string body, int expectedLength) =>
+        Exact(ApacheStaticPageText(date, lastModified, body), expectedLength);
+
+    /// <summary>The same page, whatever its length (a scenario with no trace to match).</summary>
+    public static byte[] ApacheStaticPage(DateTimeOffset date, DateTimeOffset lastModified, string body) =>
+        Encoding.ASCII.GetBytes(ApacheStaticPageText(date, lastModified, body));
+
+    private static string ApacheStaticPageText(DateTimeOffset date, DateTimeOffset lastModified, string body)
     {
         var bodyBytes = Encoding.ASCII.GetByteCount(body);
         // Apache's default ETag is "size-mtime" in hex, mtime in microseconds.
         var etag = $"{bodyBytes:x}-{lastModified.ToUnixTimeMilliseconds() * 1000:x}";
-        return Exact(
+        return
             "HTTP/1.1 200 OK\r\n" +
             $"Date: {HttpDate(date)}\r\n" +
             "Server: Apache\r\n" +
@@ -47,8 +54,7 @@ public static class HttpMessages
             "Connection: Keep-Alive\r\n" +
             "Content-Type: text/html\r\n" +
             "\r\n" +
-            body,
-            expectedLength);
+            body;
     }
 
     private static string HttpDate(DateTimeOffset time) =>

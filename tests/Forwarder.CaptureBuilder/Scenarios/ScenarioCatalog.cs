@@ -16,6 +16,9 @@ public static class ScenarioCatalog
         new MasqueradeScenario(),
         new IcmpErrorsScenario(),
         new FirewallMarkPersistenceScenario(),
+        SeedNatRoundRobinScenario.OverIpv6(),
+        DirectRoutingWeightedRoundRobinScenario.OverIpv6(),
+        new Ipv6NeighborDiscoveryScenario(),
         new Ipv6PacketTooBigScenario(),
         new Ipv6TunnelScenario(),
     ];

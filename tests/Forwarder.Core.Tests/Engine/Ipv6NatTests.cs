@@ -218,4 +218,36 @@ public sealed class Ipv6NatTests
         var rig = new Ipv6EngineRig();
         Assert.That(rig.Feed(Ipv6EngineRig.ClientSegment(Ack), Ipv6EngineRig.Public), Is.EqualTo(FrameOutcome.DroppedNoConnection));
     }
+
+    [Test]
+    public void EstablishedFlow_ForwardedBothWays_AllocatesNothing()
+    {
+        var rig = new Ipv6EngineRig();
+        rig.Feed(Ipv6EngineRig.ClientSegment(Syn), Ipv6EngineRig.Public);
+        rig.Feed(Ipv6EngineRig.ServerSegment(131, Syn | Ack), Ipv6EngineRig.Private);
+        var request = Ipv6EngineRig.ClientSegment(Ack, payload: 64);
+        var reply = Ipv6EngineRig.ServerSegment(131, Ack);
+
+        // Once to warm up: the first pass may tier its loop up (on-stack replacement), which allocates for the runtime.
+        var forwarded = BothWays(rig, request, reply, 100);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        forwarded += BothWays(rig, request, reply, 1000);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.That(allocated, Is.Zero);
+        Assert.That(forwarded, Is.EqualTo(2 * 1100));
+    }
+
+    private static int BothWays(Ipv6EngineRig rig, byte[] request, byte[] reply, int rounds)
+    {
+        var forwarded = 0;
+        for (var i = 0; i < rounds; i++)
+        {
+            rig.Output.Clear();
+            rig.Now++;
+            forwarded += rig.Engine.Process(request, Ipv6EngineRig.Public, rig.Now, rig.Output) == FrameOutcome.Forwarded ? 1 : 0;
+            forwarded += rig.Engine.Process(reply, Ipv6EngineRig.Private, rig.Now, rig.Output) == FrameOutcome.Forwarded ? 1 : 0;
+        }
+        return forwarded;
+    }
 }
