@@ -2,7 +2,8 @@ namespace Forwarder.Core.Frames;
 
 /// <summary>
 /// ICMPv6 error types (RFC 4443 section 3) beside <see cref="Icmpv6Messages"/>' own: which IPVS relays, and Packet Too
-/// Big, which the director's tunnels send (built by <see cref="Icmpv6Messages.WriteError"/>, cut to 1280 bytes).
+/// Big, which the director's tunnels send (built by <see cref="Icmpv6Messages.WriteError"/>, the quote cut to
+/// <see cref="MaximumQuote"/>).
 /// </summary>
 public static class Icmpv6Errors
 {
@@ -22,13 +23,4 @@ public static class Icmpv6Errors
     /// big, time exceeded (a parameter problem and every informational message, type 128 and up, are not relayed).
     /// </summary>
     public static bool IsRelayed(byte type) => type is DestinationUnreachable or PacketTooBig or TimeExceeded;
-
-    /// <summary>
-    /// Writes Packet Too Big (RFC 4443 3.2) about <paramref name="offending"/>, the IPv6 packet a client sent, into a
-    /// frame of <see cref="Icmpv6Messages.ErrorFrameLength"/>: from the address it was sent to, back to its sender, with
-    /// the MTU it must keep to, hop limit 64.
-    /// </summary>
-    public static void WritePacketTooBig(Span<byte> frame, ReadOnlySpan<byte> offending, int mtu) =>
-        Icmpv6Messages.WriteError(frame, PacketTooBig, 0, (uint)mtu, offending,
-            InetAddress.ReadIpv6(offending[Ipv6Layout.Destination..]), InetAddress.ReadIpv6(offending[Ipv6Layout.Source..]), Ipv6HeaderWriter.DefaultHopLimit);
 }

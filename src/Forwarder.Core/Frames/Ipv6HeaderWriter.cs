@@ -2,12 +2,9 @@ using System.Buffers.Binary;
 
 namespace Forwarder.Core.Frames;
 
-/// <summary>Writes the fixed IPv6 header (RFC 8200) of packets the director makes itself: tunnels' outer headers and its ICMPv6 errors.</summary>
+/// <summary>Writes the fixed IPv6 header (RFC 8200) of packets the director makes itself: its tunnels' outer headers.</summary>
 public static class Ipv6HeaderWriter
 {
-    /// <summary>The hop limit of the director's own packets, as Linux's default (net.ipv6.conf.*.hop_limit).</summary>
-    public const byte DefaultHopLimit = 64;
-
     /// <summary>A 40-byte IPv6 header at <paramref name="ip"/>, flow label 0 (no checksum covers it).</summary>
     public static void WriteHeader(Span<byte> ip, byte trafficClass, int payloadLength, byte nextHeader, byte hopLimit, InetAddress source, InetAddress destination)
     {

@@ -139,7 +139,7 @@ public sealed class Icmpv6ErrorTests
     {
         var offending = Icmpv6ErrorFrame.Tcp(ClientMac, DirectorMac, "2001:db8:1::106", 40001, "2001:db8::113", 80, payload: 100)[14..];
         var frame = new byte[Icmpv6Messages.ErrorFrameLength(offending)];
-        Icmpv6Errors.WritePacketTooBig(frame, offending, 1460);
+        Icmpv6Messages.WriteError(frame, Icmpv6Errors.PacketTooBig, 0, 1460, offending, Vip, Client, 64);
         using (Assert.EnterMultipleScope())
         {
             Assert.That(frame.Length, Is.EqualTo(14 + 40 + 8 + offending.Length));
@@ -161,7 +161,7 @@ public sealed class Icmpv6ErrorTests
     {
         var offending = Icmpv6ErrorFrame.Tcp(ClientMac, DirectorMac, "2001:db8:1::106", 40001, "2001:db8::113", 80, payload: 1440)[14..];
         var frame = new byte[Icmpv6Messages.ErrorFrameLength(offending)];
-        Icmpv6Errors.WritePacketTooBig(frame, offending, 1460);
+        Icmpv6Messages.WriteError(frame, Icmpv6Errors.PacketTooBig, 0, 1460, offending, Vip, Client, 64);
         using (Assert.EnterMultipleScope())
         {
             Assert.That(frame.Length - 14, Is.EqualTo(1280));
