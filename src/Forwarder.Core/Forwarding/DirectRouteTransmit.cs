@@ -32,6 +32,10 @@ public sealed class DirectRouteTransmit : PacketTransmit
                 fields.DestinationAddress, fields.SourceAddress);
             return FrameOutcome.DroppedTtlExceeded;
         }
+        if (_answers is not null && _answers.RefusedAsTooBig(context, frame, fields, connection.ServerInterface, fields.DestinationAddress))
+        {
+            return FrameOutcome.DroppedTooBig;
+        }
         var hop = TowardServer(ref connection);
         var sent = Link.ReserveCopyOf(context, hop, frame);
         if (sent.IsEmpty)

@@ -51,7 +51,7 @@ public sealed class NatTransmit : PacketTransmit
         }
         if (fields.IsIpv6)
         {
-            // The engine has checked the hop limit, as ip6_forward before IPVS's FORWARD hook sees the reply.
+            // The engine has checked the hop limit and the MTU, as ip6_forward before IPVS's FORWARD hook sees the reply.
             Ipv6HeaderRewriter.SetSource(sent, fields, connection.VirtualAddress, connection.VirtualPort);
             Ipv6HeaderRewriter.DecrementHopLimit(sent);
             return Link.Send(context, hop, sent);
@@ -69,6 +69,10 @@ public sealed class NatTransmit : PacketTransmit
             _answers?.SendIpv6Error(context, Icmpv6Messages.TimeExceeded, 0, frame.Slice(FrameLayout.EthernetHeaderLength, fields.TotalLength),
                 fields.DestinationAddress, fields.SourceAddress);
             return FrameOutcome.DroppedTtlExceeded;
+        }
+        if (_answers is not null && _answers.RefusedAsTooBig(context, frame, fields, connection.ServerInterface, fields.DestinationAddress))
+        {
+            return FrameOutcome.DroppedTooBig;
         }
         var hop = TowardServer(ref connection);
         var sent = Link.ReserveCopyOf(context, hop, frame);

@@ -8,7 +8,7 @@ namespace Forwarder.Core.Frames;
 public static class Icmpv6Errors
 {
     public const byte DestinationUnreachable = Icmpv6Messages.DestinationUnreachable;
-    public const byte PacketTooBig = 2;
+    public const byte PacketTooBig = Icmpv6Messages.PacketTooBig;
     public const byte TimeExceeded = Icmpv6Messages.TimeExceeded;
     public const byte ParameterProblem = 4;
 
