@@ -126,6 +126,46 @@ public sealed class NatTransmit : PacketTransmit
         return Link.Send(context, hop, sent);
     }
 
+    /// <summary>
+    /// ip_vs_nat_icmp_v6, client to server: the outer destination and the quoted source become the real server; the hop
+    /// limit drops by one on the way (decrement_ttl in __ip_vs_get_out_rt_v6; an error at 1 dies unanswered).
+    /// </summary>
+    public override FrameOutcome RelayIcmpv6ToServer(in FrameContext context, ref Connection connection, ReadOnlySpan<byte> frame, in PacketFields fields, in Icmpv6QuotedPacket quoted)
+    {
+        if (fields.HopLimit <= 1)
+        {
+            return FrameOutcome.DroppedTtlExceeded;
+        }
+        var hop = TowardServer(ref connection);
+        var sent = Link.ReserveCopyOf(context, hop, frame);
+        if (sent.IsEmpty)
+        {
+            return FrameOutcome.DroppedOutputFull;
+        }
+        Icmpv6ErrorRewriter.TowardServer(sent, fields.TransportOffset, FrameLayout.EthernetHeaderLength + fields.TotalLength, quoted,
+            connection.DestinationAddress, connection.DestinationPort);
+        Ipv6HeaderRewriter.DecrementHopLimit(sent);
+        return Link.Send(context, hop, sent);
+    }
+
+    /// <summary>ip_vs_nat_icmp_v6, server to client: the outer source and the quoted destination become the virtual service; routed, so one hop less.</summary>
+    public override FrameOutcome RelayIcmpv6ToClient(in FrameContext context, ref Connection connection, ReadOnlySpan<byte> frame, in PacketFields fields, in Icmpv6QuotedPacket quoted)
+    {
+        if (fields.HopLimit <= 1)
+        {
+            return FrameOutcome.DroppedTtlExceeded;
+        }
+        var hop = TowardClient(ref connection);
+        var sent = Link.ReserveCopyOf(context, hop, frame);
+        if (sent.IsEmpty)
+        {
+            return FrameOutcome.DroppedOutputFull;
+        }
+        Icmpv6ErrorRewriter.TowardClient(sent, fields.TransportOffset, FrameLayout.EthernetHeaderLength + fields.TotalLength, quoted,
+            connection.VirtualAddress, connection.VirtualPort);
+        return Link.Send(context, hop, sent);
+    }
+
     /// <summary>As the kernel: both IP header checksums and the whole ICMP checksum computed afresh.</summary>
     private static void FinishIcmpRewrite(Span<byte> frame, in PacketFields fields, in QuotedPacket quoted)
     {
