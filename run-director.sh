@@ -3,6 +3,7 @@
 #
 #   ./run-director.sh lab [--keep]          the seed's NAT lab in network namespaces on this machine: the
 #                                           director, three web servers, the client's loop, ipvsadm -Ln
+#   ./run-director.sh lab --ipv6 [--keep]   the same over IPv6: VIP [2001:db8::199]:80, web1-3 2001:db8:139::254-252
 #   ./run-director.sh lab --ha [--keep]     the same with two directors as a keepalived VRRP pair and connection
 #                                           sync (src/lab/lab-ha.sh)
 #   ./run-director.sh lab --ecmp N [--keep] N directors (mh, direct routing) behind an ECMP router
@@ -230,7 +231,11 @@ WRAPPER
 # The host's kernel must stay out of the way of a user-space director: no IP forwarding or ICMP
 # redirects (the director forwards), no RSTs from the kernel for masqueraded flows' replies (an
 # nftables drop of the masquerade port range on the public address: libpcap sees them first), and no
-# NIC offloads that would hand libpcap merged or checksum-less frames. Each change is recorded in
+# NIC offloads that would hand libpcap merged or checksum-less frames. The same for IPv6: forwarding
+# off (Linux has no IPv6 send_redirects: it sends ICMPv6 redirects, and proxies Neighbour Discovery,
+# only where it forwards), and an ip6 table for the public IPv6 addresses' masquerade ports. The VIPs,
+# IPv4 and IPv6, are on no interface: the director answers ARP and Neighbour Solicitations for them,
+# and a kernel that does not forward drops what is sent to them. Each change is recorded in
 # host-state, with the value it replaces, before it is made, so that whatever ends the director (and
 # whatever ends it part way through this), exactly what was changed is put back.
 prepare_host() {
@@ -245,6 +250,7 @@ prepare_host() {
     sysctl -qw "$key=0"
     say "host: $key = 0 (was $original)"
   done
+  prepare_ipv6_forwarding "$public" "$private"
   local address
   address=$(ip -4 -o addr show dev "$public" | awk '{print $4}' | cut -d/ -f1 | head -1)
   # A table left by a killed director of another state directory was restored before this (take_over_host).
@@ -261,6 +267,24 @@ table ip forwarder {
 }
 NFT
   say "host: nftables table ip forwarder drops TCP/UDP to $address ports 32768-60999 (masquerade replies) before the kernel's stack"
+  # The public interface's global IPv6 addresses (a masqueraded flow leaves from the first; all are the host's).
+  local addresses6
+  addresses6=$(ip -6 -o addr show dev "$public" scope global 2>/dev/null | awk '{print $4}' | cut -d/ -f1 | paste -sd, -)
+  if [ -n "$addresses6" ]; then
+    record "nft6 forwarder"
+    nft delete table ip6 forwarder 2>/dev/null || true
+    nft -f - <<NFT
+table ip6 forwarder {
+  comment "forwarder state $state_dir"
+  chain input {
+    type filter hook input priority -300; policy accept;
+    iifname "$public" ip6 daddr { $addresses6 } tcp dport 32768-60999 drop
+    iifname "$public" ip6 daddr { $addresses6 } udp dport 32768-60999 drop
+  }
+}
+NFT
+    say "host: nftables table ip6 forwarder drops TCP/UDP to $addresses6 ports 32768-60999 (masquerade replies) before the kernel's stack"
+  fi
   # Where the system has no ipvsadm, one that talks to this director. Only from the host's own network
   # namespace into the shared /usr/local/sbin (a director in another namespace is not the host's), or into
   # a directory the caller named.
@@ -294,6 +318,27 @@ NFT
   done
 }
 
+# IPv6 forwarding off, per interface, by default and for all. Writing `all` rewrites every interface's value and
+# the default (as the kernel's addrconf does), so the interfaces go first and `all` last: restored last first,
+# `all` comes back first and the recorded interface values after it. Where `all` is on, each interface's value
+# is recorded even when it is already 0, for `all`'s restore would turn it on.
+prepare_ipv6_forwarding() {
+  local public=$1 private=$2 key original all
+  if [ ! -d /proc/sys/net/ipv6 ]; then
+    say "host: no IPv6 in this kernel: nothing of IPv6 to prepare"
+    return 0
+  fi
+  all=$(sysctl -n net.ipv6.conf.all.forwarding)
+  for key in "net.ipv6.conf.$public.forwarding" "net.ipv6.conf.$private.forwarding" net.ipv6.conf.default.forwarding \
+             net.ipv6.conf.all.forwarding; do
+    original=$(sysctl -n "$key" 2>/dev/null) || continue
+    [ "$original" = 0 ] && [ "$all" = 0 ] && continue
+    record "sysctl $key $original"
+    sysctl -qw "$key=0"
+    [ "$original" = 0 ] || say "host: $key = 0 (was $original)"
+  done
+}
+
 # Undoes what host-state records, last change first (tx checksumming comes back before TSO, which needs it).
 restore_host() {
   local saved="$state_dir/host-state" kind a b recorded_ns
@@ -313,6 +358,7 @@ restore_host() {
     case "$kind" in
       sysctl) [ "$gone" -eq 0 ] && sysctl -qw "$a=$b" && say "host: $a = $b (restored)" ;;
       nft) [ "$gone" -eq 0 ] && nft delete table ip forwarder 2>/dev/null && say "host: nftables table ip forwarder removed" ;;
+      nft6) [ "$gone" -eq 0 ] && nft delete table ip6 forwarder 2>/dev/null && say "host: nftables table ip6 forwarder removed" ;;
       offload)
         if [ -z "$b" ]; then # a record of the script before this one, which turned all five off and on
           [ "$gone" -eq 0 ] && { ethtool -K "$a" gro on gso on tso on tx on rx on >/dev/null 2>&1; say "host: $a offloads back on"; }
@@ -382,11 +428,14 @@ take_over_host() {
     restore_host || exit 1
   fi
   # A table of ours that names another state directory: a director killed there, in this namespace.
-  other=$(nft list table ip forwarder 2>/dev/null | sed -n 's/^[[:space:]]*comment "forwarder state \(.*\)"$/\1/p') || true
-  if [ -n "$other" ] && [ "$other" != "$state_dir" ] && [ -f "$other/host-state" ]; then
-    say "found the host changes of a director that is gone in $other: undoing them as recorded"
-    (state_dir=$other; restore_host) || exit 1
-  fi
+  local family
+  for family in ip ip6; do
+    other=$(nft list table "$family" forwarder 2>/dev/null | sed -n 's/^[[:space:]]*comment "forwarder state \(.*\)"$/\1/p') || true
+    if [ -n "$other" ] && [ "$other" != "$state_dir" ] && [ -f "$other/host-state" ]; then
+      say "found the host changes of a director that is gone in $other: undoing them as recorded"
+      (state_dir=$other; restore_host) || exit 1
+    fi
+  done
 }
 
 run_director() {
@@ -604,7 +653,8 @@ UNIT
 lab() {
   [ "${1:-}" = --ha ] && { shift; lab_ha "$@"; return; }
   [ "${1:-}" = --ecmp ] && { shift; lab_ecmp "$@"; return; }
-  local keep=0
+  local keep=0 ipv6=0
+  [ "${1:-}" = --ipv6 ] && { ipv6=1; shift; }
   [ "${1:-}" = --keep ] && keep=1
   ensure_packages lab
   build
@@ -616,12 +666,24 @@ lab() {
   "$script" up
   local director_state="$lab_state/director"
   mkdir -p "$director_state"
-  cat >"$director_state/rules" <<'RULES'
+  # The seed's rules; over IPv6 the same with the lab's IPv6 addresses (lab-netns.sh gives every host both).
+  local url=http://192.168.1.199/ family=-4 servers="web1 .254, web2 .253, web3 .252"
+  if [ "$ipv6" -eq 1 ]; then
+    url="http://[2001:db8::199]/" family=-6 servers="web1 2001:db8:139::254, web2 ::253, web3 ::252"
+    cat >"$director_state/rules" <<'RULES'
+-A -t [2001:db8::199]:80 -s rr
+-a -t [2001:db8::199]:80 -r [2001:db8:139::254]:80 -m
+-a -t [2001:db8::199]:80 -r [2001:db8:139::253]:80 -m
+-a -t [2001:db8::199]:80 -r [2001:db8:139::252]:80 -m
+RULES
+  else
+    cat >"$director_state/rules" <<'RULES'
 -A -t 192.168.1.199:80 -s rr
 -a -t 192.168.1.199:80 -r 192.168.139.254:80 -m
 -a -t 192.168.1.199:80 -r 192.168.139.253:80 -m
 -a -t 192.168.1.199:80 -r 192.168.139.252:80 -m
 RULES
+  fi
   local socket="$director_state/forwarder.sock"
   FORWARDER_STATE="$director_state" ip netns exec "${LAB_PREFIX}director" "$here/run-director.sh" run \
     --socket "$socket" --rules "$director_state/rules" >"$director_state/director.log" 2>&1 &
@@ -637,10 +699,10 @@ RULES
   [ "$keep" -eq 1 ] || trap teardown EXIT
   for _ in $(seq 100); do [ -S "$socket" ] && break; sleep 0.1; done
   [ -S "$socket" ] || { cat "$director_state/director.log" >&2; say "the director did not start"; exit 1; }
-  echo "# director up (log $director_state/director.log); the seed's rules: rr over web1 .254, web2 .253, web3 .252"
-  echo "# the seed's client loop: GET http://192.168.1.199/ and the time, six times"
+  echo "# director up (log $director_state/director.log); the seed's rules: rr over $servers"
+  echo "# the seed's client loop: GET $url and the time, six times"
   for _ in 1 2 3 4 5 6; do
-    ip netns exec "${LAB_PREFIX}client" curl -s -m 5 http://192.168.1.199/ || echo "(no answer)"
+    ip netns exec "${LAB_PREFIX}client" curl "$family" -g -s -m 5 "$url" || echo "(no answer)"
     date
     sleep 1
   done

@@ -23,6 +23,8 @@ public sealed class HostChangesLabTests
     [
         "net.ipv4.ip_forward", "net.ipv4.conf.all.send_redirects", "net.ipv4.conf.default.send_redirects",
         "net.ipv4.conf.eth2.send_redirects", "net.ipv4.conf.eth1.send_redirects",
+        "net.ipv6.conf.all.forwarding", "net.ipv6.conf.default.forwarding",
+        "net.ipv6.conf.eth2.forwarding", "net.ipv6.conf.eth1.forwarding",
     ];
 
     private static readonly string[] Offloads =
@@ -67,6 +69,9 @@ public sealed class HostChangesLabTests
         {
             _lab.In("director", "sysctl", "-qw", key + "=1");
         }
+        // One interface not forwarding IPv6 under all.forwarding=1: writing `all` back would turn it on, so its 0
+        // must be recorded and put back after `all`.
+        _lab.In("director", "sysctl", "-qw", "net.ipv6.conf.eth1.forwarding=0");
         _lab.In("director", "ethtool", "-K", "eth2", "gro", "on");
         _lab.In("director", "ethtool", "-K", "eth1", "gro", "off");
     }
@@ -96,6 +101,8 @@ public sealed class HostChangesLabTests
     private Dictionary<string, string?> WithWrapper => new() { ["FORWARDER_WRAPPER_DIR"] = _wrapperDirectory };
 
     private bool NftTablePresent => _lab.In("director", "nft", "list", "table", "ip", "forwarder").ExitCode == 0;
+
+    private bool Nft6TablePresent => _lab.In("director", "nft", "list", "table", "ip6", "forwarder").ExitCode == 0;
 
     /// <summary>Everything run-director.sh may change in the director's namespace, as text to compare.</summary>
     private string HostSnapshot()
@@ -134,7 +141,9 @@ public sealed class HostChangesLabTests
         Assert.Multiple(() =>
         {
             Assert.That(NftTablePresent, Is.True, why + ": the nftables table");
+            Assert.That(Nft6TablePresent, Is.True, why + ": the ip6 nftables table");
             Assert.That(_lab.In("director", "sysctl", "-n", "net.ipv4.ip_forward").Output.Trim(), Is.EqualTo("0"), why + ": forwarding off");
+            Assert.That(_lab.In("director", "sysctl", "-n", "net.ipv6.conf.all.forwarding").Output.Trim(), Is.EqualTo("0"), why + ": IPv6 forwarding off");
             Assert.That(_lab.In("director", "ethtool", "-k", "eth2").Output, Does.Contain("generic-receive-offload: off"), why + ": GRO off");
         });
     }
@@ -157,6 +166,51 @@ public sealed class HostChangesLabTests
             Assert.That(HostSnapshot(), Is.EqualTo(before), _lab.DirectorLog);
         });
     }
+
+    [Test]
+    public void Ipv6_ForwardingOffEverywhere_AndTheMasqueradePortsOfThePublicIpv6AddressDropped_ThenAllPutBack()
+    {
+        var before = HostSnapshot();
+        _lab.StartDirector(Rules);
+        var record = File.ReadAllText(HostState);
+        var table = _lab.In("director", "nft", "list", "table", "ip6", "forwarder").Output;
+        var forwarding = Sysctls.Where(k => k.StartsWith("net.ipv6.", StringComparison.Ordinal))
+            .Select(k => _lab.In("director", "sysctl", "-n", k).Output.Trim()).ToList();
+        // The client's TCP to the director's own IPv6 address, where nothing listens: in the masquerade range the
+        // kernel never sees it (curl times out, 28); outside it the kernel answers with a reset (refused, 7).
+        var inRange = ConnectToTheDirector(40000);
+        var outOfRange = ConnectToTheDirector(30000);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(forwarding, Has.All.EqualTo("0"), "all, default and both interfaces");
+            Assert.That(record, Does.Contain("sysctl net.ipv6.conf.all.forwarding 1\n"));
+            Assert.That(record, Does.Contain("sysctl net.ipv6.conf.eth1.forwarding 0\n"), "recorded though already 0: restoring `all` turns it on");
+            Assert.That(record.IndexOf("sysctl net.ipv6.conf.eth2.forwarding", StringComparison.Ordinal),
+                Is.LessThan(record.IndexOf("sysctl net.ipv6.conf.all.forwarding", StringComparison.Ordinal)), "`all` last, so that it is restored first");
+            Assert.That(record, Does.Contain("nft6 forwarder\n"));
+            Assert.That(table, Does.Contain("iifname \"eth2\" ip6 daddr 2001:db8::113 tcp dport 32768-60999 drop"), table);
+            Assert.That(table, Does.Contain("iifname \"eth2\" ip6 daddr 2001:db8::113 udp dport 32768-60999 drop"));
+            Assert.That(table, Does.Not.Contain("2001:db8:139::142"), "the private address is not the masquerade's");
+            Assert.That(_lab.DirectorLog, Does.Contain("host: net.ipv6.conf.all.forwarding = 0 (was 1)"));
+            Assert.That(inRange, Is.EqualTo(28), "a masquerade port: dropped before the kernel's stack");
+            Assert.That(outOfRange, Is.EqualTo(7), "another port: the kernel's own");
+        });
+
+        _lab.StopDirector();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(WaitFor(() => !File.Exists(HostState), TimeSpan.FromSeconds(10)), Is.True, _lab.DirectorLog);
+            Assert.That(Nft6TablePresent, Is.False, "the ip6 table is removed");
+            Assert.That(HostSnapshot(), Is.EqualTo(before), _lab.DirectorLog);
+            Assert.That(ConnectToTheDirector(40000), Is.EqualTo(7), "the kernel answers the masquerade ports again");
+        });
+    }
+
+    /// <summary>curl's exit status for a TCP connection from the client to the director's public IPv6 address.</summary>
+    private int ConnectToTheDirector(int port) =>
+        _lab.In("client", "curl", "-6", "-g", "-s", "-m", "2", "-o", "/dev/null", $"http://[2001:db8::113]:{port}/").ExitCode;
 
     [Test]
     public void KilledWithItsWatcher_TheNextRunReportsTheStaleRecord_AndRestoresTheHostsOwnValues()

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using Forwarder.Core.Frames;
@@ -5,10 +6,17 @@ using Forwarder.Core.Topology;
 
 namespace Forwarder.Capture.Live;
 
-/// <summary>Reads the director's topology from the running system: interfaces' MACs, addresses and MTUs, and the default route.</summary>
+/// <summary>
+/// Reads the director's topology from the running system: interfaces' MACs, addresses (IPv4, and the global IPv6 one
+/// with its prefix where there is one) and MTUs, and the IPv4 and IPv6 default routes.
+/// </summary>
 public static class SystemInterfaces
 {
-    public static DirectorTopology Read(string publicName, string privateName, IEnumerable<(Ipv4Address Network, int PrefixLength)> masquerade)
+    public static DirectorTopology Read(string publicName, string privateName, IEnumerable<(Ipv4Address Network, int PrefixLength)> masquerade) =>
+        Read(publicName, privateName, masquerade, []);
+
+    public static DirectorTopology Read(string publicName, string privateName, IEnumerable<(Ipv4Address Network, int PrefixLength)> masquerade,
+        IEnumerable<(InetAddress Network, int PrefixLength)> masquerade6)
     {
         var all = NetworkInterface.GetAllNetworkInterfaces();
         var interfaces = new List<DirectorInterface>
@@ -16,8 +24,9 @@ public static class SystemInterfaces
             Describe(all, publicName, 0, InterfaceRole.Public),
             Describe(all, privateName, 1, InterfaceRole.Private),
         };
-        var topology = new DirectorTopology(interfaces) { DefaultGateway = DefaultGateway() };
+        var topology = new DirectorTopology(interfaces) { DefaultGateway = DefaultGateway(), DefaultGateway6 = DefaultGateway6(interfaces) };
         topology.MasqueradedNetworks.AddRange(masquerade);
+        topology.MasqueradedNetworks6.AddRange(masquerade6);
         return topology;
     }
 
@@ -29,8 +38,25 @@ public static class SystemInterfaces
             ?? throw new InvalidOperationException($"{name}: has no IPv4 address");
         var mac = MacAddress.Read(nic.GetPhysicalAddress().GetAddressBytes());
         var mtu = properties.GetIPv4Properties()?.Mtu ?? 1500;
-        return new DirectorInterface(index, name, mac, Ipv4Address.Parse(address.Address.ToString()), address.PrefixLength, role, mtu);
+        var ipv6 = properties.UnicastAddresses.FirstOrDefault(a => IsGlobalIpv6(a.Address));
+        return new DirectorInterface(index, name, mac, Ipv4Address.Parse(address.Address.ToString()), address.PrefixLength, role, mtu)
+        {
+            Ipv6Address = ipv6 is null ? null : InetAddress.ReadIpv6(ipv6.Address.GetAddressBytes()),
+            Ipv6PrefixLength = ipv6?.PrefixLength ?? 0,
+        };
     }
+
+    /// <summary>
+    /// An address the director can be reached at and send from beyond the link: IPv6, not link-local (every interface
+    /// has one of those, made from its MAC), not loopback, not IPv4-mapped.
+    /// </summary>
+    private static bool IsGlobalIpv6(IPAddress address) =>
+        address.AddressFamily == AddressFamily.InterNetworkV6 && !address.IsIPv6LinkLocal && !IPAddress.IsLoopback(address) &&
+        !address.IsIPv4MappedToIPv6 && !address.IsIPv6Multicast;
+
+    /// <summary>The IPv6 default route's gateway when it leaves through one of the director's interfaces.</summary>
+    private static InetAddress? DefaultGateway6(List<DirectorInterface> interfaces) =>
+        Ipv6RouteTable.DefaultGateway() is { } route && interfaces.Any(i => i.Name == route.Device) ? route.Gateway : null;
 
     /// <summary>The IPv4 default route's gateway from /proc/net/route, if there is one.</summary>
     private static Ipv4Address? DefaultGateway()

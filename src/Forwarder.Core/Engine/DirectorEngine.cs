@@ -34,6 +34,7 @@ public sealed class DirectorEngine
     private readonly LocalAnswerTransmit _answers;
     private readonly ArpResponder _arp;
     private readonly Icmpv6Responder _icmpv6;
+    private readonly Icmpv6ErrorRelay _icmpv6Errors;
     private readonly IcmpHandler _icmp;
     private readonly Masquerader _masquerader;
     private readonly InterfaceRole[] _interfaceRoles;
@@ -53,7 +54,8 @@ public sealed class DirectorEngine
         _transmits = new TransmitTable(topology, _link, _neighbors, identification, _answers);
         Ownership = new VirtualAddressOwnership(topology, services, settings.OwnsEveryServiceAddress);
         _arp = new ArpResponder(topology, Ownership, _neighbors, _answers, settings.AnswerForOwnAddresses);
-        _icmpv6 = new Icmpv6Responder(topology, services, _neighbors, settings.AnswerForOwnAddresses);
+        _icmpv6 = new Icmpv6Responder(topology, services, _neighbors, settings.AnswerForOwnAddresses, Ownership);
+        _icmpv6Errors = new Icmpv6ErrorRelay(topology, connections, _transmits);
         _icmp = new IcmpHandler(topology, Ownership, connections, _transmits, _answers, settings.AnswerForOwnAddresses);
         _masquerader = new Masquerader(topology, services, _neighbors, new MasqueradeTransmit(_link));
         _interfaceRoles = topology.Interfaces.Select(i => i.Role).ToArray();
@@ -173,7 +175,7 @@ public sealed class DirectorEngine
         }
         if (fields.Protocol == Ipv6Layout.ProtocolIcmpv6 && !fields.IsFragment)
         {
-            return _icmpv6.Handle(context, frame, fields, interfaceIndex);
+            return _icmpv6.Handle(context, frame, fields, interfaceIndex) is var answered and not FrameOutcome.NotOursIpv6 ? answered : _icmpv6Errors.Handle(context, frame, fields, interfaceIndex);
         }
         if (!toUs)
         {
@@ -308,6 +310,11 @@ public sealed class DirectorEngine
             return FrameOutcome.DroppedTtlExceeded;
         }
         ref var connection = ref _connections[slot];
+        if (fields.IsIpv6 && _answers.RefusedAsTooBig(context, frame, fields, connection.ClientInterface, _answers.Ipv6SourceToward(fields.SourceAddress)))
+        {
+            // As ip6_forward, before IPVS sees the reply: IPv6 is not fragmented on the way, the real server is told.
+            return FrameOutcome.DroppedTooBig;
+        }
         // As ip_vs_out's handle_response: state and counters first, then the packet goes its way.
         _connections.Touch(slot, PacketDirection.Output, fields.TcpFlags, Now);
         CountOut(connection.Destination, fields.TotalLength);

@@ -32,6 +32,10 @@ public sealed class DirectRouteTransmit : PacketTransmit
                 fields.DestinationAddress, fields.SourceAddress);
             return FrameOutcome.DroppedTtlExceeded;
         }
+        if (_answers is not null && _answers.RefusedAsTooBig(context, frame, fields, connection.ServerInterface, fields.DestinationAddress))
+        {
+            return FrameOutcome.DroppedTooBig;
+        }
         var hop = TowardServer(ref connection);
         var sent = Link.ReserveCopyOf(context, hop, frame);
         if (sent.IsEmpty)
@@ -44,6 +48,23 @@ public sealed class DirectRouteTransmit : PacketTransmit
 
     public override FrameOutcome RelayIcmpToServer(in FrameContext context, ref Connection connection, ReadOnlySpan<byte> frame, in PacketFields fields, in QuotedPacket quoted) =>
         Unchanged(context, ref connection, frame);
+
+    /// <summary>An ICMPv6 error from the clients' side, as the connection's packets: unchanged but the hop limit (an error at 1 dies unanswered).</summary>
+    public override FrameOutcome RelayIcmpv6ToServer(in FrameContext context, ref Connection connection, ReadOnlySpan<byte> frame, in PacketFields fields, in Icmpv6QuotedPacket quoted)
+    {
+        if (fields.HopLimit <= 1)
+        {
+            return FrameOutcome.DroppedTtlExceeded;
+        }
+        var hop = TowardServer(ref connection);
+        var sent = Link.ReserveCopyOf(context, hop, frame);
+        if (sent.IsEmpty)
+        {
+            return FrameOutcome.DroppedOutputFull;
+        }
+        Ipv6HeaderRewriter.DecrementHopLimit(sent);
+        return Link.Send(context, hop, sent);
+    }
 
     private FrameOutcome Unchanged(in FrameContext context, ref Connection connection, ReadOnlySpan<byte> frame)
     {

@@ -104,6 +104,26 @@ public sealed class LocalAnswerTransmit
         }
     }
 
+    /// <summary>The director's IPv6 address on the link toward <paramref name="destination"/> (the source of its own errors to it).</summary>
+    public InetAddress Ipv6SourceToward(InetAddress destination) =>
+        _neighbors.TryRoute(destination, out _, out var toward) ? _topology.Interfaces[toward].Ipv6SourceFor(destination) : InetAddress.Ipv6Any;
+
+    /// <summary>
+    /// Whether an IPv6 packet is too big for the link it would leave by (<paramref name="interfaceIndex"/>'s MTU):
+    /// IPv6 is never fragmented on the way, so, as the kernel's __mtu_check_toobig_v6 and ip6_forward, its sender is
+    /// told the MTU with ICMPv6 packet too big from <paramref name="source"/>, and the caller drops it.
+    /// </summary>
+    public bool RefusedAsTooBig(in FrameContext context, ReadOnlySpan<byte> frame, in PacketFields fields, int interfaceIndex, InetAddress source)
+    {
+        var mtu = _topology.Interfaces[interfaceIndex].Mtu;
+        if (fields.TotalLength <= mtu)
+        {
+            return false;
+        }
+        SendIpv6Error(context, Icmpv6Messages.PacketTooBig, 0, frame.Slice(FrameLayout.EthernetHeaderLength, fields.TotalLength), source, fields.SourceAddress, (uint)mtu);
+        return true;
+    }
+
     /// <summary>
     /// An ICMPv6 error about <paramref name="offendingIp"/> from <paramref name="source"/> to <paramref name="destination"/>
     /// (its sender), as icmp6_send: routed, quoting as much as fits the IPv6 minimum MTU, the default hop limit 64.

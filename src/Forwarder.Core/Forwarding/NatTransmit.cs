@@ -51,7 +51,7 @@ public sealed class NatTransmit : PacketTransmit
         }
         if (fields.IsIpv6)
         {
-            // The engine has checked the hop limit, as ip6_forward before IPVS's FORWARD hook sees the reply.
+            // The engine has checked the hop limit and the MTU, as ip6_forward before IPVS's FORWARD hook sees the reply.
             Ipv6HeaderRewriter.SetSource(sent, fields, connection.VirtualAddress, connection.VirtualPort);
             Ipv6HeaderRewriter.DecrementHopLimit(sent);
             return Link.Send(context, hop, sent);
@@ -69,6 +69,10 @@ public sealed class NatTransmit : PacketTransmit
             _answers?.SendIpv6Error(context, Icmpv6Messages.TimeExceeded, 0, frame.Slice(FrameLayout.EthernetHeaderLength, fields.TotalLength),
                 fields.DestinationAddress, fields.SourceAddress);
             return FrameOutcome.DroppedTtlExceeded;
+        }
+        if (_answers is not null && _answers.RefusedAsTooBig(context, frame, fields, connection.ServerInterface, fields.DestinationAddress))
+        {
+            return FrameOutcome.DroppedTooBig;
         }
         var hop = TowardServer(ref connection);
         var sent = Link.ReserveCopyOf(context, hop, frame);
@@ -119,6 +123,46 @@ public sealed class NatTransmit : PacketTransmit
         BinaryPrimitives.WriteUInt32BigEndian(quotedIp[FrameLayout.Ipv4Destination..], connection.VirtualAddress.Ipv4Value);
         BinaryPrimitives.WriteUInt16BigEndian(quotedIp[(quoted.HeaderLength + FrameLayout.DestinationPort)..], connection.VirtualPort);
         FinishIcmpRewrite(sent, fields, quoted);
+        return Link.Send(context, hop, sent);
+    }
+
+    /// <summary>
+    /// ip_vs_nat_icmp_v6, client to server: the outer destination and the quoted source become the real server; the hop
+    /// limit drops by one on the way (decrement_ttl in __ip_vs_get_out_rt_v6; an error at 1 dies unanswered).
+    /// </summary>
+    public override FrameOutcome RelayIcmpv6ToServer(in FrameContext context, ref Connection connection, ReadOnlySpan<byte> frame, in PacketFields fields, in Icmpv6QuotedPacket quoted)
+    {
+        if (fields.HopLimit <= 1)
+        {
+            return FrameOutcome.DroppedTtlExceeded;
+        }
+        var hop = TowardServer(ref connection);
+        var sent = Link.ReserveCopyOf(context, hop, frame);
+        if (sent.IsEmpty)
+        {
+            return FrameOutcome.DroppedOutputFull;
+        }
+        Icmpv6ErrorRewriter.TowardServer(sent, fields.TransportOffset, FrameLayout.EthernetHeaderLength + fields.TotalLength, quoted,
+            connection.DestinationAddress, connection.DestinationPort);
+        Ipv6HeaderRewriter.DecrementHopLimit(sent);
+        return Link.Send(context, hop, sent);
+    }
+
+    /// <summary>ip_vs_nat_icmp_v6, server to client: the outer source and the quoted destination become the virtual service; routed, so one hop less.</summary>
+    public override FrameOutcome RelayIcmpv6ToClient(in FrameContext context, ref Connection connection, ReadOnlySpan<byte> frame, in PacketFields fields, in Icmpv6QuotedPacket quoted)
+    {
+        if (fields.HopLimit <= 1)
+        {
+            return FrameOutcome.DroppedTtlExceeded;
+        }
+        var hop = TowardClient(ref connection);
+        var sent = Link.ReserveCopyOf(context, hop, frame);
+        if (sent.IsEmpty)
+        {
+            return FrameOutcome.DroppedOutputFull;
+        }
+        Icmpv6ErrorRewriter.TowardClient(sent, fields.TransportOffset, FrameLayout.EthernetHeaderLength + fields.TotalLength, quoted,
+            connection.VirtualAddress, connection.VirtualPort);
         return Link.Send(context, hop, sent);
     }
 

@@ -42,6 +42,17 @@ public abstract class PacketTransmit
         FrameOutcome.NotOurs;
 
     /// <summary>
+    /// An ICMPv6 error from the client's side about an IPv6 packet of this connection (ip_vs_in_icmp_v6), passed on to
+    /// the real server as the method passes the connection's packets.
+    /// </summary>
+    public virtual FrameOutcome RelayIcmpv6ToServer(in FrameContext context, ref Connection connection, ReadOnlySpan<byte> frame, in PacketFields fields, in Icmpv6QuotedPacket quoted) =>
+        FrameOutcome.NotOursIpv6;
+
+    /// <summary>An ICMPv6 error from the real server's side about a packet of this connection, to the client (ip_vs_out_icmp_v6; NAT only).</summary>
+    public virtual FrameOutcome RelayIcmpv6ToClient(in FrameContext context, ref Connection connection, ReadOnlySpan<byte> frame, in PacketFields fields, in Icmpv6QuotedPacket quoted) =>
+        FrameOutcome.NotOursIpv6;
+
+    /// <summary>
     /// The next hop toward the real server: the MAC of the neighbour entry the connection holds, when that entry may
     /// be used as it is (one read); else the entry is looked up by address and used (a stale one starts its check,
     /// an unresolved one leaves the MAC unknown so the frame waits), and the connection keeps its handle.

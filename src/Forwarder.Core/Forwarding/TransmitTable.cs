@@ -20,7 +20,8 @@ public sealed class TransmitTable
         _byMethod = new PacketTransmit[Enum.GetValues<ForwardingMethod>().Length];
         _byMethod[(int)ForwardingMethod.Masquerade] = new NatTransmit(link, neighbors, answers);
         _byMethod[(int)ForwardingMethod.DirectRoute] = new DirectRouteTransmit(link, neighbors, answers);
-        _byMethod[(int)ForwardingMethod.Tunnel] = new TunnelTransmit(link, neighbors, topology, identification, answers);
+        _byMethod[(int)ForwardingMethod.Tunnel] = new TunnelTransmit(link, neighbors, topology, identification, answers,
+            new Ipv6TunnelTransmit(link, neighbors, topology, answers));
     }
 
     public PacketTransmit this[ForwardingMethod method]

@@ -12,7 +12,9 @@ namespace Forwarder.Core.Forwarding;
 /// IPv4 header (protocol 4) from the director's address on the outgoing link to the real server. The outer
 /// header copies the inner TOS, DF bit and TTL (as ip_vs_prepare_tunneled_skb). A result above the link MTU is split
 /// into outer fragments unless DF forbids it, in which case the client is told the MTU to use. ICMP errors from
-/// the client's side are not tunnelled (the real server answers the client itself).
+/// the client's side are not tunnelled (the real server answers the client itself). A connection whose real server
+/// has an IPv6 address goes to <see cref="Ipv6TunnelTransmit"/>, as the kernel binds ip_vs_tunnel_xmit_v6 by the
+/// destination's family; a client's IPv6 packet to an IPv4 real server goes IPv6-in-IPv4 (protocol 41).
 /// </summary>
 public sealed class TunnelTransmit : PacketTransmit
 {
@@ -21,22 +23,33 @@ public sealed class TunnelTransmit : PacketTransmit
     private readonly DirectorTopology _topology;
     private readonly Ipv4Identification _identification;
     private readonly LocalAnswerTransmit _answers;
+    private readonly Ipv6TunnelTransmit _overIpv6;
 
-    public TunnelTransmit(EthernetTransmitter link, NeighborTable neighbors, DirectorTopology topology, Ipv4Identification identification, LocalAnswerTransmit answers)
+    public TunnelTransmit(EthernetTransmitter link, NeighborTable neighbors, DirectorTopology topology, Ipv4Identification identification, LocalAnswerTransmit answers,
+        Ipv6TunnelTransmit overIpv6)
         : base(link, neighbors)
     {
         _topology = topology;
         _identification = identification;
         _answers = answers;
+        _overIpv6 = overIpv6;
     }
 
     /// <summary>Encapsulates; when the result needs fragmenting but the client set DF, answers "fragmentation needed".</summary>
     public override FrameOutcome ToServer(in FrameContext context, ref Connection connection, ReadOnlySpan<byte> frame, in PacketFields fields)
     {
+        if (connection.DestinationAddress.IsIpv6)
+        {
+            return _overIpv6.ToServer(context, ref connection, frame, fields);
+        }
+        if (fields.IsIpv6)
+        {
+            return Ipv6ToServer(context, ref connection, frame, fields);
+        }
         var link = _topology.Interfaces[connection.ServerInterface];
         var inner = frame.Slice(FrameLayout.EthernetHeaderLength, fields.TotalLength);
         var fragments = FragmentCount(inner.Length, link.Mtu);
-        var dontFragment = (BinaryPrimitives.ReadUInt16BigEndian(inner[FrameLayout.Ipv4FlagsAndFragment..]) & FrameLayout.Ipv4DontFragment) != 0;
+        var dontFragment = HasDontFragment(inner);
         if (fragments > 1 && dontFragment)
         {
             _answers.SendFragmentationNeeded(context, inner, InnerMtu(link.Mtu));
@@ -57,6 +70,62 @@ public sealed class TunnelTransmit : PacketTransmit
         }
         return outcome;
     }
+
+    /// <summary>
+    /// IPv6-in-IPv4, as ip_vs_tunnel_xmit with an IPv6 packet: never fragmented (one too big for the link's MTU less
+    /// the outer 20 bytes gets Packet Too Big), so the outer DF bit stays clear as the kernel leaves it; the hop limit
+    /// drops by one first (Time Exceeded at 1) and the outer TTL copies it, as the kernel oracle showed (TTL 63 for 64).
+    /// </summary>
+    private FrameOutcome Ipv6ToServer(in FrameContext context, ref Connection connection, ReadOnlySpan<byte> frame, in PacketFields fields)
+    {
+        var link = _topology.Interfaces[connection.ServerInterface];
+        var inner = frame.Slice(FrameLayout.EthernetHeaderLength, fields.TotalLength);
+        if (fields.HopLimit <= 1)
+        {
+            SendTimeExceeded(_answers, context, inner, fields);
+            return FrameOutcome.DroppedTtlExceeded;
+        }
+        if (inner.Length > InnerMtu(link.Mtu))
+        {
+            SendPacketTooBig(_answers, context, inner, fields, InnerMtu(link.Mtu));
+            return FrameOutcome.DroppedTooBig;
+        }
+        var hop = TowardServer(ref connection);
+        var sent = Link.Reserve(context, hop, TunnelEncapsulation.InIpv4FrameLength(inner.Length));
+        if (sent.IsEmpty)
+        {
+            return FrameOutcome.DroppedOutputFull;
+        }
+        TunnelEncapsulation.WriteIpv6InIpv4(sent, inner, link.Address.Value, connection.DestinationAddress.Ipv4Value, _identification.Next());
+        var ip = sent[FrameLayout.EthernetHeaderLength..];
+        ip[OuterHeaderLength + Ipv6Layout.HopLimit]--;
+        HeaderRewriter.DecrementTtl(sent);
+        return Link.Send(context, hop, sent);
+    }
+
+    /// <summary>
+    /// Packet Too Big (RFC 4443 3.2) to a client whose IPv6 packet the tunnel cannot carry, from the address it sent to
+    /// (icmpv6_send answers from the local VIP; the kernel oracle showed it so), with the inner MTU it must keep to.
+    /// </summary>
+    internal static void SendPacketTooBig(LocalAnswerTransmit answers, in FrameContext context, ReadOnlySpan<byte> inner, in PacketFields fields, int mtu)
+    {
+        // The kernel lowers the hop limit before it checks the MTU, so its quote shows the lowered one.
+        Span<byte> quote = stackalloc byte[Math.Min(inner.Length, Icmpv6Errors.MaximumQuote)];
+        inner[..quote.Length].CopyTo(quote);
+        quote[Ipv6Layout.HopLimit]--;
+        answers.SendIpv6Error(context, Icmpv6Errors.PacketTooBig, 0, quote, fields.DestinationAddress, fields.SourceAddress, (uint)mtu);
+    }
+
+    /// <summary>
+    /// Time Exceeded in transit when the hop limit would reach zero (decrement_ttl): from the VIP, as the kernel oracle
+    /// showed for a tunnelled service (the error's source is the local address the packet was sent to).
+    /// </summary>
+    internal static void SendTimeExceeded(LocalAnswerTransmit answers, in FrameContext context, ReadOnlySpan<byte> inner, in PacketFields fields) =>
+        answers.SendIpv6Error(context, Icmpv6Messages.TimeExceeded, 0, inner, fields.DestinationAddress, fields.SourceAddress);
+
+    /// <summary>Whether an IPv4 packet forbids fragmenting (RFC 791's DF bit).</summary>
+    public static bool HasDontFragment(ReadOnlySpan<byte> ipv4) =>
+        (BinaryPrimitives.ReadUInt16BigEndian(ipv4[FrameLayout.Ipv4FlagsAndFragment..]) & FrameLayout.Ipv4DontFragment) != 0;
 
     public override FrameOutcome RelayIcmpToServer(in FrameContext context, ref Connection connection, ReadOnlySpan<byte> frame, in PacketFields fields, in QuotedPacket quoted) =>
         FrameOutcome.NotOurs;

@@ -21,6 +21,7 @@ public static class Icmpv6Messages
     private const uint OverrideFlag = 0x2000_0000;
 
     public const byte DestinationUnreachable = 1;
+    public const byte PacketTooBig = 2;
     public const byte TimeExceeded = 3;
     public const byte PortUnreachable = 4;
 

@@ -1,5 +1,6 @@
 using Forwarder.Core.Frames;
 using Forwarder.Core.Neighbors;
+using Forwarder.Core.Ownership;
 using Forwarder.Core.Services;
 using Forwarder.Core.Topology;
 using Forwarder.Core.Transmit;
@@ -23,14 +24,18 @@ public sealed class Icmpv6Responder
     private readonly ServiceTable _services;
     private readonly NeighborTable? _neighbors;
     private readonly bool _answerForOwnAddresses;
+    private readonly VirtualAddressOwnership? _ownership;
 
     /// <param name="answerForOwnAddresses">Whether to answer for the interfaces' own addresses too (the engine's setting of that name).</param>
-    public Icmpv6Responder(DirectorTopology topology, ServiceTable services, NeighborTable? neighbors = null, bool answerForOwnAddresses = true)
+    /// <param name="ownership">Which virtual addresses the director owns now (a VRRP backup answers for none); all when null.</param>
+    public Icmpv6Responder(DirectorTopology topology, ServiceTable services, NeighborTable? neighbors = null, bool answerForOwnAddresses = true,
+        VirtualAddressOwnership? ownership = null)
     {
         _topology = topology;
         _services = services;
         _neighbors = neighbors;
         _answerForOwnAddresses = answerForOwnAddresses;
+        _ownership = ownership;
     }
 
     /// <summary>An ICMPv6 message the engine has parsed (<paramref name="fields"/>, not a fragment).</summary>
@@ -103,9 +108,9 @@ public sealed class Icmpv6Responder
         return link.Owns(fields.DestinationAddress) ? FrameOutcome.Answered : FrameOutcome.NotOursIpv6;
     }
 
-    /// <summary>A virtual address on the public link, where services are reached.</summary>
+    /// <summary>A virtual address on the public link, where services are reached, while the director owns it (as ARP's).</summary>
     private bool IsVirtualAddressHere(InetAddress address, DirectorInterface link) =>
-        link.Role == InterfaceRole.Public && _services.HasVirtualAddress(address);
+        link.Role == InterfaceRole.Public && _services.HasVirtualAddress(address) && (_ownership?.OwnsServiceAddress(address) ?? true);
 
     private bool IsAnsweredFor(InetAddress address, DirectorInterface link) =>
         IsVirtualAddressHere(address, link) || (_answerForOwnAddresses && _topology.IsOwnAddress(address));

@@ -28,4 +28,10 @@ public enum IpvsError
 
     /// <summary>ENODEV from --start-daemon: no interface of that name.</summary>
     NoSuchDevice,
+
+    /// <summary>
+    /// EINVAL: a real server of the other address family while a sync daemon runs, or a sync daemon while such a
+    /// server exists (the sync protocol cannot carry mixed-family connections).
+    /// </summary>
+    MixedFamilyWithSync,
 }

@@ -43,7 +43,7 @@ public sealed class IpvsException : Exception
         IpvsError.DestinationExists => "Destination already exists",
         IpvsError.NoSuchDestination => "No such destination",
         IpvsError.SchedulerNotFound => "Scheduler or persistence engine not found",
-        IpvsError.AddressNotUnicast => "Invalid operation.  Possibly wrong module version, address not unicast, ...",
+        IpvsError.AddressNotUnicast or IpvsError.MixedFamilyWithSync => "Invalid operation.  Possibly wrong module version, address not unicast, ...",
         IpvsError.TunnelTypeNotSupported => "Operation not supported: this director encapsulates tunnels as ipip only",
         IpvsError.SyncDaemonNotSupported => "Operation not supported: no connection sync daemon can run here (replay, a rules file, -R)",
         IpvsError.NoDaemonRunning => "No daemon is running",

@@ -157,6 +157,7 @@ public sealed class IpvsadmExecutor
     {
         try
         {
+            MixedFamilySyncRule.Check(command, _state.Services, _state.SyncDaemons);
             if (command.Kind is IpvsadmCommandKind.StartDaemon or IpvsadmCommandKind.StopDaemon && _state.SyncDaemons is { } daemons)
             {
                 RunDaemonCommand(command, daemons);

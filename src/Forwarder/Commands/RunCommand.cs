@@ -63,12 +63,19 @@ public static class RunCommand
             }
             var socket = ControlSocketPath.Resolve(options.Socket, Environment.GetEnvironmentVariable(ControlSocketPath.EnvironmentVariable));
             SocketPathCheck.EnsureUsable(socket);
-            var masquerade = options.Masquerade.Select(ParseNetwork).ToList();
-            var topology = SystemInterfaces.Read(options.PublicInterface, options.PrivateInterface, masquerade);
-            if (masquerade.Count == 0)
+            var networks = options.Masquerade.Select(ParseNetwork).ToList();
+            var masquerade = networks.Where(n => n.Network.IsIpv4).Select(n => (n.Network.AsIpv4(), n.PrefixLength)).ToList();
+            var masquerade6 = networks.Where(n => n.Network.IsIpv6).ToList();
+            var topology = SystemInterfaces.Read(options.PublicInterface, options.PrivateInterface, masquerade, masquerade6);
+            if (networks.Count == 0)
             {
+                // By default the private link's own networks, its IPv4 subnet and its IPv6 prefix where it has one.
                 var link = topology.Private;
                 topology.MasqueradedNetworks.Add((new Ipv4Address(link.Address.Value & Ipv4Address.PrefixMask(link.PrefixLength)), link.PrefixLength));
+                if (link.Ipv6Address is { } ipv6)
+                {
+                    topology.MasqueradedNetworks6.Add((ipv6.Masked(link.Ipv6PrefixLength), link.Ipv6PrefixLength));
+                }
             }
             var timeouts = new ConnectionTimeouts();
             var services = new ServiceTable(SchedulerRegistry.Create);
@@ -167,7 +174,7 @@ public static class RunCommand
         });
         using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stop.Cancel(); });
         using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; stop.Cancel(); });
-        output.WriteLine($"forwarder: directing on {topology.Public.Name} (public {topology.Public.Address}) and {topology.Private.Name} (private {topology.Private.Address}), {services.Count} service(s); ipvsadm at {socket}");
+        output.WriteLine($"forwarder: directing on {topology.Public.Name} (public {Addresses(topology.Public)}) and {topology.Private.Name} (private {Addresses(topology.Private)}), {services.Count} service(s); ipvsadm at {socket}");
         if (monitoring.Metrics is { } metrics)
         {
             output.WriteLine($"forwarder: metrics at http://{metrics.Address}/metrics");
@@ -284,10 +291,6 @@ public static class RunCommand
         }
     }
 
-    /// <summary>
-    /// The kernel filter: ARP, and IPv4 sent to this interface's MAC. Everything else on the segment (other
-    /// hosts' unicast, IPv6, ...) never leaves the kernel.
-    /// </summary>
     /// <summary>The packet socket a port sends its batches with, or none when libpcap is to send frame by frame.</summary>
     private static PacketSocketSender? SenderFor(string interfaceName, string transmit) => transmit switch
     {
@@ -296,13 +299,30 @@ public static class RunCommand
     };
 
     /// <summary>
-    /// ARP, IPv4 to the interface, and ICMPv6 to it or to a multicast group: Neighbour Solicitations for a VIP come to
-    /// its solicited-node group's MAC (33:33:ff:..), which the port sees since it captures promiscuously.
+    /// The kernel filter: ARP, IPv4 and IPv6 sent to this interface's MAC (whatever they carry: TCP, UDP, ICMP, IPv6
+    /// behind extension headers), and ICMPv6 to a multicast group: Neighbour Solicitations for a VIP come to its
+    /// solicited-node group's MAC (33:33:ff:..), which the port sees since it captures promiscuously. Everything
+    /// else on the segment (other hosts' unicast, multicast that is not ICMPv6) never leaves the kernel.
     /// </summary>
-    private static string CaptureFilter(MacAddress mac) => $"arp or (ip and ether dst {mac}) or (icmp6 and (ether dst {mac} or ether multicast))";
+    public static string CaptureFilter(MacAddress mac) => $"arp or ((ip or ip6) and ether dst {mac}) or (icmp6 and ether multicast)";
 
-    private static (Ipv4Address, int) ParseNetwork(string text) =>
-        Ipv4Address.TryParseNetwork(text, out var network, out var prefix)
-            ? (network, prefix)
-            : throw new ArgumentException($"--masquerade {text}: expected NETWORK/PREFIX");
+    /// <summary>An interface's addresses as the start-up line names them: IPv4, and the global IPv6 one with its prefix.</summary>
+    private static string Addresses(DirectorInterface link) =>
+        link.Ipv6Address is { } ipv6 ? $"{link.Address}, {ipv6}/{link.Ipv6PrefixLength}" : link.Address.ToString();
+
+    /// <summary>An IPv4 network (NET/0-32) or an IPv6 one (NET/0-128), as --masquerade takes them.</summary>
+    private static (InetAddress Network, int PrefixLength) ParseNetwork(string text)
+    {
+        if (Ipv4Address.TryParseNetwork(text, out var network, out var prefix))
+        {
+            return (network, prefix);
+        }
+        var slash = text.IndexOf('/', StringComparison.Ordinal);
+        if (slash > 0 && InetAddress.TryParseIpv6(text.AsSpan(0, slash), out var network6) &&
+            int.TryParse(text.AsSpan(slash + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var prefix6) && prefix6 <= 128)
+        {
+            return (network6.Masked(prefix6), prefix6);
+        }
+        throw new ArgumentException($"--masquerade {text}: expected NETWORK/PREFIX");
+    }
 }

@@ -25,7 +25,7 @@ public sealed class RunOptions
     [Option("save-on-exit", HelpText = "On SIGTERM/SIGINT, write the current table to the --rules file.")]
     public bool SaveOnExit { get; set; }
 
-    [Option("masquerade", HelpText = "Networks to masquerade (NET/PREFIX, repeatable; default: the private interface's subnet).")]
+    [Option("masquerade", HelpText = "Networks to masquerade (NET/PREFIX, IPv4 or IPv6, repeatable; default: the private interface's subnet and IPv6 prefix).")]
     public IEnumerable<string> Masquerade { get; set; } = [];
 
     [Option("counters-file", HelpText = "Write the director's counters (frames by outcome, libpcap's drops) to this file every second.")]

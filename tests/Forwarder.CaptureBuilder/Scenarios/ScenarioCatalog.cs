@@ -19,6 +19,8 @@ public static class ScenarioCatalog
         SeedNatRoundRobinScenario.OverIpv6(),
         DirectRoutingWeightedRoundRobinScenario.OverIpv6(),
         new Ipv6NeighborDiscoveryScenario(),
+        new Ipv6PacketTooBigScenario(),
+        new Ipv6TunnelScenario(),
     ];
 
     public static ICaptureScenario Find(string name) =>

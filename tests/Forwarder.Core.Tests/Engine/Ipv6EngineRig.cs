@@ -28,11 +28,12 @@ internal sealed class Ipv6EngineRig
     public static readonly ServiceKey TcpKey = new(IpProtocol.Tcp, InetAddress.Parse(Vip), 80);
     public static readonly ServiceKey UdpKey = new(IpProtocol.Udp, InetAddress.Parse(Vip), 53);
 
-    public Ipv6EngineRig(ForwardingMethod method = ForwardingMethod.Masquerade, bool allStatic = true, string extraTopology = "", EngineSettings? settings = null)
+    public Ipv6EngineRig(ForwardingMethod method = ForwardingMethod.Masquerade, bool allStatic = true, string extraTopology = "", EngineSettings? settings = null,
+        int privateMtu = 1500)
     {
         var topology = $"""
             interface eth2 02:00:00:00:00:02 192.168.1.1/24 public inet6 {DirectorPublic}/64
-            interface eth1 02:00:00:00:00:01 192.168.139.1/24 private inet6 {DirectorPrivate}/64
+            interface eth1 02:00:00:00:00:01 192.168.139.1/24 private mtu {privateMtu} inet6 {DirectorPrivate}/64
             neighbor 2001:db8:139::129 00:0c:29:00:01:29 eth1
             neighbor 2001:db8:139::130 00:0c:29:00:01:30 eth1
             {(allStatic ? "neighbor 2001:db8:139::131 00:0c:29:00:01:31 eth1" : string.Empty)}

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using Forwarder.Core.Connections;
 using Forwarder.Core.Frames;
+using Forwarder.Core.Services;
 using Forwarder.Core.Tests.Support;
 
 namespace Forwarder.Core.Tests.Engine;
@@ -217,6 +218,48 @@ public sealed class Ipv6NatTests
     {
         var rig = new Ipv6EngineRig();
         Assert.That(rig.Feed(Ipv6EngineRig.ClientSegment(Ack), Ipv6EngineRig.Public), Is.EqualTo(FrameOutcome.DroppedNoConnection));
+    }
+
+    [TestCase(ForwardingMethod.Masquerade)]
+    [TestCase(ForwardingMethod.DirectRoute)]
+    public void PacketTooBigForThePrivateLink_IsAnsweredWithPacketTooBigFromTheVip(ForwardingMethod method)
+    {
+        var rig = new Ipv6EngineRig(method, privateMtu: 1280);
+        rig.Feed(Ipv6EngineRig.ClientSegment(Syn), Ipv6EngineRig.Public);
+        var big = Ipv6EngineRig.ClientSegment(Ack, payload: 1300);
+
+        var outcome = rig.Feed(big, Ipv6EngineRig.Public);
+
+        var error = rig.Sent();
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome, Is.EqualTo(FrameOutcome.DroppedTooBig));
+            Assert.That(rig.Output.Count, Is.EqualTo(1));
+            Assert.That((error[54], error[55]), Is.EqualTo(((byte)2, (byte)0)), "ICMPv6 packet too big");
+            Assert.That(BinaryPrimitives.ReadUInt32BigEndian(error.AsSpan(58)), Is.EqualTo(1280u), "the link's MTU");
+            Assert.That((Ipv6Frame.SourceOf(error), Ipv6Frame.DestinationOf(error)), Is.EqualTo((InetAddress.Parse(Ipv6EngineRig.Vip), InetAddress.Parse(Ipv6EngineRig.Client))));
+            Assert.That(error.Length, Is.EqualTo(14 + 1280), "as much of the packet as fits the minimum MTU");
+            Assert.That(Icmpv6Messages.Checksum(Ipv6Frame.SourceOf(error), Ipv6Frame.DestinationOf(error), error.AsSpan(54)), Is.Zero);
+        });
+    }
+
+    [Test]
+    public void ReplyTooBigForThePublicLink_IsAnsweredWithPacketTooBigToTheRealServer()
+    {
+        var rig = new Ipv6EngineRig();
+        rig.Feed(Ipv6EngineRig.ClientSegment(Syn), Ipv6EngineRig.Public);
+        var big = Ipv6Frame.Tcp(Ipv6EngineRig.ServerMac(131), EngineRig.PrivateMac, "2001:db8:139::131", 80, Ipv6EngineRig.Client, 40000, Ack, payload: 1500);
+
+        var outcome = rig.Feed(big, Ipv6EngineRig.Private);
+
+        var error = rig.Sent();
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome, Is.EqualTo(FrameOutcome.DroppedTooBig));
+            Assert.That(rig.Output.InterfaceAt(0), Is.EqualTo(Ipv6EngineRig.Private));
+            Assert.That((Ipv6Frame.SourceOf(error), Ipv6Frame.DestinationOf(error)), Is.EqualTo((InetAddress.Parse(Ipv6EngineRig.DirectorPrivate), Ipv6EngineRig.Server(131))));
+            Assert.That(BinaryPrimitives.ReadUInt32BigEndian(error.AsSpan(58)), Is.EqualTo(1500u));
+        });
     }
 
     [Test]

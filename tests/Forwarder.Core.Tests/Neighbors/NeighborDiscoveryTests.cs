@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Forwarder.Core.Engine;
 using Forwarder.Core.Frames;
 using Forwarder.Core.Neighbors;
 using Forwarder.Core.Tests.Engine;
@@ -210,6 +211,21 @@ public sealed class NeighborDiscoveryTests
             Assert.That(MacAddress.Read(probe), Is.EqualTo(Ipv6EngineRig.ServerMac(131)));
             Assert.That(Ipv6Frame.DestinationOf(probe), Is.EqualTo(Server131));
             Assert.That(probe[54], Is.EqualTo(135));
+        });
+    }
+
+    [Test]
+    public void VrrpBackup_NeitherAdvertisesNorForwardsTheIpv6Vip()
+    {
+        var rig = new Ipv6EngineRig(settings: new EngineSettings { OwnsEveryServiceAddress = false });
+        var vip = InetAddress.Parse(Ipv6EngineRig.Vip);
+        var ns = NdFrame(135, EngineRig.ClientMac, Frame.Mac("33:33:ff:00:01:13"), InetAddress.Parse(Ipv6EngineRig.Client), InetAddress.Parse("ff02::1:ff00:113"), vip);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(rig.Feed(ns, Ipv6EngineRig.Public), Is.EqualTo(FrameOutcome.NotOursIpv6));
+            Assert.That(rig.Output.Count, Is.Zero);
+            Assert.That(rig.Feed(Ipv6EngineRig.ClientSegment(FrameLayout.TcpSyn), Ipv6EngineRig.Public), Is.EqualTo(FrameOutcome.NotOursUnowned));
         });
     }
 }
