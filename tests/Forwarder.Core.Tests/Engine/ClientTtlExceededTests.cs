@@ -39,6 +39,7 @@ public sealed class ClientTtlExceededTests
             Assert.That(sent[14 + 20], Is.EqualTo(11), "type: time exceeded");
             Assert.That(sent[14 + 21], Is.EqualTo(0), "code 0: TTL exceeded in transit");
             Assert.That(IcmpFrame.QuotedOf(sent), Is.EqualTo(syn.AsSpan(14).ToArray()), "the SYN quoted as it arrived");
+            Assert.That(rig.TcpServer(131).Counters.InPackets, Is.EqualTo(1), "as ip_vs_in: scheduled and counted before the transmit refuses it");
         });
         Checksums.AssertAllValid(rig.Output);
     }
