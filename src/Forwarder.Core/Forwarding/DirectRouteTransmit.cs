@@ -7,9 +7,9 @@ namespace Forwarder.Core.Forwarding;
 
 /// <summary>
 /// Direct routing (-g), as <c>ip_vs_dr_xmit</c>: the packet is sent unchanged to the real server's MAC, which
-/// holds the virtual address itself and answers the client directly; so only the Ethernet header is new. ICMP
-/// errors about the connection go the same way, unchanged. IPv6, as <c>ip_vs_dr_xmit_v6</c>: the MAC is all that changes
-/// but the hop limit, which the kernel's decrement_ttl lowers on the way (hop limit 1: ICMPv6 time exceeded instead).
+/// holds the virtual address itself and answers the client directly; so only the Ethernet header is new, but for the
+/// TTL (IPv6's hop limit), which the kernel's decrement_ttl lowers on the way (at 1 the client is told "time exceeded"
+/// from the VIP instead). ICMP errors about the connection go the same way, a TTL lower (at 1 they die unanswered).
 /// </summary>
 public sealed class DirectRouteTransmit : PacketTransmit
 {
@@ -21,8 +21,19 @@ public sealed class DirectRouteTransmit : PacketTransmit
         _answers = answers;
     }
 
-    public override FrameOutcome ToServer(in FrameContext context, ref Connection connection, ReadOnlySpan<byte> frame, in PacketFields fields) =>
-        fields.IsIpv6 ? ToServerIpv6(context, ref connection, frame, fields) : Unchanged(context, ref connection, frame);
+    public override FrameOutcome ToServer(in FrameContext context, ref Connection connection, ReadOnlySpan<byte> frame, in PacketFields fields)
+    {
+        if (fields.IsIpv6)
+        {
+            return ToServerIpv6(context, ref connection, frame, fields);
+        }
+        if (fields.Ttl <= 1)
+        {
+            _answers?.SendTimeExceededFromVirtualAddress(context, frame, fields);
+            return FrameOutcome.DroppedTtlExceeded;
+        }
+        return OneHopOn(context, ref connection, frame);
+    }
 
     private FrameOutcome ToServerIpv6(in FrameContext context, ref Connection connection, ReadOnlySpan<byte> frame, in PacketFields fields)
     {
@@ -47,7 +58,7 @@ public sealed class DirectRouteTransmit : PacketTransmit
     }
 
     public override FrameOutcome RelayIcmpToServer(in FrameContext context, ref Connection connection, ReadOnlySpan<byte> frame, in PacketFields fields, in QuotedPacket quoted) =>
-        Unchanged(context, ref connection, frame);
+        fields.Ttl <= 1 ? FrameOutcome.DroppedTtlExceeded : OneHopOn(context, ref connection, frame);
 
     /// <summary>An ICMPv6 error from the clients' side, as the connection's packets: unchanged but the hop limit (an error at 1 dies unanswered).</summary>
     public override FrameOutcome RelayIcmpv6ToServer(in FrameContext context, ref Connection connection, ReadOnlySpan<byte> frame, in PacketFields fields, in Icmpv6QuotedPacket quoted)
@@ -66,10 +77,16 @@ public sealed class DirectRouteTransmit : PacketTransmit
         return Link.Send(context, hop, sent);
     }
 
-    private FrameOutcome Unchanged(in FrameContext context, ref Connection connection, ReadOnlySpan<byte> frame)
+    /// <summary>An IPv4 packet on to the real server's MAC, one TTL lower.</summary>
+    private FrameOutcome OneHopOn(in FrameContext context, ref Connection connection, ReadOnlySpan<byte> frame)
     {
         var hop = TowardServer(ref connection);
         var sent = Link.ReserveCopyOf(context, hop, frame);
-        return sent.IsEmpty ? FrameOutcome.DroppedOutputFull : Link.Send(context, hop, sent);
+        if (sent.IsEmpty)
+        {
+            return FrameOutcome.DroppedOutputFull;
+        }
+        HeaderRewriter.DecrementTtl(sent);
+        return Link.Send(context, hop, sent);
     }
 }

@@ -60,6 +60,11 @@ public sealed class Ipv6TunnelTransmit : PacketTransmit
                 return FrameOutcome.DroppedTooBig;
             }
         }
+        else if (fields.Ttl <= 1)
+        {
+            _answers.SendTimeExceededFromVirtualAddress(context, frame, fields);
+            return FrameOutcome.DroppedTtlExceeded;
+        }
         else if (inner.Length > innerMtu && TunnelTransmit.HasDontFragment(inner))
         {
             _answers.SendFragmentationNeeded(context, inner, innerMtu);
@@ -83,6 +88,16 @@ public sealed class Ipv6TunnelTransmit : PacketTransmit
                 // Only IPv6 goes whole (never fragmented): its hop limit, inner and outer, one less.
                 sent[FrameLayout.EthernetHeaderLength + Ipv6Layout.HopLimit]--;
                 sent[FrameLayout.EthernetHeaderLength + TunnelEncapsulation.Ipv6OuterLength + Ipv6Layout.HopLimit]--;
+            }
+            else
+            {
+                // IPv4 inside loses one TTL (decrement_ttl, before encapsulation), and the outer hop limit copies it.
+                sent[FrameLayout.EthernetHeaderLength + Ipv6Layout.HopLimit]--;
+                if (index == 0)
+                {
+                    var innerAt = fragments > 1 ? TunnelEncapsulation.Ipv6FragmentOverhead : TunnelEncapsulation.Ipv6OuterLength;
+                    HeaderRewriter.DecrementTtl(sent[innerAt..]);
+                }
             }
             outcome = Link.Send(context, hop, sent);
         }

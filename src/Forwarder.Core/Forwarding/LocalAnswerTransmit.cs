@@ -84,6 +84,21 @@ public sealed class LocalAnswerTransmit
         SendError(context, IcmpLayout.DestinationUnreachable, IcmpLayout.PortUnreachable, 0, offending, fields.Destination, fields.Source);
     }
 
+    /// <summary>
+    /// As the kernel's decrement_ttl when a client's packet reaches IPVS with TTL (hop limit) 1: the client is told
+    /// "time exceeded", from the virtual address it sent to (local to the kernel's IPVS, so icmp_send answers from it).
+    /// </summary>
+    public void SendTimeExceededFromVirtualAddress(in FrameContext context, ReadOnlySpan<byte> frame, in PacketFields fields)
+    {
+        var offending = frame.Slice(FrameLayout.EthernetHeaderLength, fields.TotalLength);
+        if (fields.IsIpv6)
+        {
+            SendIpv6Error(context, Icmpv6Messages.TimeExceeded, 0, offending, fields.DestinationAddress, fields.SourceAddress);
+            return;
+        }
+        SendError(context, IcmpLayout.TimeExceeded, 0, 0, offending, fields.Destination, fields.Source);
+    }
+
     /// <summary>As a router does when a forwarded packet's TTL runs out: tell its sender, from our address on its link.</summary>
     public void SendTimeExceeded(in FrameContext context, ReadOnlySpan<byte> frame, in PacketFields fields)
     {

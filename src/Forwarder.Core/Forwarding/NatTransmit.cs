@@ -8,8 +8,9 @@ namespace Forwarder.Core.Forwarding;
 
 /// <summary>
 /// Masquerading (-m), as <c>ip_vs_nat_xmit</c> and IPVS's reply handling: requests get the real server as
-/// destination, replies get the virtual service back as source. The request leaves the director as a locally
-/// delivered packet would (TTL kept); the reply is routed, so its TTL drops by one. ICMP errors about the
+/// destination, replies get the virtual service back as source. Both lose one TTL: the request in the kernel's
+/// decrement_ttl (a request arriving with TTL 1 is answered "time exceeded" from the VIP instead), the reply in
+/// ip_forward. ICMP errors about the
 /// connection are rewritten both ways as <c>ip_vs_nat_icmp</c> does. IPv6, as <c>ip_vs_nat_xmit_v6</c>: the same
 /// rewrites with the transport checksum carrying the pseudo-header's change (IPv6 has no header checksum), and the
 /// hop limit lowered both ways (the kernel's decrement_ttl on the way to the real server, ip6_forward's on the way back),
@@ -31,6 +32,11 @@ public sealed class NatTransmit : PacketTransmit
         {
             return ToServerIpv6(context, ref connection, frame, fields);
         }
+        if (fields.Ttl <= 1)
+        {
+            _answers?.SendTimeExceededFromVirtualAddress(context, frame, fields);
+            return FrameOutcome.DroppedTtlExceeded;
+        }
         var hop = TowardServer(ref connection);
         var sent = Link.ReserveCopyOf(context, hop, frame);
         if (sent.IsEmpty)
@@ -38,6 +44,7 @@ public sealed class NatTransmit : PacketTransmit
             return FrameOutcome.DroppedOutputFull;
         }
         HeaderRewriter.SetDestination(sent, fields, connection.DestinationAddress.Ipv4Value, connection.DestinationPort);
+        HeaderRewriter.DecrementTtl(sent);
         return Link.Send(context, hop, sent);
     }
 
@@ -88,6 +95,11 @@ public sealed class NatTransmit : PacketTransmit
     /// <summary>ip_vs_nat_icmp, client to server: the outer destination and the quoted source become the real server.</summary>
     public override FrameOutcome RelayIcmpToServer(in FrameContext context, ref Connection connection, ReadOnlySpan<byte> frame, in PacketFields fields, in QuotedPacket quoted)
     {
+        if (fields.Ttl <= 1)
+        {
+            // decrement_ttl, on ip_vs_icmp_xmit's way: nothing answers an ICMP error, so it just dies.
+            return FrameOutcome.DroppedTtlExceeded;
+        }
         var hop = TowardServer(ref connection);
         var sent = Link.ReserveCopyOf(context, hop, frame);
         if (sent.IsEmpty)
@@ -97,6 +109,7 @@ public sealed class NatTransmit : PacketTransmit
         var ip = sent[FrameLayout.EthernetHeaderLength..];
         var quotedIp = sent[quoted.Offset..];
         BinaryPrimitives.WriteUInt32BigEndian(ip[FrameLayout.Ipv4Destination..], connection.DestinationAddress.Ipv4Value);
+        ip[FrameLayout.Ipv4Ttl]--;
         BinaryPrimitives.WriteUInt32BigEndian(quotedIp[FrameLayout.Ipv4Source..], connection.DestinationAddress.Ipv4Value);
         BinaryPrimitives.WriteUInt16BigEndian(quotedIp[(quoted.HeaderLength + FrameLayout.SourcePort)..], connection.DestinationPort);
         FinishIcmpRewrite(sent, fields, quoted);

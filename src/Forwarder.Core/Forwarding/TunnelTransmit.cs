@@ -9,8 +9,9 @@ namespace Forwarder.Core.Forwarding;
 
 /// <summary>
 /// IP-in-IP tunnelling (-i), as <c>ip_vs_tunnel_xmit</c>: the client's IPv4 packet, untouched, inside a new
-/// IPv4 header (protocol 4) from the director's address on the outgoing link to the real server. The outer
-/// header copies the inner TOS, DF bit and TTL (as ip_vs_prepare_tunneled_skb). A result above the link MTU is split
+/// IPv4 header (protocol 4) from the director's address on the outgoing link to the real server, but for its TTL, one
+/// lower (the kernel's decrement_ttl: at 1 the client is told "time exceeded" from the VIP). The outer header copies
+/// the inner TOS, DF bit and (lowered) TTL (as ip_vs_prepare_tunneled_skb). A result above the link MTU is split
 /// into outer fragments unless DF forbids it, in which case the client is told the MTU to use. ICMP errors from
 /// the client's side are not tunnelled (the real server answers the client itself). A connection whose real server
 /// has an IPv6 address goes to <see cref="Ipv6TunnelTransmit"/>, as the kernel binds ip_vs_tunnel_xmit_v6 by the
@@ -45,6 +46,11 @@ public sealed class TunnelTransmit : PacketTransmit
         if (fields.IsIpv6)
         {
             return Ipv6ToServer(context, ref connection, frame, fields);
+        }
+        if (fields.Ttl <= 1)
+        {
+            _answers.SendTimeExceededFromVirtualAddress(context, frame, fields);
+            return FrameOutcome.DroppedTtlExceeded;
         }
         var link = _topology.Interfaces[connection.ServerInterface];
         var inner = frame.Slice(FrameLayout.EthernetHeaderLength, fields.TotalLength);
@@ -155,7 +161,8 @@ public sealed class TunnelTransmit : PacketTransmit
 
     /// <summary>
     /// Writes outer fragment <paramref name="index"/> (the whole packet when it fits) of the encapsulation of
-    /// <paramref name="inner"/>, from its IPv4 header on (the Ethernet header is the transmitter's).
+    /// <paramref name="inner"/>, from its IPv4 header on (the Ethernet header is the transmitter's). The inner packet
+    /// leaves one TTL lower, and the outer header carries that TTL.
     /// </summary>
     public static void WriteFragment(Span<byte> frame, ReadOnlySpan<byte> inner, int linkMtu, int index, uint source, uint destination, ushort identification)
     {
@@ -170,8 +177,12 @@ public sealed class TunnelTransmit : PacketTransmit
             flags |= FrameLayout.Ipv4MoreFragments;
         }
         Ipv4HeaderWriter.WriteHeader(frame[FrameLayout.EthernetHeaderLength..], inner[FrameLayout.Ipv4Tos], OuterHeaderLength + payload.Length,
-            identification, flags, inner[FrameLayout.Ipv4Ttl], FrameLayout.ProtocolIpInIp, source, destination);
+            identification, flags, (byte)(inner[FrameLayout.Ipv4Ttl] - 1), FrameLayout.ProtocolIpInIp, source, destination);
         payload.CopyTo(frame[(FrameLayout.EthernetHeaderLength + OuterHeaderLength)..]);
+        if (offset == 0)
+        {
+            HeaderRewriter.DecrementTtl(frame[OuterHeaderLength..]);
+        }
     }
 
     private static int FragmentPayload(int linkMtu) => (linkMtu - OuterHeaderLength) & ~7;

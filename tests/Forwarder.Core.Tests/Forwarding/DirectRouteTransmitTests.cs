@@ -5,13 +5,13 @@ using static Forwarder.Core.Tests.Engine.EngineRig;
 
 namespace Forwarder.Core.Tests.Forwarding;
 
-/// <summary>DirectRouteTransmit alone (-g, ip_vs_dr_xmit): no rewrite at all, a new Ethernet header to the real server's MAC, written once.</summary>
+/// <summary>DirectRouteTransmit alone (-g, ip_vs_dr_xmit): no rewrite but the TTL (one lower, decrement_ttl), a new Ethernet header to the real server's MAC, written once.</summary>
 public sealed class DirectRouteTransmitTests
 {
     private static readonly MacAddress LateServerMac = Frame.Mac("00:0c:29:00:01:40");
 
     [Test]
-    public void ToServer_ChangesOnlyTheEthernetHeader()
+    public void ToServer_ChangesOnlyTheEthernetHeaderAndTheTtl()
     {
         var rig = new TransmitRig();
         var connection = TransmitRig.Connection(ForwardingMethod.DirectRoute);
@@ -26,12 +26,14 @@ public sealed class DirectRouteTransmitTests
             Assert.That(rig.Output.InterfaceAt(0), Is.EqualTo(Private));
             Assert.That(Frame.ParseEthernet(sent).DestinationHardwareAddress, Is.EqualTo(Frame.ToPhysical(ServerMac(131))));
             Assert.That(Frame.ParseEthernet(sent).SourceHardwareAddress, Is.EqualTo(Frame.ToPhysical(PrivateMac)));
-            Assert.That(sent[12..], Is.EqualTo(frame[12..]), "EtherType and the whole IP packet untouched (TTL too)");
+            Assert.That(sent[22], Is.EqualTo(16), "TTL 17 leaves as 16");
+            Assert.That(ReferenceChecksum.IpHeaderIsValid(sent), Is.True, "header checksum follows the TTL");
+            Assert.That(sent[12..], Is.EqualTo(FrameEdit.WithTtlLowered(frame)[12..]), "EtherType and the IP packet untouched but the TTL and the header checksum");
         });
     }
 
     [Test]
-    public void ToServer_WithAnUnknownMac_IsHeldUnaddressed_AndReleasedByteIdenticalFromTheIpHeaderOn()
+    public void ToServer_WithAnUnknownMac_IsHeldUnaddressed_AndReleasedByteIdenticalFromTheIpHeaderOn_ButOneTtlLower()
     {
         var rig = new TransmitRig();
         var connection = TransmitRig.Connection(ForwardingMethod.DirectRoute, serverOctet: 140);
@@ -49,12 +51,12 @@ public sealed class DirectRouteTransmitTests
             Assert.That(held.Frame[..14], Is.All.Zero, "no Ethernet header while it waits");
             Assert.That(released[..6], Is.EqualTo(Bytes(LateServerMac)));
             Assert.That(released[6..12], Is.EqualTo(Bytes(PrivateMac)));
-            Assert.That(released[12..], Is.EqualTo(frame[12..]));
+            Assert.That(released[12..], Is.EqualTo(FrameEdit.WithTtlLowered(frame)[12..]));
         });
     }
 
     [Test]
-    public void RelayIcmpToServer_PassesTheErrorOnUnchanged()
+    public void RelayIcmpToServer_PassesTheErrorOnOneTtlLower()
     {
         var rig = new TransmitRig();
         var connection = TransmitRig.Connection(ForwardingMethod.DirectRoute);
@@ -65,7 +67,7 @@ public sealed class DirectRouteTransmitTests
         Assert.Multiple(() =>
         {
             Assert.That(outcome, Is.EqualTo(FrameOutcome.Forwarded));
-            Assert.That(rig.Sent()[12..], Is.EqualTo(frame[12..]));
+            Assert.That(rig.Sent()[12..], Is.EqualTo(FrameEdit.WithTtlLowered(frame)[12..]));
         });
     }
 

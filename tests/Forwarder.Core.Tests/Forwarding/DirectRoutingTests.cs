@@ -9,13 +9,14 @@ namespace Forwarder.Core.Tests.Forwarding;
 
 /// <summary>
 /// Direct routing (-g), as ip_vs_dr_xmit: the frame is re-addressed at the Ethernet layer only (the real server
-/// holds the VIP), so the IP packet is byte-identical; the director sees only the client's half of the flow,
+/// holds the VIP), so the IP packet is byte-identical but for the TTL, one lower (the kernel's decrement_ttl), and the
+/// header checksum that follows it; the director sees only the client's half of the flow,
 /// so TCP states follow IPVS's INPUT-ONLY table and replies are never looked up.
 /// </summary>
 public sealed class DirectRoutingTests
 {
     [Test]
-    public void ClientSyn_OnlyTheEthernetAddressesChange()
+    public void ClientSyn_OnlyTheEthernetAddressesAndTheTtlChange()
     {
         var rig = new EngineRig(ForwardingMethod.DirectRoute);
         var syn = rig.ClientSyn();
@@ -24,11 +25,11 @@ public sealed class DirectRoutingTests
 
         Assert.That(outcome, Is.EqualTo(FrameOutcome.Forwarded));
         Assert.That(rig.Output.Count, Is.EqualTo(1));
-        AssertOnlyMacsChanged(rig, syn, 131);
+        AssertOnlyMacsAndTtlChanged(rig, syn, 131);
     }
 
     [Test]
-    public void ClientDataSegment_IsByteIdenticalFromTheIpHeaderOn()
+    public void ClientDataSegment_IsByteIdenticalFromTheIpHeaderOn_ButOneTtlLower()
     {
         var rig = new EngineRig(ForwardingMethod.DirectRoute);
         rig.Feed(rig.ClientSyn(), Public);
@@ -37,11 +38,11 @@ public sealed class DirectRoutingTests
         var outcome = rig.Feed(data, Public);
 
         Assert.That(outcome, Is.EqualTo(FrameOutcome.Forwarded));
-        AssertOnlyMacsChanged(rig, data, 131);
+        AssertOnlyMacsAndTtlChanged(rig, data, 131);
     }
 
     [Test]
-    public void UdpDatagram_OnlyTheEthernetAddressesChange()
+    public void UdpDatagram_OnlyTheEthernetAddressesAndTheTtlChange()
     {
         var rig = new EngineRig(ForwardingMethod.DirectRoute);
         var query = Frame.Udp(ClientMac, PublicMac, Client, 5353, Vip, 53, [0x12, 0x34, 1, 0]);
@@ -49,7 +50,7 @@ public sealed class DirectRoutingTests
         var outcome = rig.Feed(query, Public);
 
         Assert.That(outcome, Is.EqualTo(FrameOutcome.Forwarded));
-        AssertOnlyMacsChanged(rig, query, 131);
+        AssertOnlyMacsAndTtlChanged(rig, query, 131);
     }
 
     [Test]
@@ -92,7 +93,7 @@ public sealed class DirectRoutingTests
         });
     }
 
-    private static void AssertOnlyMacsChanged(EngineRig rig, byte[] input, int serverOctet)
+    private static void AssertOnlyMacsAndTtlChanged(EngineRig rig, byte[] input, int serverOctet)
     {
         var sent = rig.Sent();
         Assert.Multiple(() =>
@@ -101,7 +102,8 @@ public sealed class DirectRoutingTests
             Assert.That(sent, Has.Length.EqualTo(input.Length));
             Assert.That(sent[..6], Is.EqualTo(Bytes(ServerMac(serverOctet))), "destination MAC: the real server's");
             Assert.That(sent[6..12], Is.EqualTo(Bytes(PrivateMac)), "source MAC: the private interface's");
-            Assert.That(sent[12..], Is.EqualTo(input[12..]), "EtherType, IP header, ports, payload, checksums: untouched");
+            Assert.That(sent[22], Is.EqualTo(input[22] - 1), "TTL: one lower, as decrement_ttl");
+            Assert.That(sent[12..], Is.EqualTo(FrameEdit.WithTtlLowered(input)[12..]), "EtherType, IP header, ports, payload, checksums: untouched but the TTL and the header checksum");
         });
         Checksums.AssertAllValid(rig.Output);
     }

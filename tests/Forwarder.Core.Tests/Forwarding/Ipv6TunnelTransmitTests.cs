@@ -175,7 +175,7 @@ public sealed class Ipv6TunnelTransmitTests
     }
 
     [Test]
-    public void Ipv4InIpv6_ForAnIpv6Server_NextHeader4_TheInnerPacketUntouched()
+    public void Ipv4InIpv6_ForAnIpv6Server_NextHeader4_TheInnerPacketOneTtlLower()
     {
         var rig = new Rig(1500);
         var connection = Tunnel(InetAddress.Parse("192.168.1.50"), InetAddress.Parse("192.168.1.100"), Server6);
@@ -189,9 +189,59 @@ public sealed class Ipv6TunnelTransmitTests
             Assert.That(outcome, Is.EqualTo(FrameOutcome.Forwarded));
             Assert.That(BinaryPrimitives.ReadUInt16BigEndian(sent.AsSpan(12)), Is.EqualTo(FrameLayout.EtherTypeIpv6));
             Assert.That(sent[14 + 6], Is.EqualTo(FrameLayout.ProtocolIpInIp));
-            Assert.That(sent[14 + 7], Is.EqualTo(64), "the inner TTL, as the IPv4 tunnel keeps it");
+            Assert.That(sent[14 + 7], Is.EqualTo(63), "the outer hop limit copies the inner TTL after decrement_ttl");
             Assert.That(InetAddress.ReadIpv6(sent.AsSpan(14 + 24)), Is.EqualTo(Server6));
-            Assert.That(sent[54..], Is.EqualTo(frame[14..]));
+            Assert.That(sent[54 + 8], Is.EqualTo(63), "the inner TTL one lower");
+            Assert.That(ReferenceChecksum.IpHeaderIsValid(sent.AsSpan(40)), Is.True, "inner header checksum follows its TTL");
+            Assert.That(sent[54..], Is.EqualTo(FrameEdit.WithTtlLowered(frame)[14..]));
+        }
+    }
+
+    [Test]
+    public void Ipv4InIpv6_TtlOne_IsTimeExceededFromTheVip_NothingTunnelled()
+    {
+        var rig = new Rig(1500);
+        var connection = Tunnel(InetAddress.Parse("192.168.1.50"), InetAddress.Parse("192.168.1.100"), Server6);
+        var frame = Ipv4Segment(20, dontFragment: true);
+        frame[22] = 1;
+        FrameEdit.FixIpChecksum(frame);
+
+        var outcome = rig.ToServer(ref connection, frame);
+
+        var error = rig.Sent();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(outcome, Is.EqualTo(FrameOutcome.DroppedTtlExceeded));
+            Assert.That(rig.Output.Count, Is.EqualTo(1), "the error only");
+            Assert.That(BinaryPrimitives.ReadUInt16BigEndian(error.AsSpan(12)), Is.EqualTo(FrameLayout.EtherTypeIpv4));
+            Assert.That(error[14 + 9], Is.EqualTo(1), "ICMP");
+            Assert.That(error[14 + 20], Is.EqualTo(IcmpLayout.TimeExceeded));
+            Assert.That(error[14 + 21], Is.Zero);
+            Assert.That(BinaryPrimitives.ReadUInt32BigEndian(error.AsSpan(26)), Is.EqualTo(Frame.Ip("192.168.1.100")), "from the VIP");
+            Assert.That(BinaryPrimitives.ReadUInt32BigEndian(error.AsSpan(30)), Is.EqualTo(Frame.Ip("192.168.1.50")));
+            Assert.That(IcmpFrame.QuotedOf(error), Is.EqualTo(frame[14..]), "the packet quoted as it arrived");
+        }
+        Checksums.AssertValid(error);
+    }
+
+    [Test]
+    public void Ipv4InIpv6_TtlTwo_IsTunnelledWithTtlOne()
+    {
+        var rig = new Rig(1500);
+        var connection = Tunnel(InetAddress.Parse("192.168.1.50"), InetAddress.Parse("192.168.1.100"), Server6);
+        var frame = Ipv4Segment(20, dontFragment: true);
+        frame[22] = 2;
+        FrameEdit.FixIpChecksum(frame);
+
+        var outcome = rig.ToServer(ref connection, frame);
+
+        var sent = rig.Sent();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(outcome, Is.EqualTo(FrameOutcome.Forwarded));
+            Assert.That(sent[14 + 7], Is.EqualTo(1), "outer hop limit");
+            Assert.That(sent[54 + 8], Is.EqualTo(1), "inner TTL");
+            Assert.That(ReferenceChecksum.IpHeaderIsValid(sent.AsSpan(40)), Is.True);
         }
     }
 
@@ -229,7 +279,8 @@ public sealed class Ipv6TunnelTransmitTests
             Assert.That(rig.Sent(0).Length - 14, Is.LessThanOrEqualTo(1350));
             Assert.That(rig.Sent(0)[14 + 6], Is.EqualTo(Ipv6Layout.Fragment));
             Assert.That(rig.Sent(0)[54..62].Skip(4).ToArray(), Is.EqualTo(rig.Sent(1)[54..62].Skip(4).ToArray()), "one identification");
-            Assert.That(rig.Sent(0)[62..].Concat(rig.Sent(1)[62..]).ToArray(), Is.EqualTo(frame[14..]));
+            Assert.That(rig.Sent(0)[62..].Concat(rig.Sent(1)[62..]).ToArray(), Is.EqualTo(FrameEdit.WithTtlLowered(frame)[14..]), "one TTL lower, checksum following");
+            Assert.That(new[] { rig.Sent(0)[14 + 7], rig.Sent(1)[14 + 7] }, Is.All.EqualTo(frame[22] - 1), "each outer hop limit: the lowered TTL");
         }
     }
 

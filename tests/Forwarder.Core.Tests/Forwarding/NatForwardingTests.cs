@@ -40,7 +40,7 @@ public sealed class NatForwardingTests
     private delegate FrameOutcome TransmitCall(TransmitRig rig, ref Connection connection);
 
     [Test]
-    public void ToServer_RewritesDestinationToTheRealServerAndKeepsTtl()
+    public void ToServer_RewritesDestinationToTheRealServerAndDecrementsTtl()
     {
         var frame = Frame.Tcp(ClientMac, PublicMac, "192.168.1.50", 40000, "192.168.1.199", 80, syn: true, ttl: 61);
 
@@ -58,7 +58,7 @@ public sealed class NatForwardingTests
             Assert.That(tcp.DestinationPort, Is.EqualTo(8080));
             Assert.That(ip.SourceAddress, Is.EqualTo(IPAddress.Parse("192.168.1.50")));
             Assert.That(tcp.SourcePort, Is.EqualTo(40000));
-            Assert.That(ip.TimeToLive, Is.EqualTo(61));
+            Assert.That(ip.TimeToLive, Is.EqualTo(60), "decrement_ttl on the way to the real server");
             Assert.That(ip.ValidIPChecksum, Is.True);
             Assert.That(tcp.ValidTcpChecksum, Is.True);
         });

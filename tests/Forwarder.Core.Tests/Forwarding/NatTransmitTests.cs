@@ -33,7 +33,7 @@ public sealed class NatTransmitTests
             Assert.That(Frame.ParseEthernet(sent).SourceHardwareAddress, Is.EqualTo(Frame.ToPhysical(PrivateMac)));
             Assert.That(Frame.ParseIpv4(sent).DestinationAddress, Is.EqualTo(IPAddress.Parse("192.168.139.131")));
             Assert.That(Frame.ParseTcp(sent).DestinationPort, Is.EqualTo(8080));
-            Assert.That(Frame.ParseIpv4(sent).TimeToLive, Is.EqualTo(61), "delivered as if locally: TTL kept");
+            Assert.That(Frame.ParseIpv4(sent).TimeToLive, Is.EqualTo(60), "one lower, as the kernel's decrement_ttl");
         });
         Checksums.AssertAllValid(rig.Output);
     }

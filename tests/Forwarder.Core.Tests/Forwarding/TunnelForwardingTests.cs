@@ -10,9 +10,9 @@ using static Forwarder.Core.Tests.Engine.EngineRig;
 namespace Forwarder.Core.Tests.Forwarding;
 
 /// <summary>
-/// IP-in-IP tunnelling (-i), after ip_vs_tunnel_xmit: the client's packet, untouched, inside an outer IPv4 header
-/// (RFC 2003, protocol 4) from the private interface address to the real server, TOS and DF copied from the inner
-/// header; too big for the link with DF set → ICMP fragmentation needed (RFC 1191) with next-hop MTU = MTU − 20;
+/// IP-in-IP tunnelling (-i), after ip_vs_tunnel_xmit: the client's packet, untouched but one TTL lower (the kernel's
+/// decrement_ttl), inside an outer IPv4 header (RFC 2003, protocol 4) from the private interface address to the real
+/// server, TOS, DF and the lowered TTL copied from the inner header; too big for the link with DF set → ICMP fragmentation needed (RFC 1191) with next-hop MTU = MTU − 20;
 /// without DF → outer fragments (RFC 791).
 /// </summary>
 public sealed class TunnelForwardingTests
@@ -25,7 +25,7 @@ public sealed class TunnelForwardingTests
     {
         var rig = new EngineRig(ForwardingMethod.Tunnel);
         var syn = FrameEdit.WithTosAndDontFragment(rig.ClientSyn(ttl: 50), tos: 0x28, dontFragment);
-        var inner = syn[14..];
+        var inner = FrameEdit.WithTtlLowered(syn)[14..];
 
         var outcome = rig.Feed(syn, Public);
 
@@ -43,12 +43,14 @@ public sealed class TunnelForwardingTests
             Assert.That(sent[15], Is.EqualTo(0x28), "TOS copied from the inner header");
             Assert.That(BinaryPrimitives.ReadUInt16BigEndian(sent.AsSpan(16)), Is.EqualTo(20 + inner.Length), "total length");
             Assert.That(BinaryPrimitives.ReadUInt16BigEndian(sent.AsSpan(20)), Is.EqualTo(dontFragment ? 0x4000 : 0), "DF copied, no fragment");
-            Assert.That(sent[22], Is.EqualTo(50), "TTL copied from the inner header, as ip_vs_prepare_tunneled_skb");
+            Assert.That(sent[22], Is.EqualTo(49), "the inner header's TTL after decrement_ttl, copied as ip_vs_prepare_tunneled_skb");
             Assert.That(sent[23], Is.EqualTo(4), "protocol 4: IP in IP");
             Assert.That(new IPAddress(sent.AsSpan(26, 4)), Is.EqualTo(IPAddress.Parse("192.168.139.1")));
             Assert.That(new IPAddress(sent.AsSpan(30, 4)), Is.EqualTo(IPAddress.Parse("192.168.139.131")));
             Assert.That(ReferenceChecksum.IpHeaderIsValid(sent), Is.True, "outer header checksum");
-            Assert.That(sent[34..], Is.EqualTo(inner), "the inner packet byte for byte, its TTL untouched");
+            Assert.That(sent[34 + 8], Is.EqualTo(49), "the inner TTL one lower");
+            Assert.That(ReferenceChecksum.IpHeaderIsValid(sent.AsSpan(20)), Is.True, "inner header checksum follows its TTL");
+            Assert.That(sent[34..], Is.EqualTo(inner), "the inner packet byte for byte but its TTL and header checksum");
         });
         Checksums.AssertAllValid(rig.Output);
     }
@@ -128,7 +130,7 @@ public sealed class TunnelForwardingTests
         var rig = new EngineRig(ForwardingMethod.Tunnel, privateMtu: SmallMtu);
         rig.Feed(rig.ClientSyn(), Public);
         var data = DataSegment(innerLength, dontFragment: false);
-        var inner = data[14..];
+        var inner = FrameEdit.WithTtlLowered(data)[14..];
 
         var outcome = rig.Feed(data, Public);
 
@@ -165,7 +167,8 @@ public sealed class TunnelForwardingTests
         Assert.Multiple(() =>
         {
             Assert.That(covered, Is.EqualTo(inner.Length));
-            Assert.That(reassembled, Is.EqualTo(inner));
+            Assert.That(reassembled, Is.EqualTo(inner), "the inner packet, one TTL lower with its header checksum following");
+            Assert.That(fragments.Select(f => f[22]), Is.All.EqualTo(data[22] - 1), "every outer header carries the lowered TTL");
         });
         Checksums.AssertAllValid(rig.Output);
     }

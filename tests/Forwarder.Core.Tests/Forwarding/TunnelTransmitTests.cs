@@ -36,7 +36,8 @@ public sealed class TunnelTransmitTests
             Assert.That(sent[23], Is.EqualTo(FrameLayout.ProtocolIpInIp));
             Assert.That(BinaryPrimitives.ReadUInt32BigEndian(sent.AsSpan(26)), Is.EqualTo(Frame.Ip("192.168.139.1")), "from the private link's address");
             Assert.That(BinaryPrimitives.ReadUInt32BigEndian(sent.AsSpan(30)), Is.EqualTo(Frame.Ip("192.168.139.131")));
-            Assert.That(sent[34..], Is.EqualTo(frame[14..]), "the inner packet untouched");
+            Assert.That(sent[22], Is.EqualTo(frame[22] - 1), "the outer TTL copies the lowered inner one");
+            Assert.That(sent[34..], Is.EqualTo(FrameEdit.WithTtlLowered(frame)[14..]), "the inner packet untouched but one TTL lower (decrement_ttl)");
         });
         Checksums.AssertAllValid(rig.Output);
     }

@@ -12,7 +12,8 @@ namespace Forwarder.Core.Tests.Icmp;
 /// ICMP errors about a NAT connection are relayed to the other side as ip_vs_nat_icmp rewrites them: towards the
 /// real server the outer destination and the quoted source (address and port) become the real server's; towards
 /// the client the outer source and the quoted destination become the virtual service's. Both IP header checksums
-/// and the ICMP checksum are recomputed. A service VIP:8080 → RIP:80 makes the port rewrite visible.
+/// and the ICMP checksum are recomputed. Both ways the outer TTL drops by one (towards the server the kernel's
+/// decrement_ttl on ip_vs_icmp_xmit's way; an error at TTL 1 dies there, for nothing answers an error). A service VIP:8080 → RIP:80 makes the port rewrite visible.
 /// </summary>
 public sealed class ErrorRelayTests
 {
@@ -46,7 +47,7 @@ public sealed class ErrorRelayTests
             Assert.That(ethernet.SourceHardwareAddress, Is.EqualTo(Frame.ToPhysical(PrivateMac)));
             Assert.That(ip.SourceAddress, Is.EqualTo(IPAddress.Parse(Client)), "outer source kept");
             Assert.That(ip.DestinationAddress, Is.EqualTo(IPAddress.Parse(RealServer)), "outer destination: the real server");
-            Assert.That(ip.TimeToLive, Is.EqualTo(60), "delivered as a request is, TTL kept");
+            Assert.That(ip.TimeToLive, Is.EqualTo(59), "one lower, as a request is (decrement_ttl)");
             Assert.That(sent[34], Is.EqualTo(type));
             Assert.That(sent[35], Is.EqualTo(code));
             Assert.That(BinaryPrimitives.ReadUInt32BigEndian(sent.AsSpan(38)), Is.EqualTo(restOfHeader), "rest of header (MTU, pointer) kept");
@@ -113,6 +114,40 @@ public sealed class ErrorRelayTests
             Assert.That(outcome, Is.EqualTo(FrameOutcome.DroppedTtlExceeded));
             Assert.That(rig.Output.Count, Is.Zero);
         });
+    }
+
+    [Test]
+    public void ClientErrorWithTtlOne_DiesWithoutAnyFrame()
+    {
+        var rig = RigWithPortMappingService();
+        var natReply = Frame.Tcp(PublicMac, ClientMac, Vip, VirtualPort, Client, 40000, syn: true, ack: true);
+        var error = IcmpFrame.Error(ClientMac, PublicMac, Client, Vip, 3, 3, 0, IcmpFrame.QuoteOf(natReply), ttl: 1);
+
+        var outcome = rig.Feed(error, Public);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome, Is.EqualTo(FrameOutcome.DroppedTtlExceeded));
+            Assert.That(rig.Output.Count, Is.Zero, "nothing to the real server, and no error about an error");
+        });
+    }
+
+    [Test]
+    public void ClientErrorWithTtlTwo_IsRelayedWithTtlOne()
+    {
+        var rig = RigWithPortMappingService();
+        var natReply = Frame.Tcp(PublicMac, ClientMac, Vip, VirtualPort, Client, 40000, syn: true, ack: true);
+        var error = IcmpFrame.Error(ClientMac, PublicMac, Client, Vip, 3, 3, 0, IcmpFrame.QuoteOf(natReply), ttl: 2);
+
+        var outcome = rig.Feed(error, Public);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome, Is.EqualTo(FrameOutcome.Forwarded));
+            Assert.That(rig.Output.InterfaceAt(0), Is.EqualTo(Private));
+            Assert.That(Frame.ParseIpv4(rig.Sent()).TimeToLive, Is.EqualTo(1));
+        });
+        Checksums.AssertAllValid(rig.Output);
     }
 
     [Test]

@@ -14,6 +14,21 @@ internal static class FrameEdit
         BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(24), ReferenceChecksum.Compute(frame.AsSpan(14, headerLength)));
     }
 
+    /// <summary>
+    /// A copy with the IPv4 header at <paramref name="ipOffset"/> one TTL lower and its checksum recomputed by the
+    /// reference implementation: what the kernel's decrement_ttl leaves of a packet IPVS sends to a real server.
+    /// </summary>
+    public static byte[] WithTtlLowered(byte[] frame, int ipOffset = 14)
+    {
+        var result = (byte[])frame.Clone();
+        var headerLength = (result[ipOffset] & 0x0F) * 4;
+        result[ipOffset + 8]--;
+        result[ipOffset + 10] = 0;
+        result[ipOffset + 11] = 0;
+        BinaryPrimitives.WriteUInt16BigEndian(result.AsSpan(ipOffset + 10), ReferenceChecksum.Compute(result.AsSpan(ipOffset, headerLength)));
+        return result;
+    }
+
     /// <summary>Inserts IPv4 options (a multiple of 4 bytes) after the fixed header; the transport checksum is unaffected.</summary>
     public static byte[] WithIpOptions(byte[] frame, byte[] options)
     {

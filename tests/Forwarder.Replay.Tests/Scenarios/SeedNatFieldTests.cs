@@ -69,7 +69,7 @@ public sealed class SeedNatFieldTests
     }
 
     [Test]
-    public void Requests_ReachTheChosenServersMac_FromThePrivateInterface_TtlKept()
+    public void Requests_ReachTheChosenServersMac_FromThePrivateInterface_OneTtlLower()
     {
         var sent = CaptureFrames.Read(_run.OutputCapture("eth1"));
         var received = CaptureFrames.Read(Path.Combine(_scenario, "eth2.pcap"));
@@ -91,7 +91,7 @@ public sealed class SeedNatFieldTests
                 Assert.That(sent[i].Packet.SourceHardwareAddress, Is.EqualTo(DirectorPrivateMac));
                 Assert.That(sent[i].Packet.DestinationHardwareAddress, Is.EqualTo(serverMacs[outIp.DestinationAddress.ToString()]));
                 Assert.That(outIp.SourceAddress, Is.EqualTo(Client));
-                Assert.That(outIp.TimeToLive, Is.EqualTo(inIp.TimeToLive), "IPVS sends requests as local output: TTL kept");
+                Assert.That(outIp.TimeToLive, Is.EqualTo(inIp.TimeToLive - 1), "the kernel's decrement_ttl on the way to the real server");
                 Assert.That(outIp.ValidIPChecksum, Is.True);
                 Assert.That(outTcp.ValidTcpChecksum, Is.True);
                 Assert.That(outTcp.PayloadData ?? [], Is.EqualTo(inTcp.PayloadData ?? []));
