@@ -40,6 +40,12 @@ public sealed class Ipv6TunnelTransmit : PacketTransmit
         {
             return FrameOutcome.DroppedNoRoute;
         }
+        if (fields.Ttl <= 1)
+        {
+            // decrement_ttl comes first in __ip_vs_get_out_rt_v6, before any MTU is looked at.
+            _answers.SendTimeExceededFromVirtualAddress(context, frame, fields);
+            return FrameOutcome.DroppedTtlExceeded;
+        }
         var innerMtu = InnerMtu(link.Mtu);
         if (innerMtu < Icmpv6Errors.MinimumMtu)
         {
@@ -49,21 +55,11 @@ public sealed class Ipv6TunnelTransmit : PacketTransmit
         var inner = frame.Slice(FrameLayout.EthernetHeaderLength, fields.TotalLength);
         if (fields.IsIpv6)
         {
-            if (fields.HopLimit <= 1)
-            {
-                TunnelTransmit.SendTimeExceeded(_answers, context, inner, fields);
-                return FrameOutcome.DroppedTtlExceeded;
-            }
             if (inner.Length > innerMtu)
             {
                 TunnelTransmit.SendPacketTooBig(_answers, context, inner, fields, innerMtu);
                 return FrameOutcome.DroppedTooBig;
             }
-        }
-        else if (fields.Ttl <= 1)
-        {
-            _answers.SendTimeExceededFromVirtualAddress(context, frame, fields);
-            return FrameOutcome.DroppedTtlExceeded;
         }
         else if (inner.Length > innerMtu && TunnelTransmit.HasDontFragment(inner))
         {

@@ -60,12 +60,19 @@ public sealed class LocalAnswerTransmit
         return outcome == FrameOutcome.Forwarded ? FrameOutcome.Answered : outcome;
     }
 
-    /// <summary>Tells the client that a packet it sent with DF set is too big for the tunnel (RFC 1191), from the address it sent to.</summary>
+    /// <summary>
+    /// Tells the client that a packet it sent with DF set is too big for the tunnel (RFC 1191), from the address it sent
+    /// to. The quote shows the TTL one lower: the kernel's decrement_ttl has run before the MTU is checked.
+    /// </summary>
     public void SendFragmentationNeeded(in FrameContext context, ReadOnlySpan<byte> offendingIp, int nextHopMtu)
     {
         var source = BinaryPrimitives.ReadUInt32BigEndian(offendingIp[FrameLayout.Ipv4Source..]);
         var destination = BinaryPrimitives.ReadUInt32BigEndian(offendingIp[FrameLayout.Ipv4Destination..]);
-        SendError(context, IcmpLayout.DestinationUnreachable, IcmpLayout.FragmentationNeeded, (uint)nextHopMtu, offendingIp, destination, source);
+        Span<byte> quote = stackalloc byte[FrameLayout.EthernetHeaderLength + Math.Min(offendingIp.Length, IcmpLayout.MaximumQuote)];
+        offendingIp[..(quote.Length - FrameLayout.EthernetHeaderLength)].CopyTo(quote[FrameLayout.EthernetHeaderLength..]);
+        HeaderRewriter.DecrementTtl(quote);
+        SendError(context, IcmpLayout.DestinationUnreachable, IcmpLayout.FragmentationNeeded, (uint)nextHopMtu, quote[FrameLayout.EthernetHeaderLength..],
+            destination, source);
     }
 
     /// <summary>

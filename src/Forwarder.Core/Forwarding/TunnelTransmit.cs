@@ -88,7 +88,7 @@ public sealed class TunnelTransmit : PacketTransmit
         var inner = frame.Slice(FrameLayout.EthernetHeaderLength, fields.TotalLength);
         if (fields.HopLimit <= 1)
         {
-            SendTimeExceeded(_answers, context, inner, fields);
+            _answers.SendTimeExceededFromVirtualAddress(context, frame, fields);
             return FrameOutcome.DroppedTtlExceeded;
         }
         if (inner.Length > InnerMtu(link.Mtu))
@@ -121,13 +121,6 @@ public sealed class TunnelTransmit : PacketTransmit
         quote[Ipv6Layout.HopLimit]--;
         answers.SendIpv6Error(context, Icmpv6Errors.PacketTooBig, 0, quote, fields.DestinationAddress, fields.SourceAddress, (uint)mtu);
     }
-
-    /// <summary>
-    /// Time Exceeded in transit when the hop limit would reach zero (decrement_ttl): from the VIP, as the kernel oracle
-    /// showed for a tunnelled service (the error's source is the local address the packet was sent to).
-    /// </summary>
-    internal static void SendTimeExceeded(LocalAnswerTransmit answers, in FrameContext context, ReadOnlySpan<byte> inner, in PacketFields fields) =>
-        answers.SendIpv6Error(context, Icmpv6Messages.TimeExceeded, 0, inner, fields.DestinationAddress, fields.SourceAddress);
 
     /// <summary>Whether an IPv4 packet forbids fragmenting (RFC 791's DF bit).</summary>
     public static bool HasDontFragment(ReadOnlySpan<byte> ipv4) =>
