@@ -118,10 +118,20 @@ public sealed class Ipv6SyncTests
     {
         var entry = new SyncEntry
         {
-            IsIpv6 = true, Protocol = 6, State = 1, ClientPort = 1025, VirtualPort = 21, DestinationPort = 21, TimeoutSeconds = 900,
-            ClientAddress = 1, VirtualAddress = 2, DestinationAddress = 3,
+            IsIpv6 = true,
+            Protocol = 6,
+            State = 1,
+            ClientPort = 1025,
+            VirtualPort = 21,
+            DestinationPort = 21,
+            TimeoutSeconds = 900,
+            ClientAddress = 1,
+            VirtualAddress = 2,
+            DestinationAddress = 3,
             Flags = KernelConnectionFlags.InSequence,
-            HasSequence = true, InSequence = new SyncSequence(0x01020304, 5, 6), OutSequence = new SyncSequence(7, 8, 9),
+            HasSequence = true,
+            InSequence = new SyncSequence(0x01020304, 5, 6),
+            OutSequence = new SyncSequence(7, 8, 9),
         };
         var builder = new SyncMessageBuilder(0, 1452);
         Assert.That(builder.TryAdd(entry, 0), Is.True);
