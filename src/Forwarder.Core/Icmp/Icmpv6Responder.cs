@@ -108,9 +108,12 @@ public sealed class Icmpv6Responder
         return link.Owns(fields.DestinationAddress) ? FrameOutcome.Answered : FrameOutcome.NotOursIpv6;
     }
 
-    /// <summary>A virtual address on the public link, where services are reached, while the director owns it (as ARP's).</summary>
+    /// <summary>
+    /// A virtual address on the public link, where services are reached, or an address taken on this link (a NAT gateway
+    /// on the private one), while the director owns it: as ARP's.
+    /// </summary>
     private bool IsVirtualAddressHere(InetAddress address, DirectorInterface link) =>
-        link.Role == InterfaceRole.Public && _services.HasVirtualAddress(address) && (_ownership?.OwnsServiceAddress(address) ?? true);
+        _ownership?.Answers(address, link.Index) ?? (link.Role == InterfaceRole.Public && _services.HasVirtualAddress(address));
 
     private bool IsAnsweredFor(InetAddress address, DirectorInterface link) =>
         IsVirtualAddressHere(address, link) || (_answerForOwnAddresses && _topology.IsOwnAddress(address));

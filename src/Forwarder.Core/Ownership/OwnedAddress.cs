@@ -1,4 +1,6 @@
+using Forwarder.Core.Frames;
+
 namespace Forwarder.Core.Ownership;
 
 /// <summary>An address the director owns by an explicit take, and the interface it is answered and announced on.</summary>
-public readonly record struct OwnedAddress(uint Address, int InterfaceIndex, string InterfaceName);
+public readonly record struct OwnedAddress(InetAddress Address, int InterfaceIndex, string InterfaceName);

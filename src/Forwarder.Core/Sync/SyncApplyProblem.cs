@@ -3,9 +3,6 @@ namespace Forwarder.Core.Sync;
 /// <summary>Why a backup could not take an entry the kernel would have taken: what this director cannot carry, and its own limits.</summary>
 public enum SyncApplyProblem
 {
-    /// <summary>An IPv6 connection: decoded, but the engine forwards IPv4 only (issue 15).</summary>
-    Ipv6,
-
     /// <summary>SCTP, AH or ESP: valid for the kernel, not forwarded by this director.</summary>
     UnsupportedProtocol,
 

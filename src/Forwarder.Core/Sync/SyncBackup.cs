@@ -174,13 +174,12 @@ public sealed class SyncBackup
         return true;
     }
 
-    /// <summary>What the kernel would take and this director cannot: IPv6, protocols it does not forward.</summary>
+    /// <summary>
+    /// What the kernel would take and this director cannot: protocols it does not forward. An IPv6 entry is taken as an
+    /// IPv4 one, as ip_vs_proc_conn does with STYPE_F_INET6: one family for its three addresses.
+    /// </summary>
     private static SyncApplyProblem? Refusal(in SyncEntry entry)
     {
-        if (entry.IsIpv6)
-        {
-            return SyncApplyProblem.Ipv6;
-        }
         // A firewall-mark service's persistence template is IPPROTO_IP: <IP, client, 0, mark, 0>.
         var markTemplate = entry.IsTemplate && entry.FirewallMark != 0 && entry.Protocol == FrameLayout.ProtocolIp;
         if (entry.Protocol is not ((byte)IpProtocol.Tcp or (byte)IpProtocol.Udp) && !markTemplate)

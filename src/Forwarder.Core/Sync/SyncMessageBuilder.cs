@@ -17,7 +17,7 @@ public sealed class SyncMessageBuilder
         ArgumentOutOfRangeException.ThrowIfLessThan(maximumLength, 1);
         _syncId = syncId;
         _maximumLength = maximumLength;
-        _buffer = new byte[Math.Max(maximumLength, SyncProtocol.HeaderLength + SyncProtocol.Ipv6EntryLength + 2 + SyncProtocol.SequenceDataLength)];
+        _buffer = new byte[Math.Max(maximumLength, SyncProtocol.HeaderLength + SyncProtocol.LongestWrittenEntry)];
     }
 
     public int Count { get; private set; }

@@ -5,6 +5,7 @@ namespace Forwarder.Core.Sync;
 /// <summary>
 /// Writes sync version 1 messages into spans, allocating nothing: the header, and entries as <c>ip_vs_sync_conn</c>
 /// lays them out (each entry starts on a 4-byte boundary of the message; the padding before it counts in the size).
+/// Only version 1 is written: version 0 has no room for IPv6 (the kernel's v0 master leaves IPv6 connections unsynced).
 /// </summary>
 public static class SyncMessageWriter
 {

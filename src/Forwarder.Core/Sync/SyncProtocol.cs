@@ -64,13 +64,16 @@ public static class SyncProtocol
     public const int Version0EntryLength = 24;
     public const int Version0FullEntryLength = Version0EntryLength + SequenceDataLength;
 
-    /// <summary>The longest entry this director writes: IPv4 with the sequence option (it writes no persistence-engine data).</summary>
-    public const int LongestWrittenEntry = Ipv4EntryLength + 2 + SequenceDataLength;
+    /// <summary>The longest entry this director writes: IPv6 with the sequence option (it writes no persistence-engine data).</summary>
+    public const int LongestWrittenEntry = Ipv6EntryLength + 2 + SequenceDataLength;
 
     /// <summary>nr_conns is one byte: a message holds at most this many entries.</summary>
     public const int MaximumEntriesPerMessage = 255;
 
-    /// <summary>IP_VS_SYNC_GROUP and IP_VS_SYNC_PORT, where ipvsadm gives none.</summary>
+    /// <summary>
+    /// IP_VS_SYNC_GROUP and IP_VS_SYNC_PORT, where ipvsadm gives none. The kernel has no IPv6 default: an IPv6 group is
+    /// given with --mcast-group, and the messages (of either family's connections) then go over IPv6.
+    /// </summary>
     public const string DefaultGroup = "224.0.0.81";
     public const int DefaultPort = 8848;
 

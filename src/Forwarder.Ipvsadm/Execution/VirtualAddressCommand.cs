@@ -1,13 +1,14 @@
 using System.Text;
 using Forwarder.Core.Frames;
 using Forwarder.Core.Ownership;
+using Forwarder.Core.Topology;
 
 namespace Forwarder.Ipvsadm.Execution;
 
 /// <summary>
 /// <c>forwarder vip take|release|list [ADDRESS...]</c> on the director's side: the control socket carries it as an ordinary
 /// request whose arguments start with <see cref="Marker"/>, so it runs on the engine's thread between two frames like any
-/// ipvsadm command. take and release name at least one IPv4 address and change nothing when one is bad; list prints
+/// ipvsadm command. take and release name at least one IPv4 or IPv6 unicast address and change nothing when one is bad; list prints
 /// one line per owned address, "ADDRESS on INTERFACE", after "every service address" for a director that owns them all.
 /// </summary>
 public static class VirtualAddressCommand
@@ -20,7 +21,7 @@ public static class VirtualAddressCommand
 
     /// <param name="arguments">The request's arguments, <see cref="Marker"/> first.</param>
     /// <param name="ownership">The director's ownership; null where there is none to move, and then all is refused.</param>
-    /// <param name="now">The engine's clock: when the gratuitous ARP of a take is due.</param>
+    /// <param name="now">The engine's clock: when the gratuitous ARP (or Neighbour Advertisements) of a take is due.</param>
     public static IpvsadmResult Run(IReadOnlyList<string> arguments, VirtualAddressOwnership? ownership, long now)
     {
         var action = arguments.Count > 1 ? arguments[1] : string.Empty;
@@ -34,14 +35,14 @@ public static class VirtualAddressCommand
             case "list" when words.Count == 0:
                 return new IpvsadmResult(IpvsadmExitCodes.Success, List(ownership), string.Empty);
             case "take" or "release" when words.Count > 0:
-                var addresses = new List<uint>();
+                var addresses = new List<InetAddress>();
                 foreach (var word in words)
                 {
-                    if (!Ipv4Address.TryParse(word, out var address) || address.Value == 0)
+                    if (!InetAddress.TryParse(word, out var address) || IsNoAddress(address))
                     {
-                        return IpvsadmResult.Failure(IpvsadmExitCodes.Usage, $"vip {action}: {Forwarder.Core.EchoedText.Of(word)}: not an IPv4 address; nothing was done\n");
+                        return IpvsadmResult.Failure(IpvsadmExitCodes.Usage, $"vip {action}: {Forwarder.Core.EchoedText.Of(word)}: not an IPv4 or IPv6 unicast address; nothing was done\n");
                     }
-                    addresses.Add(address.Value);
+                    addresses.Add(address);
                 }
                 try
                 {
@@ -64,6 +65,10 @@ public static class VirtualAddressCommand
         }
     }
 
+    /// <summary>0.0.0.0, ::, ::1 and IPv6 multicast name no address a director could own.</summary>
+    private static bool IsNoAddress(InetAddress address) =>
+        address.IsIpv4 ? address.Ipv4Value == 0 : InetAddressScopes.IsUnspecifiedOrLoopback(address) || InetAddressScopes.IsMulticast(address);
+
     private static string List(VirtualAddressOwnership ownership)
     {
         var text = new StringBuilder();
@@ -73,7 +78,7 @@ public static class VirtualAddressCommand
         }
         foreach (var owned in ownership.Taken)
         {
-            text.Append(new Ipv4Address(owned.Address)).Append(" on ").Append(owned.InterfaceName).Append('\n');
+            text.Append(owned.Address).Append(" on ").Append(owned.InterfaceName).Append('\n');
         }
         return text.ToString();
     }

@@ -242,14 +242,13 @@ public sealed class SyncRoundTripTests
         var applier = new SyncBackup(backup.Connections, backup.Services, backup.Engine.Neighbors, syncId: 0);
         var builder = new SyncMessageBuilder(0, 1472);
         var basic = new SyncEntry { Protocol = 6, State = 1, ClientPort = 1, VirtualPort = 80, DestinationPort = 80, ClientAddress = 0x0a000001, VirtualAddress = 0x0a000002, DestinationAddress = 0xc0a88b81 };
-        builder.TryAdd(basic with { IsIpv6 = true }, 0);
         builder.TryAdd(basic with { Protocol = 132 }, 0);
         builder.TryAdd(basic with { Flags = KernelConnectionFlags.LocalNode }, 0);
         builder.TryAdd(basic with { DestinationAddress = 0x08080808 }, 0);
 
         applier.Apply(builder.Message, backup.Now);
 
-        Assert.That(new[] { SyncApplyProblem.Ipv6, SyncApplyProblem.UnsupportedProtocol, SyncApplyProblem.UnsupportedForwarding }
+        Assert.That(new[] { SyncApplyProblem.UnsupportedProtocol, SyncApplyProblem.UnsupportedForwarding }
             .Select(applier.Counters.ApplyProblem), Is.All.EqualTo(1));
         // An unknown server off every link still has the default route (through the gateway): it is taken, unbound.
         Assert.That(backup.Connections.Count, Is.EqualTo(1));

@@ -14,7 +14,7 @@ namespace Forwarder.Ipvsadm.Tests.Execution;
 
 /// <summary>
 /// <c>forwarder vip take|release|list</c> as the director's executor runs it from the control socket: it moves the
-/// engine's ownership, a take is announced by gratuitous ARP on the engine's next tick, and bad requests change nothing.
+/// engine's ownership, a take is announced by gratuitous ARP (Neighbour Advertisements for IPv6) on the engine's next tick, and bad requests change nothing.
 /// </summary>
 public sealed class VirtualAddressCommandTests
 {
@@ -49,6 +49,24 @@ public sealed class VirtualAddressCommandTests
             Assert.That(taken, Is.EqualTo(new IpvsadmResult(0, "", "")));
             Assert.That(Vip(executor, "list"), Is.EqualTo(new IpvsadmResult(0, "192.168.1.199 on eth2\n192.168.139.142 on eth1\n", "")));
             Assert.That(engine.Ownership.OwnsServiceAddress(Ipv4Address.Parse("192.168.1.199").Value), Is.True);
+        });
+    }
+
+    [Test]
+    public void Ipv6Take_IsListed_AndAnnouncedByNeighbourAdvertisementsOnTheNextTick()
+    {
+        var (executor, engine) = Rig();
+        var output = new OutputBatch();
+
+        var taken = Vip(executor, "take", "2001:db8::113", "192.168.1.199");
+        engine.AdvanceClock(engine.Now + 1, output);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(taken, Is.EqualTo(new IpvsadmResult(0, "", "")));
+            Assert.That(Vip(executor, "list").StandardOutput, Is.EqualTo("192.168.1.199 on eth2\n2001:db8::113 on eth2\n"));
+            Assert.That((engine.Ownership.UnsolicitedAdvertisementsSent, engine.Ownership.GratuitousArpsSent), Is.EqualTo((5L, 5L)));
+            Assert.That(engine.Ownership.OwnsServiceAddress(InetAddress.Parse("2001:db8::113")), Is.True);
         });
     }
 
@@ -90,9 +108,11 @@ public sealed class VirtualAddressCommandTests
         Assert.That(Vip(executor, "list").StandardOutput, Is.EqualTo("192.168.1.199 on eth2\n"));
     }
 
-    [TestCase("take", "192.168.1.199", "nonsense", "vip take: nonsense: not an IPv4 address; nothing was done\n", 2)]
+    [TestCase("take", "192.168.1.199", "nonsense", "vip take: nonsense: not an IPv4 or IPv6 unicast address; nothing was done\n", 2)]
     [TestCase("take", "192.168.1.199", "192.168.1.113", "vip take: 192.168.1.113 is an address of the director's own interfaces, not one to take; nothing was done\n", 255)]
-    [TestCase("release", "0.0.0.0", null, "vip release: 0.0.0.0: not an IPv4 address; nothing was done\n", 2)]
+    [TestCase("take", "2001:db8::113", "ff02::1", "vip take: ff02::1: not an IPv4 or IPv6 unicast address; nothing was done\n", 2)]
+    [TestCase("release", "::", null, "vip release: ::: not an IPv4 or IPv6 unicast address; nothing was done\n", 2)]
+    [TestCase("release", "0.0.0.0", null, "vip release: 0.0.0.0: not an IPv4 or IPv6 unicast address; nothing was done\n", 2)]
     public void BadAddress_IsRefusedWithItsName_AndNothingChanges(string action, string first, string? second, string error, int status)
     {
         var (executor, _) = Rig();

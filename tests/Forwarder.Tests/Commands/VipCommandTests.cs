@@ -77,9 +77,23 @@ public sealed class VipCommandTests
     }
 
     [Test]
+    public void Ipv6Address_IsTakenListedAndReleased_OverTheSocket()
+    {
+        var taken = Vip("take", "2001:db8::199");
+        var listed = Vip("list");
+        var released = Vip("release", "2001:db8::199");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((taken, listed, released), Is.EqualTo(((0, "", ""), (0, "2001:db8::199 on eth2\n", ""), (0, "", ""))));
+            Assert.That(_engine.Ownership.OwnsServiceAddress(Forwarder.Core.Frames.InetAddress.Parse("2001:db8::199")), Is.False);
+        });
+    }
+
+    [Test]
     public void BadAddress_IsTheDirectorsRefusal()
     {
-        Assert.That(Vip("take", "192.168.1.300"), Is.EqualTo((2, "", "vip take: 192.168.1.300: not an IPv4 address; nothing was done\n")));
+        Assert.That(Vip("take", "192.168.1.300"), Is.EqualTo((2, "", "vip take: 192.168.1.300: not an IPv4 or IPv6 unicast address; nothing was done\n")));
     }
 
     [Test]
