@@ -273,11 +273,13 @@ public sealed class FirewallMarkServiceTests
         var rst = Frame.Tcp(ClientMac, PublicMac, "192.168.1.50", 40001, "192.168.1.199", 80, rst: true);
         _engine.Process(rst, 0, Start + 3, _output);
 
-        // Once to warm up: the first pass may tier its loop up (on-stack replacement), which allocates for the runtime.
-        ProcessMany(ack, Start + 10);
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        ProcessMany(ack, Start + 2000);
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        var from = Start + 10;
+
+        var allocated = SteadyAllocation.BytesPerPass(() =>
+        {
+            ProcessMany(ack, from);
+            from += 1000;
+        });
 
         Assert.That(allocated, Is.Zero);
     }
