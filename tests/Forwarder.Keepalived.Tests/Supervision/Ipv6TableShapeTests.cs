@@ -1,0 +1,47 @@
+namespace Forwarder.Keepalived.Tests.Supervision;
+
+/// <summary>IPv6 virtual servers in the table: the ipvsadm edits keepalived's ipvs_cmd amounts to, in ipvsadm's [ADDR]:PORT and -6 forms.</summary>
+[TestFixture]
+[NonParallelizable]
+public sealed class Ipv6TableShapeTests
+{
+    [Test]
+    public void Ipv6Services_AndTheirServers_AreWrittenInBrackets_AndAnIpv6MarkWithMinus6()
+    {
+        using var rig = new TableRig();
+        rig.Start("""
+            virtual_server 2001:db8::199 80 {
+                protocol TCP
+                lb_algo rr
+                lb_kind NAT
+                real_server 2001:db8:139::254 8080 {
+                    weight 2
+                }
+                real_server 10.9.1.9 80 {
+                    lvs_method TUN
+                }
+            }
+            virtual_server fwmark 6 {
+                ip_family inet6
+                lb_algo wlc
+                lb_kind DR
+                real_server 2001:db8:139::253 {
+                }
+            }
+            """);
+
+        var saved = rig.Run(new Ipvsadm.Execution.IpvsadmInvocation(["-Sn"])).StandardOutput;
+
+        Assert.That(rig.LogText, Does.Contain("<6>forwarder: ipvsadm -A -t [2001:db8::199]:80 -s rr (origin: checker)\n"), rig.LogText);
+        Assert.That(rig.LogText, Does.Contain("<6>forwarder: ipvsadm -a -t [2001:db8::199]:80 -r [2001:db8:139::254]:8080 -m -w 2 (origin: checker)\n"));
+        Assert.That(rig.LogText, Does.Contain("<6>forwarder: ipvsadm -a -t [2001:db8::199]:80 -r 10.9.1.9:80 -i -w 1 (origin: checker)\n"),
+            "a tunnelled server may be of the other family, as IPVS allows");
+        Assert.That(rig.LogText, Does.Contain("<6>forwarder: ipvsadm -A -f 6 -6 -s wlc (origin: checker)\n"));
+        Assert.That(rig.LogText, Does.Contain("<6>forwarder: ipvsadm -a -f 6 -6 -r [2001:db8:139::253]:0 -g -w 1 (origin: checker)\n"));
+        var lines = saved.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(lines, Has.Length.EqualTo(5), saved);
+        Assert.That(lines, Has.Some.Match(@"^-A -t \[2001:db8::199\]:80 -s rr"), saved);
+        Assert.That(lines, Has.Some.Match(@"^-a -t \[2001:db8::199\]:80 -r \[2001:db8:139::254\]:8080 -m -w 2$"), saved);
+        Assert.That(lines, Has.Some.Match(@"^-A -f 6 -6 -s wlc"), saved);
+    }
+}
