@@ -44,4 +44,77 @@ public sealed class Ipv6TableShapeTests
         Assert.That(lines, Has.Some.Match(@"^-a -t \[2001:db8::199\]:80 -r \[2001:db8:139::254\]:8080 -m -w 2$"), saved);
         Assert.That(lines, Has.Some.Match(@"^-A -f 6 -6 -s wlc"), saved);
     }
+
+    [Test]
+    public void Ipv6RealServer_CheckedOnIpv6Loopback_LeavesTheTableWhenDown_AndComesBack()
+    {
+        Listener web1;
+        try
+        {
+            web1 = new Listener(System.Net.IPAddress.IPv6Loopback);
+        }
+        catch (System.Net.Sockets.SocketException unavailable)
+        {
+            Assert.Ignore($"no IPv6 loopback here ({unavailable.SocketErrorCode})");
+            return;
+        }
+        using var _ = web1;
+        using var rig = new TableRig();
+        rig.Start($$"""
+            virtual_server 2001:db8::199 80 {
+                delay_loop 0.2
+                lb_algo rr
+                lb_kind NAT
+                protocol TCP
+                real_server ::1 {{web1.Port}} {
+                    weight 2
+                    TCP_CHECK {
+                        connect_timeout 0.5
+                        retry 1
+                        delay_before_retry 0.1
+                        warmup 0
+                    }
+                }
+            }
+            """);
+        var line = $"  -> [::1]:{web1.Port}";
+        rig.WaitFor(() => rig.LogText.Contains($"TCP connection to {web1.Name} success.", StringComparison.Ordinal), "web1's first check");
+        Assert.That(rig.Listing(), Does.Contain(line), rig.Listing());
+
+        web1.Stop();
+        rig.WaitFor(() => !rig.Listing().Contains(line, StringComparison.Ordinal), "web1 removed");
+        Assert.That(rig.LogText, Does.Contain($"<6>forwarder: TCP connection to [::1]:tcp:{web1.Port} failed.\n"));
+        Assert.That(rig.LogText, Does.Contain($"<6>forwarder: ipvsadm -d -t [2001:db8::199]:80 -r [::1]:{web1.Port} (origin: checker)\n"));
+
+        web1.Restart();
+        rig.WaitFor(() => rig.Listing().Contains(line, StringComparison.Ordinal), "web1 back");
+    }
+
+    [Test]
+    public void GroupOfBothFamilies_GivesAServerTheServicesOfItsFamily_TheOthersRefusalLogged()
+    {
+        using var rig = new TableRig();
+        rig.Start("""
+            virtual_server group BOTH {
+                protocol TCP
+                lb_algo rr
+                lb_kind NAT
+                real_server 2001:db8:139::254 80 {
+                }
+            }
+            virtual_server_group BOTH {
+                10.9.0.5 80
+                2001:db8::5 80
+                fwmark 9 inet6
+            }
+            """);
+
+        var saved = rig.Run(new Ipvsadm.Execution.IpvsadmInvocation(["-Sn"])).StandardOutput;
+
+        var lines = saved.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(lines, Has.Some.Match(@"^-a -t \[2001:db8::5\]:80 -r \[2001:db8:139::254\]:80 -m -w 1$"), saved);
+        Assert.That(lines, Has.Some.Match(@"^-a -f 9 -6 -r \[2001:db8:139::254\]:80 -m -w 1$"), saved);
+        Assert.That(lines, Has.None.Match(@"^-a -t 10\.9\.0\.5:80 "), saved);
+        Assert.That(rig.LogText, Does.Contain("-a -t 10.9.0.5:80 -r [2001:db8:139::254]:80"), "the kernel's refusal, as keepalived meets it, is logged");
+    }
 }
