@@ -18,7 +18,7 @@ public sealed class CheckerSockets : IDisposable
 
     public static async Task<CheckerSockets> ConnectAsync(CheckerConfig config, CancellationToken cancellationToken)
     {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        var socket = new Socket(config.Destination.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
             if (config.BindTo is { } local)

@@ -24,7 +24,7 @@ public sealed class DnsHealthCheck : IHealthCheck
 
     public async Task<CheckResult> RunAsync(CancellationToken cancellationToken)
     {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        using var socket = new Socket(_config.Destination.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         var id = (ushort)RandomNumberGenerator.GetInt32(ushort.MaxValue + 1);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(_config.ConnectTimeout);

@@ -109,7 +109,7 @@ public sealed class HttpHealthCheck : IHealthCheck
     {
         var minor = _config.HttpProtocol == "1.1" ? 1 : 0;
         var close = _config.HttpProtocol is "1.0C" or "1.1" ? "Connection: close\r\n" : string.Empty;
-        var hostHeader = host ?? $"{_config.Destination.Address}:{_config.Destination.Port}";
+        var hostHeader = host ?? ServiceAddress.EndpointOf(_config.Destination.Address, (ushort)_config.Destination.Port);
         return Encoding.ASCII.GetBytes($"GET {url.Path} HTTP/1.{minor}\r\nUser-Agent: KeepAliveClient\r\n{close}Host: {hostHeader}\r\n\r\n");
     }
 

@@ -96,13 +96,18 @@ internal static class CheckerReader
             case "connect_ip" when connection:
                 if (report.NeedsArgument(node))
                 {
-                    if (ConfigValues.TryAddress(node.Arguments[0], out var ip) && ip.AddressFamily == AddressFamily.InterNetwork)
+                    // As co_ip_handler: either family, but the same as bindto's when that came first.
+                    if (!ConfigValues.TryAddress(node.Arguments[0], out var ip))
                     {
-                        checker.ConnectIp = ip;
+                        report.Add(node, $"Invalid connect_ip address {node.Arguments[0]} - ignoring");
+                    }
+                    else if (checker.BindIp is { } bound && bound.AddressFamily != ip.AddressFamily)
+                    {
+                        report.Add(node, $"connect_ip address {node.Arguments[0]} does not match address family of bindto - skipping");
                     }
                     else
                     {
-                        report.Add(node, $"Invalid connect_ip address {node.Arguments[0]} - ignoring");
+                        checker.ConnectIp = ip;
                     }
                 }
                 return true;
@@ -122,13 +127,17 @@ internal static class CheckerReader
             case "bindto" when connection:
                 if (report.NeedsArgument(node))
                 {
-                    if (ConfigValues.TryAddress(node.Arguments[0], out var bind) && bind.AddressFamily == AddressFamily.InterNetwork)
+                    if (!ConfigValues.TryAddress(node.Arguments[0], out var bind))
                     {
-                        checker.BindIp = bind;
+                        report.Add(node, $"Invalid bindto address {node.Arguments[0]} - ignoring");
+                    }
+                    else if (checker.ConnectIp is { } connect && connect.AddressFamily != bind.AddressFamily)
+                    {
+                        report.Add(node, $"bindto address {node.Arguments[0]} does not match address family of connect_ip - skipping");
                     }
                     else
                     {
-                        report.Add(node, $"Invalid bindto address {node.Arguments[0]} - ignoring");
+                        checker.BindIp = bind;
                     }
                 }
                 return true;

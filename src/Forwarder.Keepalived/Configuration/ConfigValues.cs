@@ -45,7 +45,7 @@ internal static class ConfigValues
         };
     }
 
-    /// <summary>An IPv4 address in dotted quad, or an IPv6 one (which the caller refuses as unsupported).</summary>
+    /// <summary>An IPv4 address in dotted quad, or an IPv6 one (any text with a colon, as inet_pton reads it).</summary>
     public static bool TryAddress(string text, out IPAddress address)
     {
         address = IPAddress.None;

@@ -62,5 +62,5 @@ public sealed class RealServerConfig
     public string NameIn(VirtualServerConfig virtualServer) => new ServiceAddress(Address, Port, virtualServer.Protocol).ToString();
 
     /// <summary>ipvsadm's ADDRESS:PORT for -r.</summary>
-    public string Endpoint => $"{Address}:{Port}";
+    public string Endpoint => ServiceAddress.EndpointOf(Address, Port);
 }

@@ -1,5 +1,3 @@
-using System.Net.Sockets;
-
 namespace Forwarder.Keepalived.Configuration;
 
 /// <summary>One <c>real_server IP PORT { }</c> block: its weight, method, thresholds, scripts and checkers.</summary>
@@ -15,11 +13,6 @@ internal static class RealServerReader
             || (node.Arguments.Count > 1 && !ConfigValues.TryPort(node.Arguments[1], out port)))
         {
             report.Add(node, $"Invalid real server ip address/port {string.Join('/', node.Arguments)} - skipping");
-            return null;
-        }
-        if (address.AddressFamily != AddressFamily.InterNetwork)
-        {
-            report.Add(node, $"Address family of virtual server and real server {address} don't match - skipping real server.");
             return null;
         }
         var realServer = new RealServerConfig(address, port, node.Position);

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 
 namespace Forwarder.Keepalived.Configuration;
 
@@ -8,8 +9,11 @@ namespace Forwarder.Keepalived.Configuration;
 /// </summary>
 public sealed record ServiceAddress(IPAddress Address, ushort Port, LvsProtocol Protocol, uint FirewallMark = 0)
 {
-    /// <summary>A firewall-mark service of the given mark.</summary>
-    public static ServiceAddress ForFirewallMark(uint mark) => new(IPAddress.Any, 0, LvsProtocol.None, mark);
+    /// <summary>A firewall-mark service of the given mark; its family held as the unspecified address of that family (ipvsadm -6).</summary>
+    public static ServiceAddress ForFirewallMark(uint mark, AddressFamily family = AddressFamily.InterNetwork) =>
+        new(family == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0, LvsProtocol.None, mark);
+
+    public bool IsIpv6 => Address.AddressFamily == AddressFamily.InterNetworkV6;
 
     public bool IsFirewallMark => FirewallMark != 0;
 
@@ -27,6 +31,10 @@ public sealed record ServiceAddress(IPAddress Address, ushort Port, LvsProtocol 
         _ => "tcp",
     };
 
-    /// <summary>ipvsadm's ADDRESS:PORT.</summary>
-    public string Endpoint => $"{Address}:{Port}";
+    /// <summary>ipvsadm's ADDRESS:PORT, an IPv6 address in brackets.</summary>
+    public string Endpoint => EndpointOf(Address, Port);
+
+    /// <summary>ipvsadm's way of writing an address and port: <c>10.0.0.1:80</c>, <c>[2001:db8::1]:80</c>.</summary>
+    public static string EndpointOf(IPAddress address, ushort port) =>
+        address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]:{port}" : $"{address}:{port}";
 }

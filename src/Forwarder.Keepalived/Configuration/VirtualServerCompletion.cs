@@ -15,7 +15,8 @@ internal static class VirtualServerCompletion
         if (vs.GroupName is { } groupName)
         {
             vs.Services.AddRange(groups[groupName].Entries.Select(entry => new ServiceAddress(entry.Address, entry.Port, vs.Protocol)));
-            vs.Services.AddRange(groups[groupName].FirewallMarks.Select(ServiceAddress.ForFirewallMark));
+            var group = groups[groupName];
+            vs.Services.AddRange(group.FirewallMarks.Select(entry => ServiceAddress.ForFirewallMark(entry.Mark, entry.Family ?? group.FamilyForMarks(vs.Family))));
         }
         else if (!vs.IsFirewallMark)
         {
@@ -118,7 +119,8 @@ internal static class VirtualServerCompletion
                 checker.Warmup = checker.WarmupSet ?? warmup ?? checker.DelayLoop;
                 checker.DelayBeforeRetry = checker.DelayBeforeRetrySet ?? delayBeforeRetry ?? checker.DefaultDelayBeforeRetry ?? checker.DelayLoop;
                 checker.Destination = CheckerReader.DestinationOf(checker, rs);
-                checker.BindTo = checker.BindIp is null && checker.BindPort is null ? null : new IPEndPoint(checker.BindIp ?? IPAddress.Any, checker.BindPort ?? 0);
+                var anyLocal = checker.Destination.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any;
+                checker.BindTo = checker.BindIp is null && checker.BindPort is null ? null : new IPEndPoint(checker.BindIp ?? anyLocal, checker.BindPort ?? 0);
                 switch (checker)
                 {
                     case HttpCheckConfig http:

@@ -81,6 +81,12 @@ public sealed class VirtualServerConfig
 
     internal string? GroupName { get; set; }
 
+    /// <summary>
+    /// Its address family as keepalived's vs->af: from its address, <c>ip_family</c>, or the first real or sorry server
+    /// that is not tunnelled; null (AF_UNSPEC) until one of them says.
+    /// </summary>
+    internal System.Net.Sockets.AddressFamily? Family { get; set; }
+
     /// <summary>Whether it is <c>virtual_server fwmark N</c> (not a group).</summary>
     internal bool IsFirewallMark => GroupName is null && Services.Count > 0 && Services[0].IsFirewallMark;
 

@@ -35,7 +35,60 @@ internal static class VirtualServerReader
             report.Add(node.End, $"Virtual server {name} has no real servers - ignoring");
             return null;
         }
+        SettleFamily(virtualServer, node, report);
         return virtualServer;
+    }
+
+    /// <summary>
+    /// As vs_end_handler: a sorry server that is not tunnelled must be of the virtual server's family (or gives it one);
+    /// a firewall-mark virtual server still without a family takes its servers' when they agree, IPv4 otherwise.
+    /// </summary>
+    private static void SettleFamily(VirtualServerConfig vs, ConfigNode node, ConfigReport report)
+    {
+        if (vs.SorryServer is { } sorry && (vs.SorryMethod ?? vs.MethodSet) != LvsMethod.Tunnel)
+        {
+            if (vs.Family is null)
+            {
+                vs.Family = sorry.Address.AddressFamily;
+            }
+            else if (vs.Family != sorry.Address.AddressFamily)
+            {
+                report.Add(node.End, $"Address family of virtual server and sorry server {sorry.Address} don't match - skipping sorry server.");
+                vs.SorryServer = null;
+            }
+        }
+        if (vs.Family is null && vs.GroupName is null)
+        {
+            var families = vs.RealServers.Select(rs => rs.Address)
+                .Concat(vs.SorryServer is { } tunnelled ? [tunnelled.Address] : [])
+                .Select(address => address.AddressFamily).Distinct().ToList();
+            vs.Family = families.Count == 1 ? families[0] : AddressFamily.InterNetwork;
+        }
+        if (vs.IsFirewallMark)
+        {
+            vs.Services[0] = ServiceAddress.ForFirewallMark(vs.Services[0].FirewallMark, vs.Family ?? AddressFamily.InterNetwork);
+        }
+    }
+
+    /// <summary>
+    /// As rs_end_handler: a real server that is not tunnelled must be of the virtual server's family, or gives it one;
+    /// a tunnelled one may be of either (the director encapsulates IPv4 in IPv6 and back, as IPVS does).
+    /// </summary>
+    private static void AddRealServer(VirtualServerConfig vs, RealServerConfig rs, ConfigNode node, ConfigReport report)
+    {
+        if ((rs.MethodSet ?? vs.MethodSet) != LvsMethod.Tunnel)
+        {
+            if (vs.Family is null)
+            {
+                vs.Family = rs.Address.AddressFamily;
+            }
+            else if (vs.Family != rs.Address.AddressFamily)
+            {
+                report.Add(node.End, $"Address family of virtual server and real server {rs.Address} don't match - skipping real server.");
+                return;
+            }
+        }
+        vs.RealServers.Add(rs);
     }
 
     /// <summary>The block's head: <c>IP PORT</c>, <c>fwmark N</c> or <c>group NAME</c>.</summary>
@@ -82,12 +135,7 @@ internal static class VirtualServerReader
                 : $"Invalid virtual server IP address/port {first}/{second} - skipping");
             return null;
         }
-        if (address.AddressFamily != AddressFamily.InterNetwork)
-        {
-            report.Add(node, $"virtual server {first}: IPv6 is not supported by this director yet - skipping");
-            return null;
-        }
-        var virtualServer = new VirtualServerConfig(string.Empty, node.Position);
+        var virtualServer = new VirtualServerConfig(string.Empty, node.Position) { Family = address.AddressFamily };
         virtualServer.Services.Add(new ServiceAddress(address, port, LvsProtocol.Tcp));
         return virtualServer;
     }
@@ -100,7 +148,7 @@ internal static class VirtualServerReader
             case "real_server":
                 if (RealServerReader.Read(node, report) is { } realServer)
                 {
-                    vs.RealServers.Add(realServer);
+                    AddRealServer(vs, realServer, node, report);
                 }
                 break;
             case "delay_loop":
@@ -288,9 +336,22 @@ internal static class VirtualServerReader
                 }
                 break;
             case "ip_family":
-                if (a.Count == 0 || a[0] != "inet")
+                if (report.NeedsArgument(node))
                 {
-                    report.Add(node, $"ip_family {string.Join(' ', a)}: only inet (IPv4) is supported by this director - ignoring");
+                    // As ip_family_handler: inet or inet6, and never against the family the address or a server gave.
+                    AddressFamily? family = a[0] switch { "inet" => AddressFamily.InterNetwork, "inet6" => AddressFamily.InterNetworkV6, _ => null };
+                    if (family is null)
+                    {
+                        report.Add(node, $"unknown address family {a[0]}");
+                    }
+                    else if (vs.Family is { } known && known != family)
+                    {
+                        report.Add(node, $"Virtual server specified family {a[0]} conflicts with server family");
+                    }
+                    else
+                    {
+                        vs.Family = family;
+                    }
                 }
                 break;
             case var unsupported when Unsupported.Contains(unsupported):
@@ -332,11 +393,6 @@ internal static class VirtualServerReader
             || (node.Arguments.Count > 1 && !ConfigValues.TryPort(node.Arguments[1], out port)))
         {
             report.Add(node, $"Invalid sorry server IP address {(node.Arguments.Count > 0 ? node.Arguments[0] : string.Empty)} - skipping");
-            return;
-        }
-        if (address.AddressFamily != AddressFamily.InterNetwork)
-        {
-            report.Add(node, "Address family of virtual server and sorry server " + address + " don't match - skipping sorry server.");
             return;
         }
         vs.SorryServer = new RealServerConfig(address, port, node.Position);

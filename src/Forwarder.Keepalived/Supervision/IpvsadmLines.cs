@@ -50,7 +50,9 @@ internal static class IpvsadmLines
         ["-d", .. Service(service), "-r", rs.Endpoint];
 
     private static string[] Service(ServiceAddress service) => service.IsFirewallMark
-        ? ["-f", service.FirewallMark.ToString(System.Globalization.CultureInfo.InvariantCulture)]
+        ? service.IsIpv6
+            ? ["-f", service.FirewallMark.ToString(System.Globalization.CultureInfo.InvariantCulture), "-6"]
+            : ["-f", service.FirewallMark.ToString(System.Globalization.CultureInfo.InvariantCulture)]
         : service.Protocol switch
         {
             LvsProtocol.Udp => ["-u", service.Endpoint],

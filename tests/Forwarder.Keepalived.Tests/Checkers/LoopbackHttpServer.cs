@@ -8,19 +8,20 @@ using System.Text;
 namespace Forwarder.Keepalived.Tests.Checkers;
 
 /// <summary>
-/// An HTTP (or HTTPS) server of the test's own on 127.0.0.1 and an ephemeral port: it answers every connection with
+/// An HTTP (or HTTPS) server of the test's own on 127.0.0.1 (or ::1) and an ephemeral port: it answers every connection with
 /// <see cref="Response"/> and closes, or holds the connection silent (<see cref="Silent"/>), and keeps the requests it read.
 /// </summary>
 internal sealed class LoopbackHttpServer : IDisposable
 {
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly TcpListener _listener;
     private readonly CancellationTokenSource _stop = new();
     private readonly X509Certificate2? _certificate;
     private readonly Task _serving;
     private readonly List<string> _requests = [];
 
-    public LoopbackHttpServer(bool tls = false)
+    public LoopbackHttpServer(bool tls = false, IPAddress? address = null)
     {
+        _listener = new TcpListener(address ?? IPAddress.Loopback, 0);
         if (tls)
         {
             using var key = RSA.Create(2048);

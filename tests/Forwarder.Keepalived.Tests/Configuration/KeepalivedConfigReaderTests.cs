@@ -371,7 +371,6 @@ public sealed class KeepalivedConfigReaderTests
         Assert.That(vs.Services.Single().FirewallMark, Is.EqualTo(10u));
         Assert.That(configuration.Diagnostics.Select(d => d.Message), Is.EqualTo(new[]
         {
-            "virtual server group MIXED: fwmark 12 inet6: IPv6 is not supported by this director yet - skipping entry",
             "virtual server group MIXED cannot have IPv4, IPv6 and fwmark without family - removing",
             "Warning: Virtual server [MARKS]:0: protocol specified for fwmark - protocol will be ignored",
             "Virtual server [MARKS]:0: no forwarding method set, setting default NAT",

@@ -126,6 +126,45 @@ public sealed partial class RealKeepalivedComparisonTests
                 fwmark -1
             }
             """ },
+        new object[] { "IPv6 virtual servers and mixed families", """
+            virtual_server 2001:db8::199 80 {
+                protocol TCP
+                lb_algo rr
+                lb_kind DR
+                sorry_server 10.0.0.9 80
+                real_server 10.0.1.1 80 {
+                }
+                real_server 10.0.1.2 80 {
+                    lvs_method TUN
+                }
+                real_server 2001:db8:1::1 80 {
+                    TCP_CHECK {
+                        bindto 2001:db8:1::2
+                        connect_ip 10.0.1.1
+                    }
+                }
+            }
+            virtual_server fwmark 7 {
+                lb_algo rr
+                lb_kind NAT
+                real_server 2001:db8:1::1 80 {
+                }
+                ip_family inet
+                ip_family ipx
+            }
+            virtual_server group WEB6 {
+                protocol TCP
+                lb_algo rr
+                lb_kind NAT
+                real_server 2001:db8:1::3 8080 {
+                }
+            }
+            virtual_server_group WEB6 {
+                2001:db8::1 80
+                2001:db8::a-c 443
+                fwmark 12 inet6
+            }
+            """ },
         new object[] { "a production file without its VRRP part", WithoutVrrp(KeepalivedConfigReaderTests.RealWorld) },
     ];
 

@@ -3,19 +3,21 @@ using System.Net.Sockets;
 
 namespace Forwarder.Keepalived.Tests.Supervision;
 
-/// <summary>A TCP listener of the test's own on 127.0.0.1 that can be stopped and started again on the same port: a real server going down and up.</summary>
+/// <summary>A TCP listener of the test's own on 127.0.0.1 (or ::1) that can be stopped and started again on the same port: a real server going down and up.</summary>
 internal sealed class Listener : IDisposable
 {
+    private readonly IPAddress _address;
     private Socket? _socket;
 
-    public Listener()
+    public Listener(IPAddress? address = null)
     {
+        _address = address ?? IPAddress.Loopback;
         Start(0);
     }
 
     public int Port { get; private set; }
 
-    public string Name => $"[127.0.0.1]:tcp:{Port}";
+    public string Name => $"[{_address}]:tcp:{Port}";
 
     public void Stop()
     {
@@ -29,9 +31,9 @@ internal sealed class Listener : IDisposable
 
     private void Start(int port)
     {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        var socket = new Socket(_address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, port));
+        socket.Bind(new IPEndPoint(_address, port));
         socket.Listen(128);
         _socket = socket;
         Port = ((IPEndPoint)socket.LocalEndPoint!).Port;
