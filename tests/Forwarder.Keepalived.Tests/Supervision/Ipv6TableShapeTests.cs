@@ -83,8 +83,10 @@ public sealed class Ipv6TableShapeTests
 
         web1.Stop();
         rig.WaitFor(() => !rig.Listing().Contains(line, StringComparison.Ordinal), "web1 removed");
+        // The table changes before the command's log line is written: wait for the line, not just the table.
+        var removal = $"<6>forwarder: ipvsadm -d -t [2001:db8::199]:80 -r [::1]:{web1.Port} (origin: checker)\n";
+        rig.WaitFor(() => rig.LogText.Contains(removal, StringComparison.Ordinal), "web1's removal logged");
         Assert.That(rig.LogText, Does.Contain($"<6>forwarder: TCP connection to [::1]:tcp:{web1.Port} failed.\n"));
-        Assert.That(rig.LogText, Does.Contain($"<6>forwarder: ipvsadm -d -t [2001:db8::199]:80 -r [::1]:{web1.Port} (origin: checker)\n"));
 
         web1.Restart();
         rig.WaitFor(() => rig.Listing().Contains(line, StringComparison.Ordinal), "web1 back");

@@ -52,6 +52,8 @@ public sealed class KeepalivedSupervisorTests
 
         web1.Stop();
         rig.WaitFor(() => !rig.Listing().Contains(Line(web1, 2), StringComparison.Ordinal), "web1 removed");
+        // The table changes before the command's log line is written: wait for the line too.
+        rig.WaitFor(() => rig.LogText.Contains($"ipvsadm -d -t 10.9.0.1:80 -r 127.0.0.1:{web1.Port} (origin: checker)\n", StringComparison.Ordinal), "web1's removal logged");
 
         Assert.That(Lists(rig, web2, 2), Is.True, "web2 stays");
         var log = rig.LogText;
