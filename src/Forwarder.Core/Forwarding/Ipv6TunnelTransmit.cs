@@ -13,9 +13,8 @@ namespace Forwarder.Core.Forwarding;
 /// class and hop limit are the inner packet's. The link must leave an inner MTU of at least 1280 bytes after the outer
 /// header, or the kernel refuses the route and drops the packet. An IPv6 packet too big for that MTU is answered with
 /// Packet Too Big; an IPv4 one with DF with "fragmentation needed", and without DF it goes in outer IPv6 fragments.
-/// An IPv6 packet's hop limit drops by one before it is wrapped (Linux 6.1's decrement_ttl, seen in the kernel
-/// oracle: inner and outer hop limit 63 for a client's 64), and one that would reach zero gets Time Exceeded. An
-/// IPv4 packet goes as <see cref="TunnelTransmit"/> sends it over IPv4, its TTL kept.
+/// The inner packet's hop limit (IPv4: TTL) drops by one before it is wrapped (Linux 6.1's decrement_ttl, seen in the
+/// kernel oracle: inner and outer 63 for a client's 64), and one that would reach zero gets Time Exceeded from the VIP.
 /// </summary>
 public sealed class Ipv6TunnelTransmit : PacketTransmit
 {
