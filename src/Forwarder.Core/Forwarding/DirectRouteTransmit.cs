@@ -39,8 +39,7 @@ public sealed class DirectRouteTransmit : PacketTransmit
     {
         if (fields.Ttl <= 1)
         {
-            _answers?.SendIpv6Error(context, Icmpv6Messages.TimeExceeded, 0, frame.Slice(FrameLayout.EthernetHeaderLength, fields.TotalLength),
-                fields.DestinationAddress, fields.SourceAddress);
+            _answers?.SendTimeExceededFromVirtualAddress(context, frame, fields);
             return FrameOutcome.DroppedTtlExceeded;
         }
         if (_answers is not null && _answers.RefusedAsTooBig(context, frame, fields, connection.ServerInterface, fields.DestinationAddress))

@@ -73,8 +73,7 @@ public sealed class NatTransmit : PacketTransmit
         if (fields.Ttl <= 1)
         {
             // decrement_ttl: the client is told, from the virtual address it sent to (one of the director's own).
-            _answers?.SendIpv6Error(context, Icmpv6Messages.TimeExceeded, 0, frame.Slice(FrameLayout.EthernetHeaderLength, fields.TotalLength),
-                fields.DestinationAddress, fields.SourceAddress);
+            _answers?.SendTimeExceededFromVirtualAddress(context, frame, fields);
             return FrameOutcome.DroppedTtlExceeded;
         }
         if (_answers is not null && _answers.RefusedAsTooBig(context, frame, fields, connection.ServerInterface, fields.DestinationAddress))
