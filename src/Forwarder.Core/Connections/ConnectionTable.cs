@@ -11,7 +11,7 @@ namespace Forwarder.Core.Connections;
 /// As IPVS, a new connection counts as inactive on its destination until its first packet moves it into
 /// an active state (<see cref="TcpStateTable.IsActive"/>); UDP connections stay inactive.
 /// </summary>
-public sealed class ConnectionTable
+public sealed partial class ConnectionTable
 {
     public const int DefaultMaximum = 1 << 20;
     private const int InitialCapacity = 1 << 10;
