@@ -82,6 +82,12 @@ public sealed partial class DirectorEngine
         {
             return -1;
         }
+        if (protocol == FrameLayout.ProtocolTcp && transport.Length > FrameLayout.TcpFlags &&
+            (transport[FrameLayout.TcpFlags] & (FrameLayout.TcpSyn | FrameLayout.TcpAck)) == FrameLayout.TcpSyn)
+        {
+            // A SYN nearly always opens a flow: its lookup misses, and hinting it would only cost the hash twice.
+            return -1;
+        }
         var sourcePort = BinaryPrimitives.ReadUInt16BigEndian(transport);
         var destinationPort = BinaryPrimitives.ReadUInt16BigEndian(transport[2..]);
         return serverSide
