@@ -22,6 +22,10 @@ public sealed partial class DirectorEngine
     public void HintGroup(ReadOnlySpan<byte[]> frames, ReadOnlySpan<int> lengths, int count, int interfaceIndex)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(count, GroupSize);
+        if (_connections.Count < _settings.HintedTableSize)
+        {
+            return;
+        }
         Span<int> positions = stackalloc int[GroupSize];
         var serverSide = _interfaceRoles[interfaceIndex] != InterfaceRole.Public;
         for (var i = 0; i < count; i++)

@@ -65,7 +65,7 @@ public sealed class HintGroupTests
     [Test]
     public void HintGroup_AllocatesNothing()
     {
-        var rig = new EngineRig();
+        var rig = new EngineRig(settings: new EngineSettings { HintedTableSize = 0 });
         var frames = Enumerable.Range(0, DirectorEngine.GroupSize).Select(i => rig.ClientSyn((ushort)(41000 + i))).ToArray();
         var lengths = frames.Select(f => f.Length).ToArray();
 
@@ -117,7 +117,8 @@ public sealed class HintGroupTests
 
     private static (List<FrameOutcome> Outcomes, List<byte[]> Bytes) Run(List<(byte[] Frame, int Interface)> frames, bool hinted)
     {
-        var rig = new EngineRig();
+        // Hints from the first connection on, so this small table takes the hinted path.
+        var rig = new EngineRig(settings: new EngineSettings { HintedTableSize = 0 });
         var outcomes = new List<FrameOutcome>();
         var bytes = new List<byte[]>();
         // Groups of frames of one interface, as the live loop reads them.
