@@ -7,7 +7,8 @@ namespace Forwarder.Core.Connections;
 /// <summary>
 /// One tracked flow, stored by value in the connection table's array: client, virtual and real
 /// addresses (IPv4 or IPv6), state, expiry on the engine's clock, and handles to its next hops' neighbour entries.
-/// Kept small (see ConnectionTable.EntryBytes) since a director holds a million of them.
+/// Kept small (see ConnectionTable.EntryBytes) since a director holds a million of them: what only the timer wheel
+/// and connection sync read lives beside it in the table (<see cref="ConnectionSyncState"/>), out of the lookup's cache lines.
 /// </summary>
 public struct Connection
 {
@@ -44,19 +45,6 @@ public struct Connection
 
     /// <summary>For a template: how many connections it controls; it outlives its timeout while any do.</summary>
     public int ControlledCount;
-
-    /// <summary>
-    /// Connection sync's bookkeeping, as the kernel's <c>in_pkts</c>, <c>sync_endtime</c> and <c>old_state</c>: the
-    /// client packets counted toward the sync thresholds, when the backups' copy runs out (in 4 ms ticks, the low two
-    /// bits counting retries) and the state last considered for sync.
-    /// </summary>
-    public int SyncPackets;
-    public uint SyncEndTime;
-    public TcpState SyncOldState;
-
-    // Links of the timer wheel's slot list (slot indexes, -1 for none).
-    internal int TimerNext;
-    internal int TimerPrev;
 
     public readonly bool IsInUse => (Flags & ConnectionFlags.InUse) != 0;
 

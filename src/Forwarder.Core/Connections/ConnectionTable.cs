@@ -11,7 +11,7 @@ namespace Forwarder.Core.Connections;
 /// As IPVS, a new connection counts as inactive on its destination until its first packet moves it into
 /// an active state (<see cref="TcpStateTable.IsActive"/>); UDP connections stay inactive.
 /// </summary>
-public sealed class ConnectionTable
+public sealed partial class ConnectionTable
 {
     public const int DefaultMaximum = 1 << 20;
     private const int InitialCapacity = 1 << 10;
@@ -22,6 +22,11 @@ public sealed class ConnectionTable
     private readonly ulong _seed;
     private readonly int[] _wheel = new int[WheelSize];
     private Connection[] _entries;
+
+    // Beside each entry, out of its cache lines: the timer wheel's links (slot indexes, -1 for none; the free list
+    // threads through Next) and sync's bookkeeping.
+    private TimerLinks[] _timers;
+    private ConnectionSyncState[] _sync;
     private int[] _clientIndex;
     private int[] _serverIndex;
     private int _indexMask;
@@ -40,13 +45,16 @@ public sealed class ConnectionTable
         var capacity = Math.Min(InitialCapacity, maximum);
         var indexSize = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)capacity * 2);
         _entries = new Connection[capacity];
+        _timers = new TimerLinks[capacity];
+        _sync = new ConnectionSyncState[capacity];
         _clientIndex = new int[indexSize];
         _serverIndex = new int[indexSize];
         _indexMask = indexSize - 1;
     }
 
-    /// <summary>Bytes one connection costs at full size: its entry plus its share of both indexes.</summary>
-    public static int EntryBytes => Unsafe.SizeOf<Connection>() + (2 * 2 * sizeof(int));
+    /// <summary>Bytes one connection costs at full size: its entry, its timer links and sync state, and its share of both indexes.</summary>
+    public static int EntryBytes =>
+        Unsafe.SizeOf<Connection>() + Unsafe.SizeOf<TimerLinks>() + Unsafe.SizeOf<ConnectionSyncState>() + (2 * 2 * sizeof(int));
 
     public int Maximum { get; }
 
@@ -63,6 +71,9 @@ public sealed class ConnectionTable
     public ConnectionTimeouts Timeouts => _timeouts;
 
     public ref Connection this[int slot] => ref _entries[slot];
+
+    /// <summary>Connection sync's bookkeeping of the connection in <paramref name="slot"/> (cleared when the slot is freed).</summary>
+    public ref ConnectionSyncState SyncStateOf(int slot) => ref _sync[slot];
 
     /// <summary>One past the highest slot ever used: every entry in use is below it (for copies made in slices).</summary>
     public int SlotCount => _highWater;
@@ -413,7 +424,8 @@ public sealed class ConnectionTable
             _entries[entry.ControllingTemplate - 1].ControlledCount--;
         }
         entry = default;
-        entry.TimerNext = _freeHead;
+        _sync[slot] = default;
+        _timers[slot].Next = _freeHead;
         _freeHead = slot;
         Count--;
     }
@@ -435,8 +447,8 @@ public sealed class ConnectionTable
             while (slot >= 0)
             {
                 ref var entry = ref _entries[slot];
-                var next = entry.TimerNext;
-                entry.TimerPrev = NotLinked;
+                var next = _timers[slot].Next;
+                _timers[slot].Prev = NotLinked;
                 if (entry.ExpiresAt <= now && entry.IsTemplate && entry.ControlledCount > 0)
                 {
                     // As ip_vs_conn_expire: a template that still controls connections lives another timeout.
@@ -573,7 +585,7 @@ public sealed class ConnectionTable
         if (_freeHead >= 0)
         {
             var slot = _freeHead;
-            _freeHead = _entries[slot].TimerNext;
+            _freeHead = _timers[slot].Next;
             return slot;
         }
         if (_highWater == _entries.Length)
@@ -616,6 +628,8 @@ public sealed class ConnectionTable
     private void Grow(int capacity)
     {
         Array.Resize(ref _entries, capacity);
+        Array.Resize(ref _timers, capacity);
+        Array.Resize(ref _sync, capacity);
         var indexSize = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)capacity * 2);
         _clientIndex = new int[indexSize];
         _serverIndex = new int[indexSize];
@@ -693,39 +707,46 @@ public sealed class ConnectionTable
 
     private void LinkTimer(int slot)
     {
-        ref var entry = ref _entries[slot];
-        var tick = Math.Max(entry.ExpiresAt / TickMicroseconds, _processedTick + 1);
+        ref var links = ref _timers[slot];
+        var tick = Math.Max(_entries[slot].ExpiresAt / TickMicroseconds, _processedTick + 1);
         var wheelSlot = (int)(tick & (WheelSize - 1));
         var head = _wheel[wheelSlot];
-        entry.TimerNext = head;
-        entry.TimerPrev = -2 - wheelSlot;
+        links.Next = head;
+        links.Prev = -2 - wheelSlot;
         if (head >= 0)
         {
-            _entries[head].TimerPrev = slot;
+            _timers[head].Prev = slot;
         }
         _wheel[wheelSlot] = slot;
     }
 
     private void UnlinkTimer(int slot)
     {
-        ref var entry = ref _entries[slot];
-        if (entry.TimerPrev == NotLinked)
+        ref var links = ref _timers[slot];
+        if (links.Prev == NotLinked)
         {
             return;
         }
-        if (entry.TimerPrev >= 0)
+        if (links.Prev >= 0)
         {
-            _entries[entry.TimerPrev].TimerNext = entry.TimerNext;
+            _timers[links.Prev].Next = links.Next;
         }
         else
         {
-            _wheel[-2 - entry.TimerPrev] = entry.TimerNext;
+            _wheel[-2 - links.Prev] = links.Next;
         }
-        if (entry.TimerNext >= 0)
+        if (links.Next >= 0)
         {
-            _entries[entry.TimerNext].TimerPrev = entry.TimerPrev;
+            _timers[links.Next].Prev = links.Prev;
         }
-        entry.TimerPrev = NotLinked;
-        entry.TimerNext = -1;
+        links.Prev = NotLinked;
+        links.Next = -1;
+    }
+
+    /// <summary>Where a slot stands in the timer wheel's list: the next and previous slot, or the wheel slot's head as -2 - index.</summary>
+    private struct TimerLinks
+    {
+        public int Next;
+        public int Prev;
     }
 }

@@ -23,7 +23,7 @@ namespace Forwarder.Core.Engine;
 /// without one is scheduled. This is ip_vs_in and ip_vs_out: classification, lookup and scheduling; the way out
 /// is the connection's own forwarding method (<see cref="TransmitTable"/>), bound when the connection is created.
 /// </summary>
-public sealed class DirectorEngine
+public sealed partial class DirectorEngine
 {
     private readonly DirectorTopology _topology;
     private readonly ServiceTable _services;

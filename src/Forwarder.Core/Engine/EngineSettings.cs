@@ -47,4 +47,10 @@ public sealed class EngineSettings
     /// consistent scheduler (mh) the new director picks the same real server and the flow goes on.
     /// </summary>
     public bool SloppyTcp { get; init; }
+
+    /// <summary>
+    /// Connections from which <see cref="DirectorEngine.HintGroup"/> prefetches lookups: below it the table stays
+    /// mostly in the caches, where a hint only costs its parse and hash (README, Performance).
+    /// </summary>
+    public int HintedTableSize { get; init; } = 1 << 15;
 }

@@ -37,9 +37,10 @@ public static class HeaderRewriter
     public static void DecrementTtl(Span<byte> frame)
     {
         var ip = frame[FrameLayout.EthernetHeaderLength..];
+        // TTL and protocol as one word, read and written once: a byte store read back as a word stalls the CPU.
         var oldWord = BinaryPrimitives.ReadUInt16BigEndian(ip[FrameLayout.Ipv4Ttl..]);
-        ip[FrameLayout.Ipv4Ttl]--;
-        var newWord = BinaryPrimitives.ReadUInt16BigEndian(ip[FrameLayout.Ipv4Ttl..]);
+        var newWord = (ushort)(oldWord - 0x100);
+        BinaryPrimitives.WriteUInt16BigEndian(ip[FrameLayout.Ipv4Ttl..], newWord);
         UpdateChecksum16(ip[FrameLayout.Ipv4Checksum..], oldWord, newWord);
     }
 

@@ -179,7 +179,8 @@ public sealed class NeighborTable : INextHopResolver
             return false;
         }
         ref var entry = ref _entries[slot];
-        handle = new NeighborHandle(slot, entry.Generation);
+        // A slot past what a handle holds is served by address each time (a table that large is never built by default).
+        handle = slot <= NeighborHandle.MaximumSlot ? new NeighborHandle(slot, entry.Generation) : default;
         mac = entry.Mac;
         switch (entry.State)
         {
@@ -685,7 +686,7 @@ public sealed class NeighborTable : INextHopResolver
         var generation = entry.Generation + 1;
         entry = default;
         // A connection's handle to the old entry no longer matches (0 is never a live generation).
-        entry.Generation = generation == 0 ? 1 : generation;
+        entry.Generation = generation > NeighborHandle.MaximumGeneration ? 1 : generation;
         _held[slot]?.Clear();
         _free.Push(slot);
         LearnedCount--;

@@ -108,9 +108,9 @@ public sealed class SyncBackup
             Counters.EntriesCreated++;
         }
         // As the kernel: a synced connection counts as past the threshold, so a master this becomes sends it on schedule.
-        ref var connection = ref _connections[slot];
-        connection.SyncPackets = Settings.Threshold;
-        connection.SyncOldState = state;
+        ref var sync = ref _connections.SyncStateOf(slot);
+        sync.Packets = Settings.Threshold;
+        sync.OldState = state;
     }
 
     private int Create(in SyncEntry entry, Destination? destination, TcpState state, bool inactive, long expires, long now)

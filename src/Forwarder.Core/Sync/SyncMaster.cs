@@ -39,7 +39,7 @@ public sealed class SyncMaster
     public void OnClientPacket(int slot, long now)
     {
         ref var connection = ref _table[slot];
-        var packets = ++connection.SyncPackets;
+        var packets = ++_table.SyncStateOf(slot).Packets;
         var template = connection.ControllingTemplate - 1;
         Consider(slot, packets, now, controlled: template >= 0);
         if (template >= 0)
@@ -48,7 +48,7 @@ public sealed class SyncMaster
             if (controlling.IsInUse && controlling.IsTemplate)
             {
                 // As the kernel: a template's count moves with each packet of a connection it controls.
-                Consider(template, ++controlling.SyncPackets, now, controlled: false);
+                Consider(template, ++_table.SyncStateOf(template).Packets, now, controlled: false);
             }
         }
     }
@@ -69,7 +69,7 @@ public sealed class SyncMaster
     {
         ref var connection = ref _table[slot];
         var timeout = _table.TimeoutOf(slot);
-        if (!SyncThresholds.IsNeeded(ref connection, packets, timeout, now, Settings, controlled))
+        if (!SyncThresholds.IsNeeded(in connection, ref _table.SyncStateOf(slot), packets, timeout, now, Settings, controlled))
         {
             return;
         }

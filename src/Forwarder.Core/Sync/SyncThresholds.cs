@@ -18,14 +18,15 @@ public static class SyncThresholds
 
     public static uint Jiffies(long microseconds) => (uint)(microseconds / MicrosecondsPerJiffy);
 
-    /// <param name="connection">Its SyncOldState and SyncEndTime move as the kernel's do when it is considered.</param>
+    /// <param name="connection">The connection considered.</param>
+    /// <param name="sync">Its sync bookkeeping: the old state and end time move as the kernel's do when it is considered.</param>
     /// <param name="packets">The connection's client packets so far (the kernel's in_pkts after this packet).</param>
     /// <param name="timeoutMicroseconds">Its current timeout.</param>
     /// <param name="now">Engine time (µs).</param>
     /// <param name="controlledByTemplate">Whether a persistence template controls it (sync_persist_mode's question).</param>
-    public static bool IsNeeded(ref Connection connection, int packets, long timeoutMicroseconds, long now, SyncSettings settings, bool controlledByTemplate)
+    public static bool IsNeeded(in Connection connection, ref ConnectionSyncState sync, int packets, long timeoutMicroseconds, long now, SyncSettings settings, bool controlledByTemplate)
     {
-        var original = connection.SyncEndTime;
+        var original = sync.EndTime;
         var nowJiffies = Jiffies(now);
         var timeout = (uint)(timeoutMicroseconds / MicrosecondsPerJiffy);
         var next = (nowJiffies + timeout) & ~3u;
@@ -44,10 +45,10 @@ public static class SyncThresholds
             {
                 return false;
             }
-            force = connection.State != connection.SyncOldState;
+            force = connection.State != sync.OldState;
             if (force && connection.State != TcpState.Established)
             {
-                return Set(ref connection, next);
+                return Set(in connection, ref sync, next);
             }
         }
 
@@ -82,13 +83,13 @@ public static class SyncThresholds
         {
             return false;
         }
-        return Set(ref connection, next);
+        return Set(in connection, ref sync, next);
     }
 
-    private static bool Set(ref Connection connection, uint next)
+    private static bool Set(in Connection connection, ref ConnectionSyncState sync, uint next)
     {
-        connection.SyncOldState = connection.State;
-        connection.SyncEndTime = next;
+        sync.OldState = connection.State;
+        sync.EndTime = next;
         return true;
     }
 }

@@ -38,6 +38,10 @@ public sealed class LiveDirector : IDisposable
     private readonly ReadinessWait _wait;
     private readonly OutputBatch _inlineOutput;
     private readonly InterfaceSenders? _senders;
+    // A group of frames read before the engine sees them, so their lookups are hinted together (DirectorEngine.HintGroup).
+    private readonly byte[][] _group = Enumerable.Range(0, DirectorEngine.GroupSize).Select(_ => new byte[65536]).ToArray();
+    private readonly int[] _groupLengths = new int[DirectorEngine.GroupSize];
+    private readonly long[] _groupTimes = new long[DirectorEngine.GroupSize];
     private long _nextTick;
     private long _rounds;
     private long _transmits;
@@ -82,7 +86,6 @@ public sealed class LiveDirector : IDisposable
     /// <summary>Runs the loop on the calling thread until <paramref name="stop"/> is cancelled.</summary>
     public void Run(CancellationToken stop)
     {
-        var buffer = new byte[65536];
         // A stop request ends the wait for frames too, rather than at its next timeout.
         using var onStop = stop.Register(_wait.Wake);
         var drained = true;
@@ -95,7 +98,7 @@ public sealed class LiveDirector : IDisposable
             }
             lock (EngineLock)
             {
-                var read = ReadRound(buffer, out drained);
+                var read = ReadRound(out drained);
                 var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000;
                 if (read == 0)
                 {
@@ -121,10 +124,11 @@ public sealed class LiveDirector : IDisposable
     }
 
     /// <summary>
-    /// Up to <see cref="FramesPerInterfaceAndRound"/> frames from each interface, taking turns, through the engine.
+    /// Up to <see cref="FramesPerInterfaceAndRound"/> frames from each interface, taking turns, through the engine, a
+    /// group at a time: the group is read, its lookups hinted, then each frame processed in order.
     /// <paramref name="drained"/> tells whether every interface ran out of frames before its share.
     /// </summary>
-    private int ReadRound(byte[] buffer, out bool drained)
+    private int ReadRound(out bool drained)
     {
         var read = 0;
         drained = true;
@@ -132,18 +136,29 @@ public sealed class LiveDirector : IDisposable
         {
             var port = _ports[index];
             var taken = 0;
-            for (; taken < FramesPerInterfaceAndRound; taken++)
+            while (taken < FramesPerInterfaceAndRound)
             {
-                if (!Output.HasRoomFor(OutputFramesPerInput, OutputBytesPerInput))
+                var wanted = Math.Min(DirectorEngine.GroupSize, FramesPerInterfaceAndRound - taken);
+                var count = 0;
+                while (count < wanted && port.TryRead(_group[count], out _groupLengths[count], out _groupTimes[count]))
                 {
-                    // The batch is nearly full: send what it holds before the engine could meet a full one.
-                    Transmit();
+                    count++;
                 }
-                if (!port.TryRead(buffer, out var length, out var timestamp))
+                _engine.HintGroup(_group, _groupLengths, count, index);
+                for (var i = 0; i < count; i++)
+                {
+                    if (!Output.HasRoomFor(OutputFramesPerInput, OutputBytesPerInput))
+                    {
+                        // The batch is nearly full: send what it holds before the engine could meet a full one.
+                        Transmit();
+                    }
+                    _engine.Process(_group[i].AsSpan(0, _groupLengths[i]), index, _groupTimes[i], Output);
+                }
+                taken += count;
+                if (count < wanted)
                 {
                     break;
                 }
-                _engine.Process(buffer.AsSpan(0, length), index, timestamp, Output);
             }
             read += taken;
             drained &= taken < FramesPerInterfaceAndRound;

@@ -10,8 +10,14 @@ public sealed class SyncThresholdsTests
     private const long Start = 1_700_000_000_000_000;
     private static readonly long Established = 900 * Second;
 
+    /// <summary>The connection's sync bookkeeping, as the table keeps it beside the entry; each test starts afresh.</summary>
+    private ConnectionSyncState _sync;
+
+    [SetUp]
+    public void ClearSyncState() => _sync = default;
+
     /// <summary>The packet numbers (1-based) at which a connection held in <paramref name="state"/> is sent, over <paramref name="packets"/> packets a second apart.</summary>
-    private static List<int> SentAt(ref Connection connection, int packets, SyncSettings settings, Func<int, TcpState>? stateAt = null, long timeout = 0, long step = Second)
+    private List<int> SentAt(ref Connection connection, int packets, SyncSettings settings, Func<int, TcpState>? stateAt = null, long timeout = 0, long step = Second)
     {
         var sent = new List<int>();
         for (var packet = 1; packet <= packets; packet++)
@@ -20,7 +26,7 @@ public sealed class SyncThresholdsTests
             {
                 connection.State = stateAt(packet);
             }
-            if (SyncThresholds.IsNeeded(ref connection, packet, timeout == 0 ? Established : timeout, Start + (packet * step), settings, controlledByTemplate: false))
+            if (SyncThresholds.IsNeeded(in connection, ref _sync, packet, timeout == 0 ? Established : timeout, Start + (packet * step), settings, controlledByTemplate: false))
             {
                 sent.Add(packet);
             }
@@ -68,7 +74,7 @@ public sealed class SyncThresholdsTests
         SentAt(ref connection, 3, new SyncSettings());
         connection.State = TcpState.FinWait;
 
-        Assert.That(SyncThresholds.IsNeeded(ref connection, 4, Established, Start + (4 * Second), new SyncSettings(), false), Is.True);
+        Assert.That(SyncThresholds.IsNeeded(in connection, ref _sync, 4, Established, Start + (4 * Second), new SyncSettings(), false), Is.True);
     }
 
     [Test]
@@ -100,8 +106,8 @@ public sealed class SyncThresholdsTests
     {
         var connection = new Connection { Protocol = 6, State = TcpState.Established };
 
-        Assert.That(SyncThresholds.IsNeeded(ref connection, 3, Established, Start, new SyncSettings { PersistMode = true }, controlledByTemplate: true), Is.False);
-        Assert.That(SyncThresholds.IsNeeded(ref connection, 3, Established, Start, new SyncSettings { PersistMode = true }, controlledByTemplate: false), Is.True);
+        Assert.That(SyncThresholds.IsNeeded(in connection, ref _sync, 3, Established, Start, new SyncSettings { PersistMode = true }, controlledByTemplate: true), Is.False);
+        Assert.That(SyncThresholds.IsNeeded(in connection, ref _sync, 3, Established, Start, new SyncSettings { PersistMode = true }, controlledByTemplate: false), Is.True);
     }
 
     [Test]

@@ -115,6 +115,23 @@ public sealed class LiveLoopBatchingTests
         Assert.That(director.Counters(), Does.Contain("eth1 send-failures 15\n").And.Contain("eth1 sent 6\n"));
     }
 
+    [Test]
+    public void FramesReadAGroupAtATime_AreForwardedInTheOrderTheyCame()
+    {
+        // Not a multiple of the group: the last group of the round is short.
+        var frames = (3 * DirectorEngine.GroupSize) + 3;
+        for (var i = 0; i < frames; i++)
+        {
+            _loop.Public.Enqueue(Syn(i), Start + i);
+        }
+
+        StartLoop();
+
+        Assert.That(SpinWait.SpinUntil(() => _loop.Private.Sent == frames, TimeSpan.FromSeconds(30)), Is.True, "every SYN forwarded");
+        var sources = _loop.Private.Transmits.SelectMany(t => t).Select(f => Convert.ToHexString(f, 26, 4));
+        Assert.That(sources, Is.EqualTo(Enumerable.Range(0, frames).Select(i => Convert.ToHexString(Syn(i), 26, 4))), "client order kept");
+    }
+
     private LiveDirector StartLoop(OutputBatch? output = null) => _loop.StartLoop(output);
 
     private static byte[] Syn(int client) => LoopUnderTest.Syn(client);
