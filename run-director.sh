@@ -239,7 +239,7 @@ WRAPPER
 # host-state, with the value it replaces, before it is made, so that whatever ends the director (and
 # whatever ends it part way through this), exactly what was changed is put back.
 prepare_host() {
-  local public=$1 private=$2 socket=${3:-} saved="$state_dir/host-state"
+  local public=$1 private=$2 socket=${3:-} gro=${4:-0} saved="$state_dir/host-state"
   record() { printf '%s\n' "$*" >>"$saved"; }
   local key original
   for key in net.ipv4.ip_forward net.ipv4.conf.all.send_redirects net.ipv4.conf.default.send_redirects \
@@ -314,7 +314,15 @@ NFT
       record "offload $dev ${feature%%:*}"
       ethtool -K "$dev" "${feature%%:*}" off >/dev/null 2>&1 || true
     done
-    say "host: $dev offloads off (gro gso tso tx rx)"
+    # --gro: the director takes merged frames whole (its sender has the kernel cut them again), so GRO goes on.
+    # libpcap sizes its ring for them only if an offload is on when it opens: this comes first.
+    if [ "$gro" -eq 1 ]; then
+      record "offload-on $dev gro"
+      ethtool -K "$dev" gro on >/dev/null 2>&1 || true
+      say "host: $dev offloads off (gso tso tx rx), gro on (--gro)"
+    else
+      say "host: $dev offloads off (gro gso tso tx rx)"
+    fi
   done
 }
 
@@ -365,6 +373,7 @@ restore_host() {
         else
           [ "$gone" -eq 0 ] && ethtool -K "$a" "$b" on >/dev/null 2>&1 && say "host: $a $b back on"
         fi ;;
+      offload-on) [ "$gone" -eq 0 ] && ethtool -K "$a" "$b" off >/dev/null 2>&1 && say "host: $a $b back off" ;;
       wrapper) is_our_wrapper "$a" && rm -f "$a" && say "host: $a removed" ;;
     esac || true
   done < <(tac "$saved")
@@ -439,9 +448,10 @@ take_over_host() {
 }
 
 run_director() {
-  local public=eth2 private=eth1 socket="" args=("$@") i check=0
+  local public=eth2 private=eth1 socket="" args=("$@") i check=0 gro=0
   for ((i = 0; i < ${#args[@]}; i++)); do
     case "${args[$i]}" in
+      --gro) gro=1 ;;
       --public) public=${args[$((i + 1))]} ;;
       --private) private=${args[$((i + 1))]} ;;
       --socket) socket=${args[$((i + 1))]} ;;
@@ -477,7 +487,7 @@ run_director() {
     restore_host
     rm -f "$pidfile"
   )
-  prepare_host "$public" "$private" "$socket"
+  prepare_host "$public" "$private" "$socket" "$gro"
   # A 4 MiB gen0 budget: a large -R allocates its new table on the control thread, and the collector stops the
   # engine thread while it copies what survives; small young generations keep each such stop short (README).
   export DOTNET_GCgen0size=${DOTNET_GCgen0size:-0x400000}

@@ -6,6 +6,9 @@
 #              to web1
 #   haproxy    HAProxy in TCP mode (mode tcp, balance roundrobin), what an operator picks without kernel IPVS
 #   nginx      nginx's stream proxy (an upstream of the three webs, round-robin)
+# The director's two interfaces have GRO on for every contender (as a NIC has by default; the lab's veths start with
+# every offload off): the kernel forwards GRO's merged frames whole, the proxies read them, and Forwarder runs
+# with --gro, which takes them whole too and has the kernel cut them to the MTU on the way out.
 # Interleaved run by run: each round starts every contender in turn, warms it up, measures HTTP keep-alive
 # requests/s (wrk -t1 -c32, with its p50/p99 latency), new connections/s (the same with Connection: close) and
 # bulk TCP throughput (iperf3, one stream), then stops it. The table gives each figure's median over the rounds
@@ -161,7 +164,7 @@ start_forwarder() {
   # A simple command in the background: ip netns exec, run-director.sh and dotnet each exec the next, so $! is
   # the director itself once it runs.
   FORWARDER_DLL="$here/$dll" FORWARDER_STATE="$state" ip netns exec "${LAB_PREFIX}director" "$here/run-director.sh" run \
-    --socket "$state/forwarder.sock" --rules "$state/rules" >>"$state/log" 2>&1 &
+    --socket "$state/forwarder.sock" --rules "$state/rules" --gro >>"$state/log" 2>&1 &
   contender_pid=$!
   for ((i = 0; i < 600; i++)); do
     [ -S "$state/forwarder.sock" ] && break
@@ -183,8 +186,17 @@ stop_forwarder() {
     FORWARDER_DLL="$here/$dll" FORWARDER_STATE="$state" ns director "$here/run-director.sh" stop >>"$state/log" 2>&1 || true
   fi
   ns director nft delete table ip forwarder 2>/dev/null || true
-  # Its restore turns the offloads back on; the lab (and so every contender) runs with them off.
-  for dev in eth1 eth2; do ns director ethtool -K "$dev" gro off gso off tso off tx off rx off >/dev/null 2>&1 || true; done
+  # Its restore puts back what it found; whatever it left, the next contender starts from the race's offloads.
+  director_offloads
+}
+
+# The race's offloads on the director: GRO on (merged frames in), the rest off as the lab has them.
+director_offloads() {
+  local dev
+  for dev in eth1 eth2; do
+    ns director ethtool -K "$dev" gso off tso off tx off rx off >/dev/null 2>&1 || true
+    ns director ethtool -K "$dev" gro on >/dev/null 2>&1 || true
+  done
 }
 
 start_haproxy() {
@@ -344,6 +356,7 @@ describe() {
 "$lab" up >/dev/null
 ns director sysctl -qw net.ipv4.conf.all.send_redirects=0 net.ipv4.conf.default.send_redirects=0
 ns director sysctl -qw net.ipv4.ip_forward=0
+director_offloads
 for c in $CONTENDERS; do say "# $(describe "$c")"; done
 say "# $RUNS rounds, each contender in turn: ${WARMUP} s + ${WARMUP} s warm-up, then keep-alive, new connections, bulk, ${SECONDS_PER_RUN} s each"
 

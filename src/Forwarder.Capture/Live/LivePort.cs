@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Forwarder.Core.Frames;
 using Forwarder.Core.Transmit;
 using SharpPcap;
 using SharpPcap.LibPcap;
@@ -46,7 +47,8 @@ public sealed class LivePort : IDirectorPort, IDisposable
         {
             Mode = DeviceModes.Promiscuous,
             Immediate = true,
-            Snaplen = 65535,
+            // Whole frames, GRO's merged ones too (run --gro); libpcap sizes its ring's slots by the MTU where no offload is on.
+            Snaplen = FrameLayout.MaximumFrameLength,
             ReadTimeout = readTimeoutMilliseconds,
             BufferSize = 16 << 20,
         });

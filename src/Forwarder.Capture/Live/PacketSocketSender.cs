@@ -18,6 +18,7 @@ public sealed class PacketSocketSender : IDisposable
     private const int SocketCloseOnExec = 0x80000;
     private const int SolPacket = 263;
     private const int PacketQdiscBypass = 20;
+    private const int PacketVnetHeader = 15;
     private const int DontWait = 0x40;
     private const int ErrorInterrupted = 4;
     private const int ErrorAgain = 11;
@@ -38,12 +39,20 @@ public sealed class PacketSocketSender : IDisposable
     private readonly IntPtr _vectors;
     private readonly IntPtr _addresses;
     private readonly PollDescriptor[] _writable = new PollDescriptor[1];
+    // With segmentation offload: each message's virtio_net_hdr, pinned, written before its frame (SegmentationOffload).
+    private readonly int _segmentationMtu;
+    private readonly byte[]? _offloadHeaders;
+    private long _offloaded;
     private long _sent;
     private long _failures;
     private long _systemCalls;
 
     /// <param name="capacity">The most frames one call hands over (a batch's frame count).</param>
-    public PacketSocketSender(string interfaceName, int capacity = 256, bool bypassQueueingDiscipline = false)
+    /// <param name="segmentationMtu">
+    /// Above 0: the socket takes a <c>virtio_net_hdr</c> before each frame (<c>PACKET_VNET_HDR</c>), so TCP segments
+    /// with a partial checksum — GRO's merged frames among them — are finished and cut to this MTU by the kernel.
+    /// </param>
+    public PacketSocketSender(string interfaceName, int capacity = 256, bool bypassQueueingDiscipline = false, int segmentationMtu = 0)
     {
         Name = interfaceName;
         _capacity = capacity;
@@ -66,9 +75,18 @@ public sealed class PacketSocketSender : IDisposable
             throw new InvalidOperationException($"{interfaceName}: cannot bind the packet socket (errno {errno})");
         }
         var one = 1;
+        if (segmentationMtu > 0 && SetOption(_socket, SolPacket, PacketVnetHeader, ref one, sizeof(int)) != 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            _ = DescriptorCalls.Close(_socket);
+            throw new InvalidOperationException($"{interfaceName}: the packet socket refuses virtio-net headers (PACKET_VNET_HDR: errno {errno})");
+        }
+        _segmentationMtu = segmentationMtu;
+        var vectorsPerMessage = segmentationMtu > 0 ? 2 : 1;
+        _offloadHeaders = segmentationMtu > 0 ? GC.AllocateArray<byte>(SegmentationOffload.HeaderLength * capacity, pinned: true) : null;
         BypassesQueueingDiscipline = bypassQueueingDiscipline && SetOption(_socket, SolPacket, PacketQdiscBypass, ref one, sizeof(int)) == 0;
         _messages = Marshal.AllocHGlobal(MessageSize * capacity);
-        _vectors = Marshal.AllocHGlobal(VectorSize * capacity);
+        _vectors = Marshal.AllocHGlobal(VectorSize * vectorsPerMessage * capacity);
         _addresses = Marshal.AllocHGlobal(LinkAddressSize * capacity);
         for (var i = 0; i < MessageSize * capacity; i += 8)
         {
@@ -83,8 +101,15 @@ public sealed class PacketSocketSender : IDisposable
             var message = _messages + (i * MessageSize);
             Marshal.WriteIntPtr(message, 0, _addresses + (i * LinkAddressSize));
             Marshal.WriteInt32(message, 8, LinkAddressSize);
-            Marshal.WriteIntPtr(message, 16, _vectors + (i * VectorSize));
-            Marshal.WriteInt64(message, 24, 1);
+            Marshal.WriteIntPtr(message, 16, _vectors + (i * VectorSize * vectorsPerMessage));
+            Marshal.WriteInt64(message, 24, vectorsPerMessage);
+            if (_offloadHeaders is not null)
+            {
+                // The first vector is the message's header, always there; the second, its frame, is set per send.
+                var vector = _vectors + (i * VectorSize * 2);
+                Marshal.WriteIntPtr(vector, 0, Marshal.UnsafeAddrOfPinnedArrayElement(_offloadHeaders, i * SegmentationOffload.HeaderLength));
+                Marshal.WriteInt64(vector, 8, SegmentationOffload.HeaderLength);
+            }
         }
         _writable[0] = new PollDescriptor { Descriptor = _socket, Events = DescriptorCalls.PollOut };
     }
@@ -97,6 +122,9 @@ public sealed class PacketSocketSender : IDisposable
     public long Sent => Interlocked.Read(ref _sent);
 
     public long Failures => Interlocked.Read(ref _failures);
+
+    /// <summary>Frames handed over with their checksum to finish or their segment to cut (segmentation offload only).</summary>
+    public long Offloaded => Interlocked.Read(ref _offloaded);
 
     /// <summary>sendmmsg calls made: frames sent per call is the batching achieved.</summary>
     public long SystemCalls => Interlocked.Read(ref _systemCalls);
@@ -115,6 +143,7 @@ public sealed class PacketSocketSender : IDisposable
         var buffer = Marshal.UnsafeAddrOfPinnedArrayElement(batch.Buffer, 0);
         var pending = 0;
         var sent = 0;
+        var offloaded = 0;
         for (var i = 0; i < batch.Count; i++)
         {
             if (batch.InterfaceAt(i) != interfaceIndex)
@@ -129,6 +158,15 @@ public sealed class PacketSocketSender : IDisposable
             var offset = batch.OffsetAt(i);
             var length = batch.LengthAt(i);
             var vector = _vectors + (pending * VectorSize);
+            if (_offloadHeaders is not null)
+            {
+                vector = _vectors + (((pending * 2) + 1) * VectorSize);
+                var header = _offloadHeaders.AsSpan(pending * SegmentationOffload.HeaderLength, SegmentationOffload.HeaderLength);
+                if (SegmentationOffload.Describe(batch.Buffer.AsSpan(offset, length), _segmentationMtu, header))
+                {
+                    offloaded++;
+                }
+            }
             Marshal.WriteIntPtr(vector, 0, buffer + offset);
             Marshal.WriteInt64(vector, 8, length);
             // sll_protocol: the frame's EtherType as it stands on the wire (network order), or 0 for a runt.
@@ -139,6 +177,10 @@ public sealed class PacketSocketSender : IDisposable
         if (pending > 0)
         {
             sent += Flush(pending);
+        }
+        if (offloaded > 0)
+        {
+            Interlocked.Add(ref _offloaded, offloaded);
         }
         return sent;
     }

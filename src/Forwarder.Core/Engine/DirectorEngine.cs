@@ -137,6 +137,10 @@ public sealed partial class DirectorEngine
         {
             return rejected;
         }
+        if (_settings.TakesMergedFrames)
+        {
+            fields.ChecksumPartial = PartialChecksum.IsPartial(frame, fields);
+        }
         var fromClients = _interfaceRoles[interfaceIndex] == InterfaceRole.Public;
         if (fields.IsFragment)
         {
@@ -172,6 +176,10 @@ public sealed partial class DirectorEngine
         if (Ipv6Parser.Parse(frame, out var fields) is { } rejected)
         {
             return toUs ? rejected : FrameOutcome.NotOursIpv6;
+        }
+        if (_settings.TakesMergedFrames)
+        {
+            fields.ChecksumPartial = PartialChecksum.IsPartial(frame, fields);
         }
         if (fields.Protocol == Ipv6Layout.ProtocolIcmpv6 && !fields.IsFragment)
         {

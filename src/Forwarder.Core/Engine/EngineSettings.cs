@@ -49,6 +49,13 @@ public sealed class EngineSettings
     public bool SloppyTcp { get; init; }
 
     /// <summary>
+    /// Whether the interfaces hand over GRO's merged frames (<c>run --gro</c>): TCP segments of up to 64 KiB whose
+    /// checksum is partial (<see cref="Frames.PartialChecksum"/>). The engine then recognises such checksums and keeps
+    /// them partial through its rewrites; the sender has the kernel finish them and cut the segment to the MTU.
+    /// </summary>
+    public bool TakesMergedFrames { get; init; }
+
+    /// <summary>
     /// Connections from which <see cref="DirectorEngine.HintGroup"/> prefetches lookups: below it the table stays
     /// mostly in the caches, where a hint only costs its parse and hash (README, Performance).
     /// </summary>

@@ -138,7 +138,8 @@ public sealed class LocalAnswerTransmit
     public bool RefusedAsTooBig(in FrameContext context, ReadOnlySpan<byte> frame, in PacketFields fields, int interfaceIndex, InetAddress source)
     {
         var mtu = _topology.Interfaces[interfaceIndex].Mtu;
-        if (fields.TotalLength <= mtu)
+        // A GRO-merged segment (a partial checksum) leaves cut to this MTU (SegmentationOffload), as the kernel's GSO cuts it.
+        if (fields.TotalLength <= mtu || fields.ChecksumPartial)
         {
             return false;
         }

@@ -8,6 +8,9 @@ public static class FrameLayout
     public const int EtherTypeOffset = 12;
     public const int EthernetHeaderLength = 14;
 
+    /// <summary>The longest frame an interface can hand over: a GRO-merged IPv6 packet of the largest payload, with its headers.</summary>
+    public const int MaximumFrameLength = EthernetHeaderLength + 40 + 65535;
+
     public const ushort EtherTypeIpv4 = 0x0800;
     public const ushort EtherTypeArp = 0x0806;
     public const ushort EtherTypeVlan = 0x8100;

@@ -74,6 +74,9 @@ public static class HeaderRewriter
         }
         switch (fields.Protocol)
         {
+            case FrameLayout.ProtocolTcp when fields.ChecksumPartial:
+                UpdatePartialChecksum(transport[FrameLayout.TcpChecksum..], oldAddress, newAddress);
+                break;
             case FrameLayout.ProtocolTcp:
                 UpdateTransportChecksum(transport[FrameLayout.TcpChecksum..], oldAddress, newAddress, oldPort, newPort, zeroMeansNone: false);
                 break;
@@ -102,6 +105,10 @@ public static class HeaderRewriter
         }
         BinaryPrimitives.WriteUInt16BigEndian(field, checksum);
     }
+
+    /// <summary>A partial TCP checksum (<see cref="PartialChecksum"/>) follows the address only: the device sums the port with the data.</summary>
+    private static void UpdatePartialChecksum(Span<byte> field, uint oldAddress, uint newAddress) =>
+        BinaryPrimitives.WriteUInt16BigEndian(field, PartialChecksum.Update32(BinaryPrimitives.ReadUInt16BigEndian(field), oldAddress, newAddress));
 
     private static void UpdateChecksum16(Span<byte> field, ushort oldWord, ushort newWord) =>
         BinaryPrimitives.WriteUInt16BigEndian(field, InternetChecksum.Update16(BinaryPrimitives.ReadUInt16BigEndian(field), oldWord, newWord));

@@ -40,6 +40,12 @@ public static class Ipv6HeaderRewriter
         var checksumOffset = fields.Protocol == FrameLayout.ProtocolTcp ? FrameLayout.TcpChecksum : FrameLayout.UdpChecksum;
         var field = transport[checksumOffset..];
         var checksum = BinaryPrimitives.ReadUInt16BigEndian(field);
+        if (fields.ChecksumPartial)
+        {
+            // Left for the device (PartialChecksum): the address is in the pseudo-header it holds, the port is not.
+            BinaryPrimitives.WriteUInt16BigEndian(field, (ushort)~UpdateAddress((ushort)~checksum, oldAddress, newAddress));
+            return;
+        }
         checksum = UpdateAddress(checksum, oldAddress, newAddress);
         checksum = InternetChecksum.Update16(checksum, oldPort, newPort);
         if (fields.Protocol == FrameLayout.ProtocolUdp && checksum == 0)

@@ -46,6 +46,12 @@ public struct PacketFields
     /// <summary>A piece of a fragmented packet (IPv4 MF or offset; IPv6 a Fragment header with either).</summary>
     public bool IsFragment;
 
+    /// <summary>
+    /// A TCP checksum the device is to finish (<see cref="Frames.PartialChecksum"/>): set by the engine, only where it
+    /// takes GRO's merged frames; the rewriters then keep it partial.
+    /// </summary>
+    public bool ChecksumPartial;
+
     /// <summary>IPv6: how many extension headers lie between the fixed header and the transport.</summary>
     public int ExtensionHeaders;
 

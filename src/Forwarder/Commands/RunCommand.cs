@@ -41,6 +41,10 @@ public static class RunCommand
             {
                 throw new ArgumentException($"--transmit {Forwarder.Core.EchoedText.Of(options.Transmit)}: expected sendmmsg, sendmmsg-bypass or pcap");
             }
+            if (options.Gro && options.Transmit == "pcap")
+            {
+                throw new ArgumentException("--gro needs a packet socket to send with: --transmit sendmmsg or sendmmsg-bypass, not pcap");
+            }
             if (options.VipsOwned is not ("all" or "none"))
             {
                 throw new ArgumentException($"--vips-owned {Forwarder.Core.EchoedText.Of(options.VipsOwned)}: expected all or none");
@@ -88,7 +92,7 @@ public static class RunCommand
                 ApplyRules(options.Rules!, rulesText, services, timeouts);
             }
             var engine = new DirectorEngine(topology, services, new ConnectionTable(timeouts, options.MaxConnections),
-                new EngineSettings { AnswerForOwnAddresses = false, SloppyTcp = options.SloppyTcp, OwnsEveryServiceAddress = options.VipsOwned == "all" });
+                new EngineSettings { AnswerForOwnAddresses = false, SloppyTcp = options.SloppyTcp, OwnsEveryServiceAddress = options.VipsOwned == "all", TakesMergedFrames = options.Gro });
             if (options.Check)
             {
                 return 0;
@@ -106,8 +110,8 @@ public static class RunCommand
                 engine, output, errors);
             state.Restore();
 
-            using var publicPort = new LivePort(topology.Public.Name, CaptureFilter(topology.Public.Mac), sender: SenderFor(topology.Public.Name, options.Transmit));
-            using var privatePort = new LivePort(topology.Private.Name, CaptureFilter(topology.Private.Mac), sender: SenderFor(topology.Private.Name, options.Transmit));
+            using var publicPort = new LivePort(topology.Public.Name, CaptureFilter(topology.Public.Mac), sender: SenderFor(topology.Public, options));
+            using var privatePort = new LivePort(topology.Private.Name, CaptureFilter(topology.Private.Mac), sender: SenderFor(topology.Private, options));
             var rates = new ServiceRateEstimators();
             var commands = new EngineCommandQueue();
             // Connection sync: ipvsadm --start-daemon opens its sockets; they close when the director stops.
@@ -292,10 +296,11 @@ public static class RunCommand
     }
 
     /// <summary>The packet socket a port sends its batches with, or none when libpcap is to send frame by frame.</summary>
-    private static PacketSocketSender? SenderFor(string interfaceName, string transmit) => transmit switch
+    /// With --gro it hands the kernel merged frames to cut to the interface's MTU.
+    private static PacketSocketSender? SenderFor(DirectorInterface link, RunOptions options) => options.Transmit switch
     {
         "pcap" => null,
-        _ => new PacketSocketSender(interfaceName, bypassQueueingDiscipline: transmit == "sendmmsg-bypass"),
+        _ => new PacketSocketSender(link.Name, bypassQueueingDiscipline: options.Transmit == "sendmmsg-bypass", segmentationMtu: options.Gro ? link.Mtu : 0),
     };
 
     /// <summary>

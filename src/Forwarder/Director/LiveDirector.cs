@@ -1,5 +1,6 @@
 using Forwarder.Capture.Live;
 using Forwarder.Core.Engine;
+using Forwarder.Core.Frames;
 using Forwarder.Core.Transmit;
 using Forwarder.Ipvsadm.Control;
 using Forwarder.Ipvsadm.Execution;
@@ -23,7 +24,7 @@ public sealed class LiveDirector : IDisposable
     private const int OutputFramesPerInput = 16;
 
     /// <summary>Output bytes one input frame may write at most: the largest frame, or the held frames it releases.</summary>
-    private const int OutputBytesPerInput = 1 << 16;
+    private const int OutputBytesPerInput = FrameLayout.MaximumFrameLength;
 
     /// <summary>The engine's clock moves on at least this often with no traffic (ms).</summary>
     private const int IdleWaitMilliseconds = 50;
@@ -39,7 +40,7 @@ public sealed class LiveDirector : IDisposable
     private readonly OutputBatch _inlineOutput;
     private readonly InterfaceSenders? _senders;
     // A group of frames read before the engine sees them, so their lookups are hinted together (DirectorEngine.HintGroup).
-    private readonly byte[][] _group = Enumerable.Range(0, DirectorEngine.GroupSize).Select(_ => new byte[65536]).ToArray();
+    private readonly byte[][] _group = Enumerable.Range(0, DirectorEngine.GroupSize).Select(_ => new byte[FrameLayout.MaximumFrameLength]).ToArray();
     private readonly int[] _groupLengths = new int[DirectorEngine.GroupSize];
     private readonly long[] _groupTimes = new long[DirectorEngine.GroupSize];
     private long _nextTick;
