@@ -26,6 +26,9 @@ public interface IDirectorPort
 
     long SendFailures { get; }
 
+    /// <summary>Of <see cref="Sent"/>, the frames the kernel was to finish or cut (run --gro's merged frames among them).</summary>
+    long SentOffloaded => 0;
+
     long UnreadAtStop { get; }
 
     /// <summary>libpcap's counts since the port was ready: received (dropped included), dropped by the kernel, dropped by the interface.</summary>

@@ -100,6 +100,8 @@ public sealed class LivePort : IDirectorPort, IDisposable
     public string TransmitPath => _sender is null ? "pcap" : _sender.BypassesQueueingDiscipline ? "sendmmsg, qdisc bypassed" : "sendmmsg";
 
     /// <summary>Transmit calls made to the kernel for batches: frames sent per call is the batching achieved.</summary>
+    public long SentOffloaded => _sender?.Offloaded ?? 0;
+
     public long TransmitCalls => (_sender?.SystemCalls ?? 0) + Interlocked.Read(ref _pcapSends);
 
     /// <summary>Frames libpcap still held when the director stopped, read and discarded by <see cref="DiscardUnread"/>.</summary>

@@ -25,6 +25,8 @@ public sealed class TunnelTransmit : PacketTransmit
     private readonly Ipv4Identification _identification;
     private readonly LocalAnswerTransmit _answers;
     private readonly Ipv6TunnelTransmit _overIpv6;
+    // One segment of a merged frame at a time, on its way into the tunnel (CutAndSend).
+    private readonly byte[] _segment = new byte[FrameLayout.MaximumFrameLength];
 
     public TunnelTransmit(EthernetTransmitter link, NeighborTable neighbors, DirectorTopology topology, Ipv4Identification identification, LocalAnswerTransmit answers,
         Ipv6TunnelTransmit overIpv6)
@@ -39,6 +41,10 @@ public sealed class TunnelTransmit : PacketTransmit
     /// <summary>Encapsulates; when the result needs fragmenting but the client set DF, answers "fragmentation needed".</summary>
     public override FrameOutcome ToServer(in FrameContext context, ref Connection connection, ReadOnlySpan<byte> frame, in PacketFields fields)
     {
+        if (fields.ChecksumPartial)
+        {
+            return CutAndSend(context, ref connection, frame, fields);
+        }
         if (connection.DestinationAddress.IsIpv6)
         {
             return _overIpv6.ToServer(context, ref connection, frame, fields);
@@ -73,6 +79,30 @@ public sealed class TunnelTransmit : PacketTransmit
             }
             WriteFragment(sent, inner, link.Mtu, index, link.Address.Value, connection.DestinationAddress.Ipv4Value, identification);
             outcome = Link.Send(context, hop, sent);
+        }
+        return outcome;
+    }
+
+    /// <summary>
+    /// A segment whose checksum the device was to finish (run --gro: GRO merged it, up to 64 KiB): the tunnel carries it
+    /// as an opaque payload, which no device finishes or cuts, so it is cut here (<see cref="TcpSegmenter"/>) into
+    /// segments that fit inside the outer header, checksums complete, and each is tunnelled as the client's own.
+    /// </summary>
+    private FrameOutcome CutAndSend(in FrameContext context, ref Connection connection, ReadOnlySpan<byte> frame, in PacketFields fields)
+    {
+        var linkMtu = _topology.Interfaces[connection.ServerInterface].Mtu;
+        var limit = connection.DestinationAddress.IsIpv6 ? Ipv6TunnelTransmit.InnerMtu(linkMtu) : InnerMtu(linkMtu);
+        var count = TcpSegmenter.Count(frame, fields, limit);
+        if (count == 0)
+        {
+            return FrameOutcome.DroppedMalformed;
+        }
+        var outcome = FrameOutcome.Forwarded;
+        for (var index = 0; index < count && outcome is FrameOutcome.Forwarded or FrameOutcome.Queued; index++)
+        {
+            var segment = _segment.AsSpan(0, TcpSegmenter.Write(frame, fields, limit, index, _segment));
+            var rejected = fields.IsIpv6 ? Ipv6Parser.Parse(segment, out var segmentFields) : Ipv4Parser.Parse(segment, out segmentFields);
+            outcome = rejected ?? ToServer(context, ref connection, segment, segmentFields);
         }
         return outcome;
     }

@@ -40,6 +40,7 @@ public static class CountersReport
             Line(text, $"{port.Name} received", read);
             Line(text, $"{port.Name} sent", port.Sent);
             Line(text, $"{port.Name} send-failures", port.SendFailures);
+            Line(text, $"{port.Name} sent-offloaded", port.SentOffloaded);
             Line(text, $"{port.Name} pcap-received", received);
             Line(text, $"{port.Name} pcap-dropped", dropped);
             Line(text, $"{port.Name} unread-at-stop", unread);
