@@ -174,6 +174,23 @@ public sealed class GroLabTests
         Assert.That(_lab.StopDirector(), Is.Zero, _lab.DirectorLog);
     }
 
+    [Test, Order(8)]
+    public void WhereGroWasOnAlready_ItIsStillOnAfter()
+    {
+        _lab.Script("mode", "nat");
+        _lab.In("director", "ethtool", "-K", "eth2", "gro", "on");
+        _lab.StartDirector(Rules, "--gro");
+        Assert.That(_lab.Get(), Is.EqualTo("web1:192.168.139.254"), _lab.DirectorLog);
+
+        Assert.That(_lab.StopDirector(), Is.Zero, _lab.DirectorLog);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(_lab.In("director", "ethtool", "-k", "eth2").Output, Does.Contain("generic-receive-offload: on"), "eth2 as found");
+            Assert.That(_lab.In("director", "ethtool", "-k", "eth1").Output, Does.Contain("generic-receive-offload: off"), "eth1 as found");
+        });
+    }
+
     /// <summary>Starts the one-connection server on web1 (bounded to a minute), and waits until it listens.</summary>
     private void StartServer(string mode, int port, bool ipv6 = false)
     {

@@ -130,6 +130,24 @@ public sealed class MergedFrameEngineTests
         Assert.That(payload, Is.EqualTo(merged.Skip(14 + 20 + 32)), "the payload, whole and in order");
     }
 
+    [Test]
+    public void AMergedSegmentAnInsideHostSends_IsMasqueradedWhole_AndFinishesValid()
+    {
+        var rig = new EngineRig(extraTopology: "masquerade 192.168.139.0/24\n", settings: Gro);
+        rig.Feed(Frame.Tcp(EngineRig.ServerMac(131), EngineRig.PrivateMac, "192.168.139.131", 45000, "203.0.113.9", 443, syn: true), EngineRig.Private);
+        var merged = MergedFrame.Ipv4("192.168.139.131", 45000, "203.0.113.9", 443, payload: 20_000, from: EngineRig.ServerMac(131), to: EngineRig.PrivateMac);
+
+        Assert.That(rig.Feed(merged, EngineRig.Private), Is.EqualTo(FrameOutcome.Forwarded));
+        var sent = rig.Sent();
+        MergedFrame.Finish(sent);
+        Assert.Multiple(() =>
+        {
+            Assert.That(sent, Has.Length.EqualTo(merged.Length));
+            Assert.That(BinaryPrimitives.ReadUInt32BigEndian(sent.AsSpan(14 + 12)), Is.EqualTo(Frame.Ip("192.168.1.1")), "from the public address");
+            Assert.That(ReferenceChecksum.TransportIsValid(sent), Is.True);
+        });
+    }
+
     /// <summary>Feeds the SYN and returns the real server it went to (IPv4, host order).</summary>
     private static uint ServerOf(EngineRig rig, byte[] syn)
     {
