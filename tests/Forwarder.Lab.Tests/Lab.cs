@@ -154,6 +154,13 @@ public sealed class Lab : IDisposable
         {
             throw new InvalidOperationException("the director did not open its control socket: " + DirectorLog);
         }
+        // The socket opens a moment before the director reports that it directs (after its checkers and its saved
+        // connections): tests read that line, so wait for it too, bounded, and leave any failure to them.
+        var reported = DateTime.UtcNow.AddSeconds(10);
+        while (!DirectorLog.Contains("forwarder: directing on ", StringComparison.Ordinal) && DateTime.UtcNow < reported && !_director.HasExited)
+        {
+            Thread.Sleep(20);
+        }
     }
 
     public string DirectorLog { get; private set; } = string.Empty;
