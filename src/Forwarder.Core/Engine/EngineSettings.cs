@@ -59,5 +59,5 @@ public sealed class EngineSettings
     /// Connections from which <see cref="DirectorEngine.HintGroup"/> prefetches lookups: below it the table stays
     /// mostly in the caches, where a hint only costs its parse and hash (README, Performance).
     /// </summary>
-    public int HintedTableSize { get; init; } = 1 << 15;
+    public int HintedTableSize { get; init; } = 1 << 12;
 }
