@@ -60,8 +60,9 @@ ensure_packages() {
     # merely by being installed (systemd-sysv does that), and policy-rc.d keeps it from starting anything.
     # prometheus-node-exporter: the monitoring tests point the real node_exporter at the director's procfs files;
     # keepalived: its --config-test, which the keepalived.conf reader's reports are compared with, and its VRRP daemon,
-    # started only inside the HA lab's namespaces (VrrpFailoverLabTests).
-    test) needs="libpcap tcpdump ip sysctl ethtool nft nginx iperf3 curl python3 systemd-analyze prometheus-node-exporter keepalived" ;;
+    # started only inside the HA lab's namespaces (VrrpFailoverLabTests); ping: the client's echo to the IPv6 VIP
+    # (Ipv6NeighborDiscoveryLabTests), absent from a minimal Debian.
+    test) needs="libpcap tcpdump ip sysctl ethtool nft nginx iperf3 curl python3 systemd-analyze prometheus-node-exporter keepalived ping" ;;
     race) needs="libpcap ip sysctl ethtool nft nginx iperf3 curl python3 wrk haproxy nginx-stream" ;;
   esac
   local need
@@ -70,6 +71,7 @@ ensure_packages() {
       libpcap) ldconfig -p 2>/dev/null | grep 'libpcap\.so\.0\.8' >/dev/null || missing+=(libpcap0.8) ;;
       ip) command -v ip >/dev/null 2>&1 || missing+=(iproute2) ;;
       sysctl) command -v sysctl >/dev/null 2>&1 || missing+=(procps) ;;
+      ping) command -v ping >/dev/null 2>&1 || missing+=(iputils-ping) ;;
       nft) command -v nft >/dev/null 2>&1 || missing+=(nftables) ;;
       nginx) command -v nginx >/dev/null 2>&1 || missing+=(nginx-light) ;;
       systemd-analyze) command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd) ;;
