@@ -26,7 +26,7 @@ internal static class LoopHarness
         var failed = false;
         foreach (var (name, caseFrames, setup, body, beforeEach) in cases)
         {
-            if (!name.Contains(filter, StringComparison.OrdinalIgnoreCase))
+            if (!Matches(name, filter))
             {
                 continue;
             }
@@ -67,6 +67,12 @@ internal static class LoopHarness
         }
         return failed ? 1 : 0;
     }
+
+    /// <summary>A case is run when its name contains the filter, or equals it when the filter ends in '$'.</summary>
+    private static bool Matches(string name, string filter) =>
+        filter.EndsWith('$')
+            ? name.Equals(filter[..^1], StringComparison.OrdinalIgnoreCase)
+            : name.Contains(filter, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>This thread's time on a CPU (Linux schedstat, ns); 0 where there is none, and then the cpu figures are meaningless.</summary>
     private static long ThreadCpuNanoseconds()

@@ -4,7 +4,7 @@ namespace Forwarder.Benchmarks;
 
 /// <summary>
 /// dotnet run -c Release --project tests/Forwarder.Benchmarks -- --filter '*' [--job short]
-/// dotnet run -c Release --project tests/Forwarder.Benchmarks -- loop [seconds] [case]   (a Stopwatch loop, for profiling)
+/// dotnet run -c Release --project tests/Forwarder.Benchmarks -- loop [seconds] [case]   (a Stopwatch loop, for profiling; "case$" for that case alone)
 /// dotnet run -c Release --project tests/Forwarder.Benchmarks -- memory | flood           (bytes per connection; a SYN flood)
 /// dotnet run -c Release --project tests/Forwarder.Benchmarks -- restore-pause [runs]     (the longest forwarding gap during a 110,000-line -R)
 /// </summary>

@@ -33,6 +33,7 @@ public sealed partial class ConnectionTable
     private int _freeHead = -1;
     private int _highWater;
     private long _processedTick = long.MinValue;
+    private long _nextTickAt;
     private int _evictionCursor;
 
     public ConnectionTable(ConnectionTimeouts timeouts, int maximum = DefaultMaximum, ulong seed = 0x5EED_F0A2_D1E7_C0DEUL)
@@ -431,7 +432,18 @@ public sealed partial class ConnectionTable
     }
 
     /// <summary>Expires every connection whose time has passed by <paramref name="now"/>, to within one millisecond tick.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void ExpireUntil(long now)
+    {
+        // Every frame asks; within the tick already processed there is nothing to do, and the answer is one compare.
+        if (now >= 0 && now < _nextTickAt)
+        {
+            return;
+        }
+        ExpireTicks(now);
+    }
+
+    private void ExpireTicks(long now)
     {
         var target = (now / TickMicroseconds) - 1;
         if (_processedTick == long.MinValue || target <= _processedTick)
@@ -467,7 +479,14 @@ public sealed partial class ConnectionTable
                 slot = next;
             }
         }
-        _processedTick = target;
+        SetProcessedTick(target);
+    }
+
+    /// <summary>Moves the wheel's hand, and with it the first time (µs) at which <see cref="ExpireUntil"/> has a tick to process.</summary>
+    private void SetProcessedTick(long tick)
+    {
+        _processedTick = tick;
+        _nextTickAt = (tick + 2) * TickMicroseconds;
     }
 
     /// <summary>Expires, precisely, everything due by <paramref name="now"/> (for listings at a given moment).</summary>
@@ -701,7 +720,7 @@ public sealed partial class ConnectionTable
     {
         if (_processedTick == long.MinValue)
         {
-            _processedTick = (now / TickMicroseconds) - 1;
+            SetProcessedTick((now / TickMicroseconds) - 1);
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using Forwarder.Core.Arp;
 using Forwarder.Core.Connections;
 using Forwarder.Core.Forwarding;
@@ -86,6 +87,7 @@ public sealed partial class DirectorEngine
     public long Now { get; private set; }
 
     /// <summary>Moves the clock on without a frame (a live director's idle tick): expiries, ARP retries.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void AdvanceClock(long now, OutputBatch output)
     {
         if (now > Now)

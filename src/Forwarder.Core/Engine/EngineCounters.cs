@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Forwarder.Core.Frames;
 
 namespace Forwarder.Core.Engine;
@@ -26,6 +27,7 @@ public sealed class EngineCounters
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal FrameOutcome Count(FrameOutcome outcome)
     {
         FramesIn++;

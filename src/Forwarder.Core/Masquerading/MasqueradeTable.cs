@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Forwarder.Core.Frames;
 
 namespace Forwarder.Core.Masquerading;
@@ -97,12 +98,18 @@ public sealed class MasqueradeTable
     }
 
     /// <summary>Drops expired entries, at most once a second of engine time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Sweep(long now)
     {
         if (now < _nextSweep)
         {
             return;
         }
+        SweepNow(now);
+    }
+
+    private void SweepNow(long now)
+    {
         _nextSweep = now + Second;
         for (var slot = 0; slot < _highWater; slot++)
         {

@@ -349,7 +349,22 @@ public sealed class NeighborTable : INextHopResolver
     }
 
     /// <summary>The neighbour timers up to <paramref name="now"/>: state changes, requests, giving up, collection.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Tick(long now, OutputBatch output)
+    {
+        // Every frame asks: once the clock has started, a frame before the next timer only moves the clock on.
+        if (_nextPeriodic != long.MinValue && now < _nextTimer)
+        {
+            if (now > _now)
+            {
+                _now = now;
+            }
+            return;
+        }
+        RunDueTimers(now, output);
+    }
+
+    private void RunDueTimers(long now, OutputBatch output)
     {
         SetClock(now);
         if (now < _nextTimer)

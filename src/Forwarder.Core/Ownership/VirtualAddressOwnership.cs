@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Forwarder.Core.Frames;
 using Forwarder.Core.Services;
 using Forwarder.Core.Topology;
@@ -124,7 +125,17 @@ public sealed class VirtualAddressOwnership
     }
 
     /// <summary>Sends the gratuitous ARP and advertisements that are due by <paramref name="now"/>, as far as the batch has room.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Tick(long now, OutputBatch output)
+    {
+        // Announcements run only for a few seconds after an address is taken: most frames find none.
+        if (_announcements.Count != 0)
+        {
+            Announce(now, output);
+        }
+    }
+
+    private void Announce(long now, OutputBatch output)
     {
         for (var i = _announcements.Count - 1; i >= 0; i--)
         {
