@@ -360,9 +360,14 @@ public sealed partial class DirectorEngine
             // to a real server of the other family (NAT and DR cannot rewrite one family into the other).
             return FrameOutcome.DroppedNoRoute;
         }
-        if (!_neighbors.TryRoute(destination.Address, out _, out var serverInterface))
+        ref var route = ref destination.Route;
+        if (route.Version != _topology.RouteVersion + 1)
         {
-            return FrameOutcome.DroppedNoRoute;
+            if (!_neighbors.TryRoute(destination.Address, out var nextHop, out var routedInterface))
+            {
+                return FrameOutcome.DroppedNoRoute;
+            }
+            route = new DestinationRoute { Version = _topology.RouteVersion + 1, Interface = (byte)routedInterface, NextHop = nextHop };
         }
         var connection = new Connection
         {
@@ -375,7 +380,7 @@ public sealed partial class DirectorEngine
             DestinationPort = ServerPort(service, destination, fields.DestinationPort),
             Method = destination.Method,
             Destination = destination,
-            ServerInterface = (byte)serverInterface,
+            ServerInterface = route.Interface,
             ControllingTemplate = template,
         };
         if (destination.Method == ForwardingMethod.Masquerade)
@@ -390,6 +395,16 @@ public sealed partial class DirectorEngine
         if (slot < 0)
         {
             return FrameOutcome.DroppedTableFull;
+        }
+        if (!_neighbors.IsSettled(route.Neighbor))
+        {
+            route.Neighbor = _neighbors.HandleOf(route.NextHop);
+        }
+        if (_neighbors.IsSettled(route.Neighbor))
+        {
+            // The next hop's entry is one a first packet would use as it is: the connection takes it now, and its
+            // transmit reads the MAC in one step. Otherwise the transmit resolves it, as for any connection's first use.
+            _connections[slot].ServerNeighbor = route.Neighbor;
         }
         destination.Counters.Connections++;
         service.Counters.Connections++;

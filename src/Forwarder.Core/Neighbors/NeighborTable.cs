@@ -203,6 +203,27 @@ public sealed class NeighborTable : INextHopResolver
         }
     }
 
+    /// <summary>A handle to <paramref name="address"/>'s entry as it is now, using nothing (default when there is none).</summary>
+    public NeighborHandle HandleOf(InetAddress address) =>
+        _slots.TryGetValue(address, out var slot) && slot <= NeighborHandle.MaximumSlot
+            ? new NeighborHandle(slot, _entries[slot].Generation)
+            : default;
+
+    /// <summary>
+    /// True when <paramref name="handle"/> still names its entry and that entry is PERMANENT or REACHABLE: the states
+    /// in which using it (<see cref="TryUse"/>) changes nothing, so a caller may take the handle without that step.
+    /// </summary>
+    public bool IsSettled(NeighborHandle handle)
+    {
+        var entries = _entries;
+        if ((uint)handle.Slot >= (uint)entries.Length)
+        {
+            return false;
+        }
+        ref readonly var entry = ref entries[handle.Slot];
+        return entry.Generation == handle.Generation && entry.State is NeighborState.Reachable or NeighborState.Permanent;
+    }
+
     /// <summary>
     /// The per-packet path: the MAC of the entry <paramref name="handle"/> names, when it is still that entry and
     /// in a state whose MAC is used without any step (PERMANENT, REACHABLE, DELAY, PROBE). False sends the caller

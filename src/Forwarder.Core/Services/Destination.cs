@@ -1,4 +1,5 @@
 using Forwarder.Core.Frames;
+using Forwarder.Core.Transmit;
 
 namespace Forwarder.Core.Services;
 
@@ -54,10 +55,8 @@ public sealed class Destination
     /// <summary>False once removed from its service: its remaining connections still use it until they end.</summary>
     public bool IsAvailable { get; set; } = true;
 
-    /// <summary>The MAC of the real server (or of the hop toward it), filled in by the engine when it resolves it.</summary>
-    public MacAddress NextHopMac { get; set; }
-
-    public int NextHopInterface { get; set; } = -1;
+    /// <summary>The engine's cache of the way to this real server, so a new connection need not route it again.</summary>
+    public DestinationRoute Route;
 
     public TrafficCounters Counters { get; } = new();
 

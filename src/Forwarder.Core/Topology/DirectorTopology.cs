@@ -12,6 +12,8 @@ public sealed class DirectorTopology
 
     // Looped over on the new-flow path: an array, so no enumerator is allocated.
     private readonly DirectorInterface[] _interfaces;
+    private Ipv4Address? _defaultGateway;
+    private InetAddress? _defaultGateway6;
 
     public DirectorTopology(IReadOnlyList<DirectorInterface> interfaces)
     {
@@ -34,10 +36,29 @@ public sealed class DirectorTopology
     /// <summary>The interface facing the real servers (the public one when the director has only one).</summary>
     public DirectorInterface Private { get; }
 
-    public Ipv4Address? DefaultGateway { get; set; }
+    public Ipv4Address? DefaultGateway
+    {
+        get => _defaultGateway;
+        set
+        {
+            _defaultGateway = value;
+            RouteVersion++;
+        }
+    }
 
     /// <summary>The IPv6 default route's gateway, on one of the interfaces' IPv6 prefixes.</summary>
-    public InetAddress? DefaultGateway6 { get; set; }
+    public InetAddress? DefaultGateway6
+    {
+        get => _defaultGateway6;
+        set
+        {
+            _defaultGateway6 = value;
+            RouteVersion++;
+        }
+    }
+
+    /// <summary>Moves on whenever a route changes, so that routes cached from an earlier version are found again.</summary>
+    public int RouteVersion { get; private set; }
 
     public List<(Ipv4Address Network, int PrefixLength)> MasqueradedNetworks { get; } = new();
 
