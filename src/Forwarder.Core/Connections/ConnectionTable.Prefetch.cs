@@ -39,11 +39,12 @@ public sealed partial class ConnectionTable
             return;
         }
         var stored = index[position];
-        if (stored == 0 || (uint)(stored - 1) >= (uint)_entries.Length)
+        var slot = SlotOfCell(stored);
+        if (stored == 0 || (uint)slot >= (uint)_entries.Length)
         {
             return;
         }
-        ref var entry = ref _entries[stored - 1];
+        ref var entry = ref _entries[slot];
         Prefetch(ref Unsafe.As<Connection, byte>(ref entry));
         // An entry spans two cache lines: the second holds what the packet's transmit reads.
         Prefetch(ref Unsafe.Add(ref Unsafe.As<Connection, byte>(ref entry), Unsafe.SizeOf<Connection>() - 1));

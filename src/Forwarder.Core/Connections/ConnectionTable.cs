@@ -27,9 +27,13 @@ public sealed partial class ConnectionTable
     // threads through Next) and sync's bookkeeping.
     private TimerLinks[] _timers;
     private ConnectionSyncState[] _sync;
+    // Index cells hold slot + 1 in their low bits and the flow hash's high bits above it (a tag), so a probe passes
+    // a cell of another flow without reading that flow's entry: only a tag match costs the entry's cache line.
     private int[] _clientIndex;
     private int[] _serverIndex;
     private int _indexMask;
+    private readonly uint _slotMask;
+    private readonly uint _tagMask;
     private int _freeHead = -1;
     private int _highWater;
     private long _processedTick = long.MinValue;
@@ -42,6 +46,10 @@ public sealed partial class ConnectionTable
         _timeouts = timeouts;
         _seed = seed;
         Maximum = maximum;
+        // slot + 1 runs up to the maximum; what bits it leaves above are the tag's.
+        var slotBits = 32 - System.Numerics.BitOperations.LeadingZeroCount((uint)maximum);
+        _slotMask = slotBits >= 32 ? uint.MaxValue : (1u << slotBits) - 1;
+        _tagMask = ~_slotMask;
         Array.Fill(_wheel, -1);
         var capacity = Math.Min(InitialCapacity, maximum);
         var indexSize = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)capacity * 2);
@@ -105,17 +113,22 @@ public sealed partial class ConnectionTable
         var index = _clientIndex;
         for (var position = (int)hash & _indexMask; ; position = (position + 1) & _indexMask)
         {
-            var stored = index[position];
+            var stored = (uint)index[position];
             if (stored == 0)
             {
                 return -1;
             }
-            ref var entry = ref _entries[stored - 1];
+            if (((stored ^ hash) & _tagMask) != 0)
+            {
+                continue;
+            }
+            var slot = (int)(stored & _slotMask) - 1;
+            ref var entry = ref _entries[slot];
             if (entry.ClientAddress == clientAddress && entry.VirtualAddress == virtualAddress &&
                 entry.ClientPort == clientPort && entry.VirtualPort == virtualPort && entry.Protocol == protocol &&
                 entry.IsTemplate == template)
             {
-                return Live(stored - 1, now);
+                return Live(slot, now);
             }
         }
     }
@@ -127,16 +140,21 @@ public sealed partial class ConnectionTable
         var index = _serverIndex;
         for (var position = (int)hash & _indexMask; ; position = (position + 1) & _indexMask)
         {
-            var stored = index[position];
+            var stored = (uint)index[position];
             if (stored == 0)
             {
                 return -1;
             }
-            ref var entry = ref _entries[stored - 1];
+            if (((stored ^ hash) & _tagMask) != 0)
+            {
+                continue;
+            }
+            var slot = (int)(stored & _slotMask) - 1;
+            ref var entry = ref _entries[slot];
             if (entry.DestinationAddress == serverAddress && entry.ClientAddress == clientAddress &&
                 entry.DestinationPort == serverPort && entry.ClientPort == clientPort && entry.Protocol == protocol)
             {
-                return Live(stored - 1, now);
+                return Live(slot, now);
             }
         }
     }
@@ -678,14 +696,15 @@ public sealed partial class ConnectionTable
         {
             position = (position + 1) & _indexMask;
         }
-        index[position] = slot + 1;
+        index[position] = Cell(hash, slot);
     }
 
     /// <summary>Linear-probing deletion by backward shift, so no tombstones lengthen later probes.</summary>
     private void RemoveIndex(int[] index, uint hash, int slot)
     {
         var hole = (int)hash & _indexMask;
-        while (index[hole] != slot + 1)
+        var cell = Cell(hash, slot);
+        while (index[hole] != cell)
         {
             if (index[hole] == 0)
             {
@@ -703,7 +722,7 @@ public sealed partial class ConnectionTable
             {
                 break;
             }
-            ref var moved = ref _entries[stored - 1];
+            ref var moved = ref _entries[SlotOfCell(stored)];
             var home = (int)(serverSide ? HashServerSide(in moved) : HashClientSide(in moved)) & _indexMask;
             // The entry may fill the hole unless its home lies cyclically in (hole, probe].
             var homeAfterHole = hole <= probe ? home > hole && home <= probe : home > hole || home <= probe;
@@ -715,6 +734,12 @@ public sealed partial class ConnectionTable
         }
         index[hole] = 0;
     }
+
+    /// <summary>An index cell: the slot + 1, under the hash's tag bits.</summary>
+    private int Cell(uint hash, int slot) => (int)((hash & _tagMask) | (uint)(slot + 1));
+
+    /// <summary>The slot an index cell names.</summary>
+    private int SlotOfCell(int cell) => (int)((uint)cell & _slotMask) - 1;
 
     private void StartTimers(long now)
     {

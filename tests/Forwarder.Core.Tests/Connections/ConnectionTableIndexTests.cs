@@ -155,10 +155,13 @@ public sealed class ConnectionTableIndexTests
         }
     }
 
-    [Test]
-    public void AddAndRemove_ChurnOverManyRounds_KeepsIndexesConsistent()
+    // The index cells' tags are the bits the maximum leaves above slot + 1: 11 by default, 20 for 4,096, 1 for 2^30.
+    [TestCase(ConnectionTable.DefaultMaximum)]
+    [TestCase(4096)]
+    [TestCase(1 << 30)]
+    public void AddAndRemove_ChurnOverManyRounds_KeepsIndexesConsistent(int maximum)
     {
-        var table = new ConnectionTable(new ConnectionTimeouts());
+        var table = new ConnectionTable(new ConnectionTimeouts(), maximum);
         var random = new Random(77);
         var live = new Dictionary<int, int>();
         for (var round = 0; round < 30_000; round++)
