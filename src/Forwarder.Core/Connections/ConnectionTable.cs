@@ -165,13 +165,27 @@ public sealed partial class ConnectionTable
     /// </summary>
     public int Add(in Connection connection, long now)
     {
-        var slot = TakeSlot();
+        var slot = Reserve();
         if (slot < 0)
         {
             return -1;
         }
+        _entries[slot] = connection;
+        Admit(slot, now);
+        return slot;
+    }
+
+    /// <summary>
+    /// A free slot, its entry cleared, for a new connection the caller writes in place (the new-flow path, which so
+    /// builds its entry once rather than on the stack and again here) and then hands to <see cref="Admit"/> at once;
+    /// -1 when the table is full. As <see cref="Add"/>, a full table may shed a half-open connection to make room.
+    /// </summary>
+    public int Reserve() => TakeSlot();
+
+    /// <summary>Stores the connection written into a <see cref="Reserve"/>d slot, as <see cref="Add"/> stores one.</summary>
+    public void Admit(int slot, long now)
+    {
         ref var entry = ref _entries[slot];
-        entry = connection;
         entry.Flags |= ConnectionFlags.InUse | ConnectionFlags.Inactive;
         if (entry.Method != ForwardingMethod.Masquerade)
         {
@@ -203,7 +217,6 @@ public sealed partial class ConnectionTable
         }
         StartTimers(now);
         LinkTimer(slot);
-        return slot;
     }
 
     /// <summary>

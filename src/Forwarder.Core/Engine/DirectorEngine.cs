@@ -369,33 +369,30 @@ public sealed partial class DirectorEngine
             }
             route = new DestinationRoute { Version = _topology.RouteVersion + 1, Interface = (byte)routedInterface, NextHop = nextHop };
         }
-        var connection = new Connection
+        var clientInterface = 0;
+        if (destination.Method == ForwardingMethod.Masquerade && !_neighbors.TryRoute(fields.SourceAddress, out _, out clientInterface))
         {
-            Protocol = fields.Protocol,
-            ClientAddress = fields.SourceAddress,
-            ClientPort = fields.SourcePort,
-            VirtualAddress = fields.DestinationAddress,
-            VirtualPort = fields.DestinationPort,
-            DestinationAddress = destination.Address,
-            DestinationPort = ServerPort(service, destination, fields.DestinationPort),
-            Method = destination.Method,
-            Destination = destination,
-            ServerInterface = route.Interface,
-            ControllingTemplate = template,
-        };
-        if (destination.Method == ForwardingMethod.Masquerade)
-        {
-            if (!_neighbors.TryRoute(fields.SourceAddress, out _, out var clientInterface))
-            {
-                return FrameOutcome.DroppedNoRoute;
-            }
-            connection.ClientInterface = (byte)clientInterface;
+            return FrameOutcome.DroppedNoRoute;
         }
-        slot = _connections.Add(connection, Now);
+        slot = _connections.Reserve();
         if (slot < 0)
         {
             return FrameOutcome.DroppedTableFull;
         }
+        // Written in place, once: nothing below can fail before the table admits it.
+        ref var connection = ref _connections[slot];
+        connection.Protocol = fields.Protocol;
+        connection.ClientAddress = fields.SourceAddress;
+        connection.ClientPort = fields.SourcePort;
+        connection.VirtualAddress = fields.DestinationAddress;
+        connection.VirtualPort = fields.DestinationPort;
+        connection.DestinationAddress = destination.Address;
+        connection.DestinationPort = ServerPort(service, destination, fields.DestinationPort);
+        connection.Method = destination.Method;
+        connection.Destination = destination;
+        connection.ServerInterface = route.Interface;
+        connection.ClientInterface = (byte)clientInterface;
+        connection.ControllingTemplate = template;
         if (!_neighbors.IsSettled(route.Neighbor))
         {
             route.Neighbor = _neighbors.HandleOf(route.NextHop);
@@ -404,8 +401,9 @@ public sealed partial class DirectorEngine
         {
             // The next hop's entry is one a first packet would use as it is: the connection takes it now, and its
             // transmit reads the MAC in one step. Otherwise the transmit resolves it, as for any connection's first use.
-            _connections[slot].ServerNeighbor = route.Neighbor;
+            connection.ServerNeighbor = route.Neighbor;
         }
+        _connections.Admit(slot, Now);
         destination.Counters.Connections++;
         service.Counters.Connections++;
         return FrameOutcome.Forwarded;
