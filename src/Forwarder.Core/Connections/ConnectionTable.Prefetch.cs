@@ -28,6 +28,17 @@ public sealed partial class ConnectionTable
     }
 
     /// <summary>
+    /// The reply-side hash of a NAT connection about to be made, with the index line it will be stored in hinted
+    /// now, so that the line arrives while the connection is written (see <see cref="Admit(int, long, uint, uint)"/>).
+    /// </summary>
+    public uint PrefetchServerSide(byte protocol, InetAddress serverAddress, ushort serverPort, InetAddress clientAddress, ushort clientPort)
+    {
+        var hash = FlowHash.Compute(protocol, serverAddress, serverPort, clientAddress, clientPort, _seed);
+        Prefetch(ref _serverIndex[(int)hash & _indexMask]);
+        return hash;
+    }
+
+    /// <summary>
     /// Hints the entry the index names at <paramref name="position"/> (the first a lookup from there compares), once
     /// its index line has had time to arrive. A position from before the table grew may name another entry: a hint only.
     /// </summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Forwarder.Core.Frames;
 using Forwarder.Core.Services;
@@ -101,15 +102,22 @@ public sealed partial class ConnectionTable
 
     /// <summary>The connection of a client-to-virtual-service packet, or -1. A connection past its expiry is expired now.</summary>
     public int FindByClient(byte protocol, InetAddress clientAddress, ushort clientPort, InetAddress virtualAddress, ushort virtualPort, long now) =>
-        FindClientSide(protocol, clientAddress, clientPort, virtualAddress, virtualPort, now, template: false);
+        FindClientSide(protocol, clientAddress, clientPort, virtualAddress, virtualPort, now, template: false, out _);
+
+    /// <summary>
+    /// As <see cref="FindByClient(byte, InetAddress, ushort, InetAddress, ushort, long)"/>, also giving the flow's
+    /// client-side hash, which a connection then made for this flow hands to <see cref="Admit(int, long, uint, uint)"/>.
+    /// </summary>
+    public int FindByClient(byte protocol, InetAddress clientAddress, ushort clientPort, InetAddress virtualAddress, ushort virtualPort, long now, out uint clientHash) =>
+        FindClientSide(protocol, clientAddress, clientPort, virtualAddress, virtualPort, now, template: false, out clientHash);
 
     /// <summary>The persistence template of a (masked) client for a service, or -1: IPVS keys it by client address, port 0.</summary>
     public int FindTemplate(byte protocol, InetAddress maskedClient, InetAddress virtualAddress, ushort virtualPort, long now) =>
-        FindClientSide(protocol, maskedClient, 0, virtualAddress, virtualPort, now, template: true);
+        FindClientSide(protocol, maskedClient, 0, virtualAddress, virtualPort, now, template: true, out _);
 
-    private int FindClientSide(byte protocol, InetAddress clientAddress, ushort clientPort, InetAddress virtualAddress, ushort virtualPort, long now, bool template)
+    private int FindClientSide(byte protocol, InetAddress clientAddress, ushort clientPort, InetAddress virtualAddress, ushort virtualPort, long now, bool template, out uint hash)
     {
-        var hash = FlowHash.Compute(protocol, clientAddress, clientPort, virtualAddress, virtualPort, _seed);
+        hash = FlowHash.Compute(protocol, clientAddress, clientPort, virtualAddress, virtualPort, _seed);
         var index = _clientIndex;
         for (var position = (int)hash & _indexMask; ; position = (position + 1) & _indexMask)
         {
@@ -186,6 +194,19 @@ public sealed partial class ConnectionTable
     public void Admit(int slot, long now)
     {
         ref var entry = ref _entries[slot];
+        Admit(slot, now, HashClientSide(in entry), entry.Method == ForwardingMethod.Masquerade ? HashServerSide(in entry) : 0);
+    }
+
+    /// <summary>
+    /// As <see cref="Admit(int, long)"/>, with the entry's hashes already known: its client-side hash as
+    /// <see cref="FindByClient(byte, InetAddress, ushort, InetAddress, ushort, long, out uint)"/> gave it, and for NAT
+    /// its reply-side hash as <see cref="PrefetchServerSide"/> gave it (the new-flow path, so it hashes each key once).
+    /// </summary>
+    public void Admit(int slot, long now, uint clientHash, uint serverHash)
+    {
+        ref var entry = ref _entries[slot];
+        Debug.Assert(clientHash == HashClientSide(in entry), "the client-side hash is the entry's");
+        Debug.Assert(entry.Method != ForwardingMethod.Masquerade || serverHash == HashServerSide(in entry), "the reply-side hash is the entry's");
         entry.Flags |= ConnectionFlags.InUse | ConnectionFlags.Inactive;
         if (entry.Method != ForwardingMethod.Masquerade)
         {
@@ -210,10 +231,10 @@ public sealed partial class ConnectionTable
         {
             _entries[entry.ControllingTemplate - 1].ControlledCount++;
         }
-        InsertIndex(_clientIndex, HashClientSide(in entry), slot);
+        InsertIndex(_clientIndex, clientHash, slot);
         if (entry.Method == ForwardingMethod.Masquerade)
         {
-            InsertIndex(_serverIndex, HashServerSide(in entry), slot);
+            InsertIndex(_serverIndex, serverHash, slot);
         }
         StartTimers(now);
         LinkTimer(slot);

@@ -227,7 +227,7 @@ public sealed partial class DirectorEngine
             // A backup's: the owner forwards this (it reaches us only through a neighbour's stale ARP entry).
             return FrameOutcome.NotOursUnowned;
         }
-        var slot = _connections.FindByClient(fields.Protocol, fields.SourceAddress, fields.SourcePort, fields.DestinationAddress, fields.DestinationPort, Now);
+        var slot = _connections.FindByClient(fields.Protocol, fields.SourceAddress, fields.SourcePort, fields.DestinationAddress, fields.DestinationPort, Now, out var clientHash);
         if (slot >= 0)
         {
             switch (ExistingConnectionPolicy.Judge(_connections[slot], fields, _settings))
@@ -251,7 +251,7 @@ public sealed partial class DirectorEngine
         {
             return FrameOutcome.DroppedNoConnection;
         }
-        var opened = OpenConnection(service, fields, out slot);
+        var opened = OpenConnection(service, fields, clientHash, out slot);
         if (opened == FrameOutcome.DroppedNoDestination)
         {
             _answers.SendPortUnreachable(context, frame, fields);
@@ -335,7 +335,7 @@ public sealed partial class DirectorEngine
     /// Schedules a new flow and records its connection, with the interfaces toward both ends routed once and its
     /// forwarding method (so its <see cref="PacketTransmit"/>) bound from the destination's, as ip_vs_bind_xmit.
     /// </summary>
-    private FrameOutcome OpenConnection(VirtualService service, in PacketFields fields, out int slot)
+    private FrameOutcome OpenConnection(VirtualService service, in PacketFields fields, uint clientHash, out int slot)
     {
         slot = -1;
         var template = 0;
@@ -360,6 +360,11 @@ public sealed partial class DirectorEngine
             // to a real server of the other family (NAT and DR cannot rewrite one family into the other).
             return FrameOutcome.DroppedNoRoute;
         }
+        var serverPort = ServerPort(service, destination, fields.DestinationPort);
+        // A NAT connection's reply-side index line is a likely cache miss: asked for now, it comes while the rest is done.
+        var serverHash = destination.Method == ForwardingMethod.Masquerade
+            ? _connections.PrefetchServerSide(fields.Protocol, destination.Address, serverPort, fields.SourceAddress, fields.SourcePort)
+            : 0;
         ref var route = ref destination.Route;
         if (route.Version != _topology.RouteVersion + 1)
         {
@@ -387,7 +392,7 @@ public sealed partial class DirectorEngine
         connection.VirtualAddress = fields.DestinationAddress;
         connection.VirtualPort = fields.DestinationPort;
         connection.DestinationAddress = destination.Address;
-        connection.DestinationPort = ServerPort(service, destination, fields.DestinationPort);
+        connection.DestinationPort = serverPort;
         connection.Method = destination.Method;
         connection.Destination = destination;
         connection.ServerInterface = route.Interface;
@@ -403,7 +408,7 @@ public sealed partial class DirectorEngine
             // transmit reads the MAC in one step. Otherwise the transmit resolves it, as for any connection's first use.
             connection.ServerNeighbor = route.Neighbor;
         }
-        _connections.Admit(slot, Now);
+        _connections.Admit(slot, Now, clientHash, serverHash);
         destination.Counters.Connections++;
         service.Counters.Connections++;
         return FrameOutcome.Forwarded;

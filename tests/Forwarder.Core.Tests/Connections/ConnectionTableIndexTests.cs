@@ -28,6 +28,46 @@ public sealed class ConnectionTableIndexTests
     }
 
     [Test]
+    public void ReserveAndAdmit_WithTheHashesTheLookupsGave_StoreAsAddDoes()
+    {
+        var table = new ConnectionTable(new ConnectionTimeouts());
+        var flow = Flow(7);
+        var missed = table.FindByClient(flow.Protocol, flow.ClientAddress, flow.ClientPort, flow.VirtualAddress, flow.VirtualPort, Start, out var clientHash);
+        var serverHash = table.PrefetchServerSide(flow.Protocol, flow.DestinationAddress, flow.DestinationPort, flow.ClientAddress, flow.ClientPort);
+
+        var slot = table.Reserve();
+        table[slot] = flow;
+        table.Admit(slot, Start, clientHash, serverHash);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(missed, Is.EqualTo(-1));
+            Assert.That(table.Count, Is.EqualTo(1));
+            Assert.That(table.FindClient(flow, Start), Is.EqualTo(slot), "found by its client");
+            Assert.That(table.FindServer(flow, Start), Is.EqualTo(slot), "found by its real server's reply");
+            Assert.That(table[slot].IsInUse && table[slot].State == TcpState.None, Is.True);
+        });
+        table.Remove(slot);
+        Assert.That(table.FindServer(flow, Start), Is.EqualTo(-1), "and removed from both indexes");
+    }
+
+    [Test]
+    public void Reserve_OnAFullTableOfEstablishedFlows_IsMinusOne()
+    {
+        var table = new ConnectionTable(new ConnectionTimeouts(), maximum: 2);
+        for (var i = 0; i < 2; i++)
+        {
+            var slot = table.Add(Flow(i), Start);
+            table.Touch(slot, PacketDirection.Input, 0x02, Start);
+            table.Touch(slot, PacketDirection.Output, 0x12, Start);
+            table.Touch(slot, PacketDirection.Input, 0x10, Start);
+        }
+
+        Assert.That(table.Reserve(), Is.EqualTo(-1));
+        Assert.That(table.RefusedFull, Is.EqualTo(1));
+    }
+
+    [Test]
     public void Add_DirectRouteConnection_IsFoundByClientOnly()
     {
         var table = new ConnectionTable(new ConnectionTimeouts());
