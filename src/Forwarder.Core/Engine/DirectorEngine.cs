@@ -24,6 +24,9 @@ namespace Forwarder.Core.Engine;
 /// without one is scheduled. This is ip_vs_in and ip_vs_out: classification, lookup and scheduling; the way out
 /// is the connection's own forwarding method (<see cref="TransmitTable"/>), bound when the connection is created.
 /// </summary>
+// Every frame's call would otherwise zero a few hundred bytes of locals it always assigns before use (C#'s definite
+// assignment sees to that; the one stackalloc, HintGroup's, is written before it is read).
+[SkipLocalsInit]
 public sealed partial class DirectorEngine
 {
     private readonly DirectorTopology _topology;
