@@ -55,10 +55,11 @@ public sealed partial class ConnectionTable
         {
             return;
         }
-        ref var entry = ref _entries[slot];
-        Prefetch(ref Unsafe.As<Connection, byte>(ref entry));
-        // An entry spans two cache lines: the second holds what the packet's transmit reads.
-        Prefetch(ref Unsafe.Add(ref Unsafe.As<Connection, byte>(ref entry), Unsafe.SizeOf<Connection>() - 1));
+        ref var first = ref Unsafe.As<Connection, byte>(ref _entries[slot]);
+        // An entry spans two or three cache lines (96 bytes, not line-aligned) and the packet reads all of them.
+        Prefetch(ref first);
+        Prefetch(ref Unsafe.Add(ref first, 64));
+        Prefetch(ref Unsafe.Add(ref first, Unsafe.SizeOf<Connection>() - 1));
     }
 
     private static unsafe void Prefetch<T>(ref T location)
