@@ -130,7 +130,7 @@ public sealed partial class ConnectionTable
             {
                 continue;
             }
-            var slot = (int)(stored & _slotMask) - 1;
+            var slot = SlotOfCell((int)stored);
             ref var entry = ref _entries[slot];
             if (entry.ClientAddress == clientAddress && entry.VirtualAddress == virtualAddress &&
                 entry.ClientPort == clientPort && entry.VirtualPort == virtualPort && entry.Protocol == protocol &&
@@ -157,7 +157,7 @@ public sealed partial class ConnectionTable
             {
                 continue;
             }
-            var slot = (int)(stored & _slotMask) - 1;
+            var slot = SlotOfCell((int)stored);
             ref var entry = ref _entries[slot];
             if (entry.DestinationAddress == serverAddress && entry.ClientAddress == clientAddress &&
                 entry.DestinationPort == serverPort && entry.ClientPort == clientPort && entry.Protocol == protocol)
