@@ -11,20 +11,23 @@ namespace Forwarder.Core.Connections;
 /// </summary>
 public sealed partial class ConnectionTable
 {
-    /// <summary>The index position a client-side lookup of this flow starts at, with its index line hinted into the cache.</summary>
-    public int HintClientSide(byte protocol, InetAddress clientAddress, ushort clientPort, InetAddress virtualAddress, ushort virtualPort)
+    /// <summary>
+    /// The client-side hash of this flow, with the index line its lookup starts at hinted into the cache; the hash
+    /// serves that lookup too (<see cref="FindByClientHashed"/>).
+    /// </summary>
+    public uint HintClientSide(byte protocol, InetAddress clientAddress, ushort clientPort, InetAddress virtualAddress, ushort virtualPort)
     {
-        var position = (int)FlowHash.Compute(protocol, clientAddress, clientPort, virtualAddress, virtualPort, _seed) & _indexMask;
-        Prefetch(ref _clientIndex[position]);
-        return position;
+        var hash = FlowHash.Compute(protocol, clientAddress, clientPort, virtualAddress, virtualPort, _seed);
+        Prefetch(ref _clientIndex[(int)hash & _indexMask]);
+        return hash;
     }
 
-    /// <summary>As <see cref="HintClientSide"/> for a real server's reply (the reply-side index).</summary>
-    public int HintServerSide(byte protocol, InetAddress serverAddress, ushort serverPort, InetAddress clientAddress, ushort clientPort)
+    /// <summary>As <see cref="HintClientSide"/> for a real server's reply (the reply-side index, <see cref="FindByServerHashed"/>).</summary>
+    public uint HintServerSide(byte protocol, InetAddress serverAddress, ushort serverPort, InetAddress clientAddress, ushort clientPort)
     {
-        var position = (int)FlowHash.Compute(protocol, serverAddress, serverPort, clientAddress, clientPort, _seed) & _indexMask;
-        Prefetch(ref _serverIndex[position]);
-        return position;
+        var hash = FlowHash.Compute(protocol, serverAddress, serverPort, clientAddress, clientPort, _seed);
+        Prefetch(ref _serverIndex[(int)hash & _indexMask]);
+        return hash;
     }
 
     /// <summary>
@@ -39,17 +42,13 @@ public sealed partial class ConnectionTable
     }
 
     /// <summary>
-    /// Hints the entry the index names at <paramref name="position"/> (the first a lookup from there compares), once
-    /// its index line has had time to arrive. A position from before the table grew may name another entry: a hint only.
+    /// Hints the entry the index names where a lookup of <paramref name="hash"/> starts (the first it compares), once
+    /// its index line has had time to arrive. A hash from before the table grew may name another entry: a hint only.
     /// </summary>
-    public void HintEntry(int position, bool serverSide)
+    public void HintEntry(uint hash, bool serverSide)
     {
         var index = serverSide ? _serverIndex : _clientIndex;
-        if ((uint)position >= (uint)index.Length)
-        {
-            return;
-        }
-        var stored = index[position];
+        var stored = index[(int)hash & _indexMask];
         var slot = SlotOfCell(stored);
         if (stored == 0 || (uint)slot >= (uint)_entries.Length)
         {

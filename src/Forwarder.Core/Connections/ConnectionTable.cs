@@ -102,22 +102,35 @@ public sealed partial class ConnectionTable
 
     /// <summary>The connection of a client-to-virtual-service packet, or -1. A connection past its expiry is expired now.</summary>
     public int FindByClient(byte protocol, InetAddress clientAddress, ushort clientPort, InetAddress virtualAddress, ushort virtualPort, long now) =>
-        FindClientSide(protocol, clientAddress, clientPort, virtualAddress, virtualPort, now, template: false, out _);
+        FindByClient(protocol, clientAddress, clientPort, virtualAddress, virtualPort, now, out _);
 
     /// <summary>
     /// As <see cref="FindByClient(byte, InetAddress, ushort, InetAddress, ushort, long)"/>, also giving the flow's
     /// client-side hash, which a connection then made for this flow hands to <see cref="Admit(int, long, uint, uint)"/>.
     /// </summary>
-    public int FindByClient(byte protocol, InetAddress clientAddress, ushort clientPort, InetAddress virtualAddress, ushort virtualPort, long now, out uint clientHash) =>
-        FindClientSide(protocol, clientAddress, clientPort, virtualAddress, virtualPort, now, template: false, out clientHash);
+    public int FindByClient(byte protocol, InetAddress clientAddress, ushort clientPort, InetAddress virtualAddress, ushort virtualPort, long now, out uint clientHash)
+    {
+        clientHash = FlowHash.Compute(protocol, clientAddress, clientPort, virtualAddress, virtualPort, _seed);
+        return FindClientSide(protocol, clientAddress, clientPort, virtualAddress, virtualPort, now, template: false, clientHash);
+    }
+
+    /// <summary>
+    /// As <see cref="FindByClient(byte, InetAddress, ushort, InetAddress, ushort, long)"/> with the flow's client-side
+    /// hash already known (<see cref="HintClientSide"/> gave it): a hinted frame's lookup does not hash again.
+    /// </summary>
+    public int FindByClientHashed(byte protocol, InetAddress clientAddress, ushort clientPort, InetAddress virtualAddress, ushort virtualPort, long now, uint clientHash)
+    {
+        Debug.Assert(clientHash == FlowHash.Compute(protocol, clientAddress, clientPort, virtualAddress, virtualPort, _seed), "the hash is the flow's");
+        return FindClientSide(protocol, clientAddress, clientPort, virtualAddress, virtualPort, now, template: false, clientHash);
+    }
 
     /// <summary>The persistence template of a (masked) client for a service, or -1: IPVS keys it by client address, port 0.</summary>
     public int FindTemplate(byte protocol, InetAddress maskedClient, InetAddress virtualAddress, ushort virtualPort, long now) =>
-        FindClientSide(protocol, maskedClient, 0, virtualAddress, virtualPort, now, template: true, out _);
+        FindClientSide(protocol, maskedClient, 0, virtualAddress, virtualPort, now, template: true,
+            FlowHash.Compute(protocol, maskedClient, 0, virtualAddress, virtualPort, _seed));
 
-    private int FindClientSide(byte protocol, InetAddress clientAddress, ushort clientPort, InetAddress virtualAddress, ushort virtualPort, long now, bool template, out uint hash)
+    private int FindClientSide(byte protocol, InetAddress clientAddress, ushort clientPort, InetAddress virtualAddress, ushort virtualPort, long now, bool template, uint hash)
     {
-        hash = FlowHash.Compute(protocol, clientAddress, clientPort, virtualAddress, virtualPort, _seed);
         var index = _clientIndex;
         for (var position = (int)hash & _indexMask; ; position = (position + 1) & _indexMask)
         {
@@ -142,9 +155,14 @@ public sealed partial class ConnectionTable
     }
 
     /// <summary>The NAT connection a real server's reply belongs to (its source is the real server, its destination the client), or -1.</summary>
-    public int FindByServer(byte protocol, InetAddress serverAddress, ushort serverPort, InetAddress clientAddress, ushort clientPort, long now)
+    public int FindByServer(byte protocol, InetAddress serverAddress, ushort serverPort, InetAddress clientAddress, ushort clientPort, long now) =>
+        FindByServerHashed(protocol, serverAddress, serverPort, clientAddress, clientPort, now,
+            FlowHash.Compute(protocol, serverAddress, serverPort, clientAddress, clientPort, _seed));
+
+    /// <summary>As <see cref="FindByServer"/> with the reply-side hash already known (<see cref="HintServerSide"/> gave it).</summary>
+    public int FindByServerHashed(byte protocol, InetAddress serverAddress, ushort serverPort, InetAddress clientAddress, ushort clientPort, long now, uint hash)
     {
-        var hash = FlowHash.Compute(protocol, serverAddress, serverPort, clientAddress, clientPort, _seed);
+        Debug.Assert(hash == FlowHash.Compute(protocol, serverAddress, serverPort, clientAddress, clientPort, _seed), "the hash is the flow's");
         var index = _serverIndex;
         for (var position = (int)hash & _indexMask; ; position = (position + 1) & _indexMask)
         {

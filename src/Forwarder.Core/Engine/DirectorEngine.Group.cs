@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using Forwarder.Core.Frames;
 using Forwarder.Core.Topology;
 
@@ -9,11 +10,19 @@ namespace Forwarder.Core.Engine;
 /// the cache first (its index line, then the entry it names), so that the group's cache misses overlap instead of
 /// each frame waiting out its own; then the caller processes the frames one by one, in order, with
 /// <see cref="Process"/>. The hints read only the 5-tuple and change nothing, so the outcome is the same.
+/// Each hinted flow's hash is kept with its 5-tuple, and the frame's lookup takes it rather than hash again, but
+/// only when the frame <see cref="Process"/> parsed is that flow: a caller that strays from the order costs a hash,
+/// never a wrong lookup.
 /// </summary>
 public sealed partial class DirectorEngine
 {
     /// <summary>Frames hinted together: enough misses in flight to cover a memory latency, few enough to stay in cache.</summary>
     public const int GroupSize = 8;
+
+    private readonly HintedFlow[] _hinted = new HintedFlow[GroupSize];
+    // The latest group's hinted frames, and the place in it of the next frame Process takes.
+    private int _hintedCount;
+    private int _hintedNext;
 
     /// <summary>
     /// Hints the lookups of <paramref name="count"/> (at most <see cref="GroupSize"/>) frames that came in on one
@@ -22,34 +31,64 @@ public sealed partial class DirectorEngine
     public void HintGroup(ReadOnlySpan<byte[]> frames, ReadOnlySpan<int> lengths, int count, int interfaceIndex)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(count, GroupSize);
+        _hintedNext = 0;
+        _hintedCount = 0;
         if (_connections.Count < _settings.HintedTableSize)
         {
             return;
         }
-        Span<int> positions = stackalloc int[GroupSize];
         var serverSide = _interfaceRoles[interfaceIndex] != InterfaceRole.Public;
         for (var i = 0; i < count; i++)
         {
-            positions[i] = HintLookup(frames[i].AsSpan(0, lengths[i]), serverSide);
+            _hinted[i].Valid = HintLookup(frames[i].AsSpan(0, lengths[i]), serverSide, ref _hinted[i]);
         }
         for (var i = 0; i < count; i++)
         {
-            if (positions[i] >= 0)
+            if (_hinted[i].Valid)
             {
-                _connections.HintEntry(positions[i], serverSide);
+                _connections.HintEntry(_hinted[i].Hash, serverSide);
             }
         }
+        _hintedCount = count;
+    }
+
+    /// <summary>The place in the hinted group of the frame <see cref="Process"/> takes now, or -1 past the group.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int NextHinted() => _hintedNext < _hintedCount ? _hintedNext++ : -1;
+
+    /// <summary>
+    /// The lookup hash <see cref="HintGroup"/> kept for the frame at <paramref name="hinted"/>, when the flow
+    /// <paramref name="fields"/> describe, on that side, is the one it hashed.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool TryHintedHash(int hinted, in PacketFields fields, bool serverSide, out uint hash)
+    {
+        hash = 0;
+        if (hinted < 0)
+        {
+            return false;
+        }
+        ref var flow = ref _hinted[hinted];
+        if (!flow.Valid || flow.ServerSide != serverSide || flow.Protocol != fields.Protocol ||
+            flow.SourcePort != fields.SourcePort || flow.DestinationPort != fields.DestinationPort ||
+            flow.Source != fields.SourceAddress || flow.Destination != fields.DestinationAddress)
+        {
+            return false;
+        }
+        hash = flow.Hash;
+        return true;
     }
 
     /// <summary>
-    /// The index position of a TCP or UDP frame's lookup (client side from the public interface, reply side from the
-    /// private one), hinted; -1 for anything else. Only lengths are checked: <see cref="Process"/> judges the frame.
+    /// Reads a TCP or UDP frame's 5-tuple into <paramref name="flow"/> and hints its lookup (client side from the
+    /// public interface, reply side from the private one); false for anything else. Only lengths are checked:
+    /// <see cref="Process"/> judges the frame.
     /// </summary>
-    private int HintLookup(ReadOnlySpan<byte> frame, bool serverSide)
+    private bool HintLookup(ReadOnlySpan<byte> frame, bool serverSide, ref HintedFlow flow)
     {
         if (frame.Length < FrameLayout.EthernetHeaderLength + FrameLayout.Ipv4MinimumHeaderLength + 4)
         {
-            return -1;
+            return false;
         }
         var ip = frame[FrameLayout.EthernetHeaderLength..];
         InetAddress source, destination;
@@ -61,7 +100,7 @@ public sealed partial class DirectorEngine
                 var headerLength = (ip[FrameLayout.Ipv4VersionAndLength] & 0x0F) * 4;
                 if (headerLength < FrameLayout.Ipv4MinimumHeaderLength || ip.Length < headerLength + 4)
                 {
-                    return -1;
+                    return false;
                 }
                 protocol = ip[FrameLayout.Ipv4Protocol];
                 source = InetAddress.FromIpv4(BinaryPrimitives.ReadUInt32BigEndian(ip[FrameLayout.Ipv4Source..]));
@@ -72,7 +111,7 @@ public sealed partial class DirectorEngine
                 // Extension headers are left to Process: they are rare on the flows a director carries.
                 if (ip.Length < Ipv6Layout.HeaderLength + 4)
                 {
-                    return -1;
+                    return false;
                 }
                 protocol = ip[Ipv6Layout.NextHeader];
                 source = InetAddress.ReadIpv6(ip[Ipv6Layout.Source..]);
@@ -80,22 +119,40 @@ public sealed partial class DirectorEngine
                 transport = ip[Ipv6Layout.HeaderLength..];
                 break;
             default:
-                return -1;
+                return false;
         }
         if (protocol is not (FrameLayout.ProtocolTcp or FrameLayout.ProtocolUdp))
         {
-            return -1;
+            return false;
         }
         if (protocol == FrameLayout.ProtocolTcp && transport.Length > FrameLayout.TcpFlags &&
             (transport[FrameLayout.TcpFlags] & (FrameLayout.TcpSyn | FrameLayout.TcpAck)) == FrameLayout.TcpSyn)
         {
-            // A SYN nearly always opens a flow: its lookup misses, and hinting it would only cost the hash twice.
-            return -1;
+            // A SYN nearly always opens a flow: its lookup misses, and the cache line hinted would be wasted.
+            return false;
         }
-        var sourcePort = BinaryPrimitives.ReadUInt16BigEndian(transport);
-        var destinationPort = BinaryPrimitives.ReadUInt16BigEndian(transport[2..]);
-        return serverSide
-            ? _connections.HintServerSide(protocol, source, sourcePort, destination, destinationPort)
-            : _connections.HintClientSide(protocol, source, sourcePort, destination, destinationPort);
+        flow.Protocol = protocol;
+        flow.ServerSide = serverSide;
+        flow.Source = source;
+        flow.Destination = destination;
+        flow.SourcePort = BinaryPrimitives.ReadUInt16BigEndian(transport);
+        flow.DestinationPort = BinaryPrimitives.ReadUInt16BigEndian(transport[2..]);
+        flow.Hash = serverSide
+            ? _connections.HintServerSide(protocol, source, flow.SourcePort, destination, flow.DestinationPort)
+            : _connections.HintClientSide(protocol, source, flow.SourcePort, destination, flow.DestinationPort);
+        return true;
+    }
+
+    /// <summary>A hinted frame's 5-tuple, as its lookup will read it, and the hash HintGroup computed for it.</summary>
+    private struct HintedFlow
+    {
+        public InetAddress Source;
+        public InetAddress Destination;
+        public uint Hash;
+        public ushort SourcePort;
+        public ushort DestinationPort;
+        public byte Protocol;
+        public bool ServerSide;
+        public bool Valid;
     }
 }

@@ -25,7 +25,7 @@ namespace Forwarder.Core.Engine;
 /// is the connection's own forwarding method (<see cref="TransmitTable"/>), bound when the connection is created.
 /// </summary>
 // Every frame's call would otherwise zero a few hundred bytes of locals it always assigns before use (C#'s definite
-// assignment sees to that; the one stackalloc, HintGroup's, is written before it is read).
+// assignment sees to that).
 [SkipLocalsInit]
 public sealed partial class DirectorEngine
 {
@@ -109,12 +109,13 @@ public sealed partial class DirectorEngine
     {
         AdvanceClock(now, output);
         var before = output.Count;
-        var outcome = Counters.Count(Classify(new FrameContext(Now, output), frame, interfaceIndex));
+        var outcome = Counters.Count(Classify(new FrameContext(Now, output), frame, interfaceIndex, NextHinted()));
         Counters.FramesOut += output.Count - before;
         return outcome;
     }
 
-    private FrameOutcome Classify(in FrameContext context, ReadOnlySpan<byte> frame, int interfaceIndex)
+    /// <param name="hinted">The frame's place in the group <see cref="HintGroup"/> hinted last, or -1.</param>
+    private FrameOutcome Classify(in FrameContext context, ReadOnlySpan<byte> frame, int interfaceIndex, int hinted)
     {
         if (frame.Length < FrameLayout.EthernetHeaderLength)
         {
@@ -129,7 +130,7 @@ public sealed partial class DirectorEngine
             case FrameLayout.EtherTypeVlan:
                 return FrameOutcome.DroppedVlanTagged;
             case FrameLayout.EtherTypeIpv6:
-                return ClassifyIpv6(context, frame, interfaceIndex);
+                return ClassifyIpv6(context, frame, interfaceIndex, hinted);
             default:
                 return FrameOutcome.NotOurs;
         }
@@ -156,7 +157,7 @@ public sealed partial class DirectorEngine
         {
             case FrameLayout.ProtocolTcp:
             case FrameLayout.ProtocolUdp:
-                return fromClients ? FromPublicSide(context, frame, fields, interfaceIndex) : FromPrivateSide(context, frame, fields);
+                return fromClients ? FromPublicSide(context, frame, fields, interfaceIndex, hinted) : FromPrivateSide(context, frame, fields, hinted);
             case FrameLayout.ProtocolIcmp:
                 var handled = _icmp.Handle(context, frame, fields, interfaceIndex);
                 return handled != FrameOutcome.NotOurs ? handled
@@ -171,7 +172,7 @@ public sealed partial class DirectorEngine
     /// IPv4 (the fields are family-blind), after Neighbour Discovery and echo for the director's addresses. A frame to
     /// a multicast MAC can only be Neighbour Discovery; what the director does not take is <see cref="FrameOutcome.NotOursIpv6"/>.
     /// </summary>
-    private FrameOutcome ClassifyIpv6(in FrameContext context, ReadOnlySpan<byte> frame, int interfaceIndex)
+    private FrameOutcome ClassifyIpv6(in FrameContext context, ReadOnlySpan<byte> frame, int interfaceIndex, int hinted)
     {
         var toUs = MacAddress.Read(frame) == _link.MacOf(interfaceIndex);
         if (!toUs && (frame[FrameLayout.EthernetDestination] & 1) == 0)
@@ -204,8 +205,8 @@ public sealed partial class DirectorEngine
             return FrameOutcome.NotOursIpv6;
         }
         var outcome = _interfaceRoles[interfaceIndex] == InterfaceRole.Public
-            ? FromPublicSide(context, frame, fields, interfaceIndex)
-            : FromPrivateSide(context, frame, fields);
+            ? FromPublicSide(context, frame, fields, interfaceIndex, hinted)
+            : FromPrivateSide(context, frame, fields, hinted);
         return outcome == FrameOutcome.NotOurs ? FrameOutcome.NotOursIpv6 : outcome;
     }
 
@@ -223,14 +224,16 @@ public sealed partial class DirectorEngine
     /// service. A connection that must give way (<see cref="ExistingConnectionPolicy"/>) ends here and the packet
     /// goes on as if it had found none.
     /// </summary>
-    private FrameOutcome FromPublicSide(in FrameContext context, ReadOnlySpan<byte> frame, in PacketFields fields, int interfaceIndex)
+    private FrameOutcome FromPublicSide(in FrameContext context, ReadOnlySpan<byte> frame, in PacketFields fields, int interfaceIndex, int hinted)
     {
         if (!Ownership.OwnsEveryServiceAddress && !Ownership.OwnsServiceAddress(fields.DestinationAddress) && _services.HasVirtualAddress(fields.DestinationAddress))
         {
             // A backup's: the owner forwards this (it reaches us only through a neighbour's stale ARP entry).
             return FrameOutcome.NotOursUnowned;
         }
-        var slot = _connections.FindByClient(fields.Protocol, fields.SourceAddress, fields.SourcePort, fields.DestinationAddress, fields.DestinationPort, Now, out var clientHash);
+        var slot = TryHintedHash(hinted, fields, serverSide: false, out var clientHash)
+            ? _connections.FindByClientHashed(fields.Protocol, fields.SourceAddress, fields.SourcePort, fields.DestinationAddress, fields.DestinationPort, Now, clientHash)
+            : _connections.FindByClient(fields.Protocol, fields.SourceAddress, fields.SourcePort, fields.DestinationAddress, fields.DestinationPort, Now, out clientHash);
         if (slot >= 0)
         {
             switch (ExistingConnectionPolicy.Judge(_connections[slot], fields, _settings))
@@ -294,9 +297,11 @@ public sealed partial class DirectorEngine
     }
 
     /// <summary>A packet from the real servers' side: a NAT connection's reply, or something to masquerade.</summary>
-    private FrameOutcome FromPrivateSide(in FrameContext context, ReadOnlySpan<byte> frame, in PacketFields fields)
+    private FrameOutcome FromPrivateSide(in FrameContext context, ReadOnlySpan<byte> frame, in PacketFields fields, int hinted)
     {
-        var slot = _connections.FindByServer(fields.Protocol, fields.SourceAddress, fields.SourcePort, fields.DestinationAddress, fields.DestinationPort, Now);
+        var slot = TryHintedHash(hinted, fields, serverSide: true, out var serverHash)
+            ? _connections.FindByServerHashed(fields.Protocol, fields.SourceAddress, fields.SourcePort, fields.DestinationAddress, fields.DestinationPort, Now, serverHash)
+            : _connections.FindByServer(fields.Protocol, fields.SourceAddress, fields.SourcePort, fields.DestinationAddress, fields.DestinationPort, Now);
         if (slot < 0)
         {
             return _masquerader.FromInside(context, frame, fields);

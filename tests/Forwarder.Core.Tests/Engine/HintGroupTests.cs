@@ -29,6 +29,42 @@ public sealed class HintGroupTests
     }
 
     [Test]
+    public void FramesOtherThanTheOnesHinted_AreLookedUpByTheirOwnFlows()
+    {
+        // A caller that hints one group and processes others (other flows, the other side, more frames than it
+        // hinted) must lose nothing: a kept hash is taken only by the flow it was computed for.
+        var rig = new EngineRig(settings: new EngineSettings { HintedTableSize = 0 });
+        var ports = Enumerable.Range(40000, 2 * DirectorEngine.GroupSize).Select(p => (ushort)p).ToArray();
+        foreach (var port in ports)
+        {
+            Assert.That(rig.Feed(rig.ClientSyn(port), Public), Is.EqualTo(FrameOutcome.Forwarded));
+        }
+        byte[] ClientAck(ushort port) => Frame.Tcp(ClientMac, PublicMac, Client, port, Vip, 80, ack: true);
+        byte[] ServerAck(ushort port)
+        {
+            var slot = rig.Connections.FindByClient(6, InetAddress.Parse(Client), port, InetAddress.Parse(Vip), 80, rig.Now);
+            return ServerSegment((int)(rig.Connections[slot].DestinationAddress.Ipv4Value & 0xFF), Client, port, ack: true);
+        }
+        var hinted = ports[..DirectorEngine.GroupSize].Select(ClientAck).ToArray();
+        var others = ports[DirectorEngine.GroupSize..].Select(ClientAck).ToArray();
+        var replies = ports.Select(ServerAck).ToArray();
+
+        rig.Engine.HintGroup(hinted, hinted.Select(f => f.Length).ToArray(), hinted.Length, Public);
+        var outcomes = others.Select(f => rig.Feed(f, Public)).ToList();
+        rig.Engine.HintGroup(hinted, hinted.Select(f => f.Length).ToArray(), hinted.Length, Public);
+        outcomes.AddRange(replies.Select(f => rig.Feed(f, Private)));
+        rig.Engine.HintGroup(hinted, hinted.Select(f => f.Length).ToArray(), hinted.Length, Public);
+        outcomes.AddRange(hinted.Reverse().Select(f => rig.Feed(f, Public)));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcomes, Has.All.EqualTo(FrameOutcome.Forwarded));
+            Assert.That(outcomes, Has.Count.EqualTo(others.Length + replies.Length + hinted.Length));
+            Assert.That(rig.Connections.Count, Is.EqualTo(ports.Length), "no flow was taken for a new one");
+        });
+    }
+
+    [Test]
     public void AGroupLargerThanGroupSize_IsRefused()
     {
         var rig = new EngineRig();
@@ -39,17 +75,17 @@ public sealed class HintGroupTests
     }
 
     [Test]
-    public void Hints_ChangeNothingInTheTable_EvenFromStaleOrWildPositions()
+    public void Hints_ChangeNothingInTheTable_EvenFromStaleOrWildHashes()
     {
         var rig = new EngineRig();
         rig.Feed(rig.ClientSyn(), Public);
         var table = rig.Connections;
         var before = table.Snapshot(rig.Now);
 
-        var position = table.HintClientSide(6, InetAddress.Parse(Client), 40000, InetAddress.Parse(Vip), 80);
-        table.HintEntry(position, serverSide: false);
+        var hash = table.HintClientSide(6, InetAddress.Parse(Client), 40000, InetAddress.Parse(Vip), 80);
+        table.HintEntry(hash, serverSide: false);
         table.HintServerSide(6, InetAddress.Parse("192.168.139.131"), 80, InetAddress.Parse(Client), 40000);
-        foreach (var wild in new[] { -1, int.MinValue, int.MaxValue, 1 << 20 })
+        foreach (var wild in new[] { 0u, uint.MaxValue, 1u << 31, 1u << 20 })
         {
             table.HintEntry(wild, serverSide: false);
             table.HintEntry(wild, serverSide: true);
