@@ -48,6 +48,12 @@ public sealed class ReadinessWait : IDisposable
         return true;
     }
 
+    /// <summary>
+    /// Whether the latest <see cref="Wait"/> found descriptor <paramref name="index"/> (in the order given) readable,
+    /// or in error or hung up, which a read must then see. False after a wait that ended on its timeout or a wake-up.
+    /// </summary>
+    public bool WasReady(int index) => _poll[index].ReturnedEvents != 0;
+
     /// <summary>Ends the current or the next <see cref="Wait"/> at once. Any thread.</summary>
     public void Wake()
     {

@@ -9,9 +9,9 @@ namespace Forwarder.Director;
 
 /// <summary>
 /// The running director: one thread owns the engine. It waits on both interfaces' capture descriptors and on a
-/// wake-up (a queued ipvsadm command, a stop); woken, it drains what libpcap holds on each interface, a bounded
-/// number of frames from each in turn, runs the engine on them into one output batch, then the commands and the
-/// tick work, and transmits the whole batch — one sendmmsg per interface where the ports send by packet socket.
+/// wake-up (a queued ipvsadm command, a stop); woken, it drains what libpcap holds on each interface the wait found
+/// readable, a bounded number of frames from each in turn, runs the engine on them into one output batch, then the
+/// commands and the tick work, and transmits the whole batch — one sendmmsg per interface where the ports send by packet socket.
 /// Commands therefore run between two batches and apply whole; a -R is parsed and tried on the client's thread,
 /// leaving the engine only a short commit. Idle waits tick the engine's clock (expiries, ARP retries, rates).
 /// </summary>
@@ -93,13 +93,14 @@ public sealed class LiveDirector : IDisposable
         while (!stop.IsCancellationRequested)
         {
             // A round that had to leave frames behind comes round again at once; otherwise wait for work.
-            if (drained)
+            var waited = drained;
+            if (waited)
             {
                 _wait.Wait(IdleWaitMilliseconds);
             }
             lock (EngineLock)
             {
-                var read = ReadRound(out drained);
+                var read = ReadRound(waited, out drained);
                 var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000;
                 if (read == 0)
                 {
@@ -126,15 +127,21 @@ public sealed class LiveDirector : IDisposable
 
     /// <summary>
     /// Up to <see cref="FramesPerInterfaceAndRound"/> frames from each interface, taking turns, through the engine, a
-    /// group at a time: the group is read, its lookups hinted, then each frame processed in order.
+    /// group at a time: the group is read, its lookups hinted, then each frame processed in order. After a wait, only
+    /// the interfaces it found readable are read: looking at an empty capture costs libpcap a poll of its own.
     /// <paramref name="drained"/> tells whether every interface ran out of frames before its share.
     /// </summary>
-    private int ReadRound(out bool drained)
+    private int ReadRound(bool afterWait, out bool drained)
     {
         var read = 0;
         drained = true;
         for (var index = 0; index < _ports.Count; index++)
         {
+            if (afterWait && !_wait.WasReady(index))
+            {
+                // Frames that came since the wait make the next one return at once.
+                continue;
+            }
             var port = _ports[index];
             var taken = 0;
             while (taken < FramesPerInterfaceAndRound)

@@ -132,6 +132,29 @@ public sealed class LiveLoopBatchingTests
         Assert.That(sources, Is.EqualTo(Enumerable.Range(0, frames).Select(i => Convert.ToHexString(Syn(i), 26, 4))), "client order kept");
     }
 
+    [Test]
+    public void AnInterfaceTheWaitFoundIdle_IsNotRead()
+    {
+        // Reading an empty capture costs libpcap a poll of its own: after a wait, only what it found readable is read.
+        StartLoop();
+        for (var i = 0; i < 5; i++)
+        {
+            _loop.Public.Enqueue(Syn(i), Start + i);
+            var sent = i + 1;
+            Assert.That(SpinWait.SpinUntil(() => _loop.Private.Sent == sent, TimeSpan.FromSeconds(30)), Is.True, $"SYN {i} forwarded");
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(_loop.Private.ReadAttempts, Is.Zero, "the private side had nothing and was never read");
+            Assert.That(_loop.Public.Received, Is.EqualTo(5));
+        });
+
+        // Frames on it are read as soon as the wait finds them.
+        _loop.Private.Enqueue(SynAck(0), Start + 10);
+        Assert.That(SpinWait.SpinUntil(() => _loop.Public.Sent == 1, TimeSpan.FromSeconds(30)), Is.True, "the SYN-ACK forwarded");
+    }
+
     private LiveDirector StartLoop(OutputBatch? output = null) => _loop.StartLoop(output);
 
     private static byte[] Syn(int client) => LoopUnderTest.Syn(client);

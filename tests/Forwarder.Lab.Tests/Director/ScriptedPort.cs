@@ -18,6 +18,7 @@ internal sealed class ScriptedPort : IDirectorPort, IDisposable
     private readonly ConcurrentQueue<(byte[] Frame, long Time)> _waiting = new();
     private readonly int _ready;
     private long _read;
+    private long _readAttempts;
 
     public ScriptedPort(string name)
     {
@@ -47,6 +48,9 @@ internal sealed class ScriptedPort : IDirectorPort, IDisposable
 
     public long Received => Interlocked.Read(ref _read);
 
+    /// <summary>Calls to <see cref="TryRead"/>, those that found nothing among them.</summary>
+    public long ReadAttempts => Interlocked.Read(ref _readAttempts);
+
     public long Sent { get; private set; }
 
     public long SendFailures { get; private set; }
@@ -62,6 +66,7 @@ internal sealed class ScriptedPort : IDirectorPort, IDisposable
 
     public bool TryRead(byte[] buffer, out int length, out long timestamp)
     {
+        Interlocked.Increment(ref _readAttempts);
         if (!_waiting.TryDequeue(out var next))
         {
             length = 0;
