@@ -17,6 +17,20 @@ public interface IDirectorPort
     /// <summary>Copies the next waiting frame into <paramref name="buffer"/>, or returns false at once when none waits.</summary>
     bool TryRead(byte[] buffer, out int length, out long timestamp);
 
+    /// <summary>
+    /// Up to <paramref name="count"/> waiting frames, frame <c>i</c> copied into <c>buffers[i]</c>; returns how many,
+    /// 0 at once when none waits. A port may read them in one go where its capture can (libpcap's pcap_dispatch).
+    /// </summary>
+    int TryReadMany(byte[][] buffers, int[] lengths, long[] timestamps, int count)
+    {
+        var read = 0;
+        while (read < count && TryRead(buffers[read], out lengths[read], out timestamps[read]))
+        {
+            read++;
+        }
+        return read;
+    }
+
     /// <summary>Sends the frames of <paramref name="batch"/> that leave by <paramref name="interfaceIndex"/>; returns how many went.</summary>
     int Transmit(OutputBatch batch, int interfaceIndex);
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Forwarder.Core.Frames;
 using Forwarder.Core.Transmit;
@@ -35,6 +36,13 @@ public sealed class LivePort : IDirectorPort, IDisposable
     private long _pcapSends;
     private long _unreadAtStop;
     private readonly PcapStatistics _baseline;
+    // pcap_dispatch's callback finds the port through this handle, and the read in progress through the fields below.
+    private GCHandle _self;
+    private byte[][] _dispatchBuffers = [];
+    private int[] _dispatchLengths = [];
+    private long[] _dispatchTimes = [];
+    private int _dispatchLimit;
+    private int _dispatched;
 
     /// <param name="sender">Sends <see cref="Transmit"/>'s batches; the port disposes it. Without one, libpcap sends.</param>
     public LivePort(string interfaceName, string filter, int readTimeoutMilliseconds = 50, PacketSocketSender? sender = null)
@@ -148,6 +156,46 @@ public sealed class LivePort : IDirectorPort, IDisposable
         Marshal.Copy(data, buffer, 0, length);
         timestamp = (seconds * 1_000_000) + microseconds;
         Interlocked.Increment(ref _received);
+    }
+
+    /// <summary>
+    /// Up to <paramref name="count"/> frames in one pcap_dispatch, copied as they come, or 0 at once when none waits.
+    /// libpcap looks at its ring before it polls: called when the capture is readable, it reads without a system call,
+    /// where reading frame by frame until none is left ends in one. Allocates nothing.
+    /// </summary>
+    public unsafe int TryReadMany(byte[][] buffers, int[] lengths, long[] timestamps, int count)
+    {
+        count = Math.Min(count, Math.Min(buffers.Length, Math.Min(lengths.Length, timestamps.Length)));
+        if (count <= 0)
+        {
+            return 0;
+        }
+        if (!_self.IsAllocated)
+        {
+            _self = GCHandle.Alloc(this);
+        }
+        _dispatchBuffers = buffers;
+        _dispatchLengths = lengths;
+        _dispatchTimes = timestamps;
+        _dispatchLimit = count;
+        _dispatched = 0;
+        // Its result is the count, or negative on an error, after which no frame is lost: the callback counted what came.
+        _ = Dispatch(_device.Handle.DangerousGetHandle(), count, &OnDispatched, GCHandle.ToIntPtr(_self));
+        return _dispatched;
+    }
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static void OnDispatched(IntPtr user, IntPtr header, IntPtr data)
+    {
+        // No exception may leave a callback libpcap calls: nothing here throws, and libpcap delivers at most the limit.
+        var port = (LivePort)GCHandle.FromIntPtr(user).Target!;
+        var i = port._dispatched;
+        if (i >= port._dispatchLimit)
+        {
+            return;
+        }
+        port.Copy(header, data, port._dispatchBuffers[i], out port._dispatchLengths[i], out port._dispatchTimes[i]);
+        port._dispatched = i + 1;
     }
 
     /// <summary>The next frame libpcap holds, copied into <paramref name="buffer"/>, or false at once when none waits. Allocates nothing.</summary>
@@ -275,8 +323,16 @@ public sealed class LivePort : IDirectorPort, IDisposable
     {
         _sender?.Dispose();
         _device.Close();
+        if (_self.IsAllocated)
+        {
+            _self.Free();
+        }
         _ = DescriptorCalls.Close(_wakeDescriptor);
     }
+
+    [DllImport("libpcap.so.0.8", EntryPoint = "pcap_dispatch")]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern unsafe int Dispatch(IntPtr handle, int count, delegate* unmanaged[Cdecl]<IntPtr, IntPtr, IntPtr, void> callback, IntPtr user);
 
     [DllImport("libpcap.so.0.8", EntryPoint = "pcap_get_selectable_fd")]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]

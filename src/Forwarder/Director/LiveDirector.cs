@@ -147,11 +147,7 @@ public sealed class LiveDirector : IDisposable
             while (taken < FramesPerInterfaceAndRound)
             {
                 var wanted = Math.Min(DirectorEngine.GroupSize, FramesPerInterfaceAndRound - taken);
-                var count = 0;
-                while (count < wanted && port.TryRead(_group[count], out _groupLengths[count], out _groupTimes[count]))
-                {
-                    count++;
-                }
+                var count = port.TryReadMany(_group, _groupLengths, _groupTimes, wanted);
                 _engine.HintGroup(_group, _groupLengths, count, index);
                 for (var i = 0; i < count; i++)
                 {

@@ -6,7 +6,8 @@ namespace Forwarder.Lab.Tests.Director;
 
 /// <summary>
 /// The packet-socket transmit path on a real interface: a batch leaves in one sendmmsg, in order, and a frame the
-/// device refuses is counted while the rest of the batch goes. On loopback, with a capture filtered on a MAC address
+/// device refuses is counted while the rest of the batch goes; the capture reads what waits a group at a time
+/// (pcap_dispatch). On loopback, with a capture filtered on a MAC address
 /// nothing else uses, so the frames are the test's own. Needs root.
 /// </summary>
 [TestFixture]
@@ -62,6 +63,46 @@ public sealed class PacketSocketSenderTests
 
         Assert.That((sender.Sent, sender.Failures), Is.EqualTo((2L, 1L)));
         Assert.That(Receive(capture, 2).Select(Sequence), Is.EqualTo(new[] { 0, 2 }));
+    }
+
+    [Test]
+    public void WaitingFrames_AreReadAGroupAtATime_InOrder_AndNoneIsReadTwice()
+    {
+        using var capture = new LivePort(Loopback, $"ether dst {Nobody}");
+        using var sender = new PacketSocketSender(Loopback);
+        var batch = new OutputBatch(pinned: true);
+        for (var i = 0; i < 20; i++)
+        {
+            Write(batch, 0, i, 60 + i);
+        }
+        Assert.That(sender.Send(batch, 0), Is.EqualTo(20));
+        var buffers = Enumerable.Range(0, 8).Select(_ => new byte[1 << 17]).ToArray();
+        var lengths = new int[8];
+        var times = new long[8];
+        var counts = new List<int>();
+        var sequences = new List<int>();
+        var until = DateTime.UtcNow.AddSeconds(10);
+        while (sequences.Count < 20 && DateTime.UtcNow < until)
+        {
+            var read = capture.TryReadMany(buffers, lengths, times, 8);
+            if (read > 0)
+            {
+                counts.Add(read);
+                sequences.AddRange(Enumerable.Range(0, read).Select(i => BitConverter.ToInt32(buffers[i], 14)));
+                Assert.That(Enumerable.Range(0, read).Select(i => lengths[i]), Is.EqualTo(Enumerable.Range(0, read).Select(i => 60 + BitConverter.ToInt32(buffers[i], 14))));
+            }
+        }
+        Thread.Sleep(100);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(sequences, Is.EqualTo(Enumerable.Range(0, 20)), "every frame once, in order");
+            Assert.That(counts, Has.All.InRange(1, 8), "never more than asked for");
+            Assert.That(counts.Max(), Is.GreaterThan(1), "frames that wait together are read in one call");
+            Assert.That(capture.TryReadMany(buffers, lengths, times, 8), Is.Zero, "nothing left: 0 at once");
+            Assert.That(capture.Received, Is.EqualTo(20));
+            Assert.That(capture.TryReadMany(buffers, lengths, times, 0), Is.Zero);
+        });
     }
 
     /// <summary>A frame to <see cref="Nobody"/> whose bytes 14-17 carry <paramref name="sequence"/>.</summary>
