@@ -91,6 +91,8 @@ public sealed class LivePort : IDirectorPort, IDisposable
         {
         }
         _baseline = ReadStatistics();
+        // Last, so that a constructor that throws leaves no handle behind; Dispose frees it.
+        _self = GCHandle.Alloc(this);
     }
 
     public string Name { get; }
@@ -169,10 +171,6 @@ public sealed class LivePort : IDirectorPort, IDisposable
         if (count <= 0)
         {
             return 0;
-        }
-        if (!_self.IsAllocated)
-        {
-            _self = GCHandle.Alloc(this);
         }
         _dispatchBuffers = buffers;
         _dispatchLengths = lengths;
