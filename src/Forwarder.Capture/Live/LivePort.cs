@@ -21,6 +21,8 @@ public sealed class LivePort : IDirectorPort, IDisposable
     private const int PcapDirectionIn = 1;
     private const int SocketLevel = 1;
     private const int AttachFilter = 26;
+    private const int PacketLevel = 263;
+    private const int PacketIgnoreOutgoing = 23;
 
     /// <summary>At most this many frames are read and discarded at stop, so a flood still arriving cannot hold the stop up.</summary>
     private const int MaximumUnreadAtStop = 1 << 20;
@@ -70,6 +72,7 @@ public sealed class LivePort : IDirectorPort, IDisposable
         // runs its own copy of the filter in user space on the first frame after pcap_setfilter, where "inbound" (the
         // kernel's packet-type field) cannot be read and would refuse every frame.
         AttachKernelFilter(interfaceName, $"inbound and ({filter})");
+        IgnoresOutgoing = IgnoreOutgoing(SelectableDescriptor(_device.Handle.DangerousGetHandle()));
         // In immediate mode libpcap's own read can block past its timeout, so the port reads without
         // blocking and waits on the capture's descriptor itself: a stop request is seen within the timeout.
         _device.NonBlockingMode = true;
@@ -96,6 +99,12 @@ public sealed class LivePort : IDirectorPort, IDisposable
     }
 
     public string Name { get; }
+
+    /// <summary>
+    /// Whether the kernel leaves this capture out of the frames the host sends (PACKET_IGNORE_OUTGOING, Linux 4.20):
+    /// otherwise each frame the director sends is cloned for it, only for the "inbound" filter to throw away.
+    /// </summary>
+    public bool IgnoresOutgoing { get; }
 
     /// <summary>Frames read from libpcap and handed on (<see cref="TryReceive"/> returned true).</summary>
     public long Received => Interlocked.Read(ref _received);
@@ -347,6 +356,17 @@ public sealed class LivePort : IDirectorPort, IDisposable
     [DllImport("libc", EntryPoint = "setsockopt", SetLastError = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     private static extern int SetSocketOption(int descriptor, int level, int option, ref SocketFilterProgram value, uint length);
+
+    [DllImport("libc", EntryPoint = "setsockopt", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int SetSocketOption(int descriptor, int level, int option, ref int value, uint length);
+
+    // An older kernel refuses the option (ENOPROTOOPT): the kernel filter's "inbound" still keeps those frames out.
+    private static bool IgnoreOutgoing(int descriptor)
+    {
+        var on = 1;
+        return SetSocketOption(descriptor, PacketLevel, PacketIgnoreOutgoing, ref on, sizeof(int)) == 0;
+    }
 
     /// <summary>struct bpf_program: the instruction count and the instructions (struct bpf_insn, laid out as the kernel's sock_filter).</summary>
     [StructLayout(LayoutKind.Sequential)]

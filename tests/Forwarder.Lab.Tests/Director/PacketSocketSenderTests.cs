@@ -105,6 +105,29 @@ public sealed class PacketSocketSenderTests
         });
     }
 
+    [Test]
+    public void TheCapture_AsksTheKernelToLeaveOutTheFramesTheHostSends()
+    {
+        using var capture = new LivePort(Loopback, $"ether dst {Nobody}");
+
+        // Read back from the kernel (PACKET_IGNORE_OUTGOING): each frame the director sends is then not cloned for
+        // its own capture only to be filtered away.
+        var value = 0;
+        var length = (uint)sizeof(int);
+        Assert.That(GetOption(capture.ReadinessDescriptor, 263, 23, ref value, ref length), Is.Zero);
+        Assert.That((capture.IgnoresOutgoing, value), Is.EqualTo((true, 1)));
+
+        // Frames still arrive: on loopback each is sent (outgoing, left out) and received (inbound).
+        using var sender = new PacketSocketSender(Loopback);
+        var batch = new OutputBatch(pinned: true);
+        Write(batch, 0, 7, 60);
+        Assert.That(sender.Send(batch, 0), Is.EqualTo(1));
+        Assert.That(Receive(capture, 1).Select(Sequence), Is.EqualTo(new[] { 7 }));
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "getsockopt")]
+    private static extern int GetOption(int socket, int level, int option, ref int value, ref uint length);
+
     /// <summary>A frame to <see cref="Nobody"/> whose bytes 14-17 carry <paramref name="sequence"/>.</summary>
     private static void Write(OutputBatch batch, int interfaceIndex, int sequence, int length)
     {
