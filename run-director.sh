@@ -287,6 +287,7 @@ table ip6 forwarder {
 NFT
     say "host: nftables table ip6 forwarder drops TCP/UDP to $addresses6 ports 32768-60999 (masquerade replies) before the kernel's stack"
   fi
+  prepare_ingress_drop "$public" "$private"
   # Where the system has no ipvsadm, one that talks to this director. Only from the host's own network
   # namespace into the shared /usr/local/sbin (a director in another namespace is not the host's), or into
   # a directory the caller named.
@@ -326,6 +327,36 @@ NFT
       say "host: $dev offloads off (gro gso tso tx rx)"
     fi
   done
+}
+
+# What arrives on the two interfaces for another host's unicast address is the director's to forward (a VIP's
+# packets, the real servers' replies and their outbound traffic). A kernel that does not forward drops it too, but
+# only after its IP input, early demux and a route lookup, on every frame. An nftables ingress hook drops it as
+# soon as the frame is in, after libpcap's capture (and tcpdump's) has taken its copy: the same end, without the
+# work. The host's own addresses, broadcast, multicast (VRRP, the sync daemon), ARP and Neighbour Discovery pass.
+# A kernel without the netdev family's fib expression keeps dropping them later, as before.
+prepare_ingress_drop() {
+  local public=$1 private=$2
+  record "nftnetdev forwarder"
+  nft delete table netdev forwarder 2>/dev/null || true
+  if nft -f - 2>/dev/null <<NFT
+table netdev forwarder {
+  comment "forwarder state $state_dir"
+  chain public {
+    type filter hook ingress device "$public" priority 0; policy accept;
+    fib daddr type unicast drop
+  }
+  chain private {
+    type filter hook ingress device "$private" priority 0; policy accept;
+    fib daddr type unicast drop
+  }
+}
+NFT
+  then
+    say "host: nftables table netdev forwarder drops what $public and $private receive for other hosts' unicast addresses at ingress, after the capture (the kernel does not forward)"
+  else
+    say "host: this kernel's nftables cannot drop at ingress by address type: it drops other hosts' frames itself, after its IP input"
+  fi
 }
 
 # IPv6 forwarding off, per interface, by default and for all. Writing `all` rewrites every interface's value and
@@ -369,6 +400,7 @@ restore_host() {
       sysctl) [ "$gone" -eq 0 ] && sysctl -qw "$a=$b" && say "host: $a = $b (restored)" ;;
       nft) [ "$gone" -eq 0 ] && nft delete table ip forwarder 2>/dev/null && say "host: nftables table ip forwarder removed" ;;
       nft6) [ "$gone" -eq 0 ] && nft delete table ip6 forwarder 2>/dev/null && say "host: nftables table ip6 forwarder removed" ;;
+      nftnetdev) [ "$gone" -eq 0 ] && nft delete table netdev forwarder 2>/dev/null && say "host: nftables table netdev forwarder removed" ;;
       offload)
         if [ -z "$b" ]; then # a record of the script before this one, which turned all five off and on
           [ "$gone" -eq 0 ] && { ethtool -K "$a" gro on gso on tso on tx on rx on >/dev/null 2>&1; say "host: $a offloads back on"; }
@@ -440,7 +472,7 @@ take_over_host() {
   fi
   # A table of ours that names another state directory: a director killed there, in this namespace.
   local family
-  for family in ip ip6; do
+  for family in ip ip6 netdev; do
     other=$(nft list table "$family" forwarder 2>/dev/null | sed -n 's/^[[:space:]]*comment "forwarder state \(.*\)"$/\1/p') || true
     if [ -n "$other" ] && [ "$other" != "$state_dir" ] && [ -f "$other/host-state" ]; then
       say "found the host changes of a director that is gone in $other: undoing them as recorded"

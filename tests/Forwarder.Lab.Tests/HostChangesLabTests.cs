@@ -104,6 +104,16 @@ public sealed class HostChangesLabTests
 
     private bool Nft6TablePresent => _lab.In("director", "nft", "list", "table", "ip6", "forwarder").ExitCode == 0;
 
+    private bool NetdevTablePresent => _lab.In("director", "nft", "list", "table", "netdev", "forwarder").ExitCode == 0;
+
+    /// <summary>IPv4 datagrams the director's own stack has taken in (/proc/net/snmp's Ip: InReceives).</summary>
+    private long KernelIpReceives()
+    {
+        var lines = _lab.In("director", "cat", "/proc/net/snmp").Output.Split('\n').Where(l => l.StartsWith("Ip: ", StringComparison.Ordinal)).ToList();
+        var column = Array.IndexOf(lines[0].Split(' '), "InReceives");
+        return long.Parse(lines[1].Split(' ')[column], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     /// <summary>Everything run-director.sh may change in the director's namespace, as text to compare.</summary>
     private string HostSnapshot()
     {
@@ -142,6 +152,7 @@ public sealed class HostChangesLabTests
         {
             Assert.That(NftTablePresent, Is.True, why + ": the nftables table");
             Assert.That(Nft6TablePresent, Is.True, why + ": the ip6 nftables table");
+            Assert.That(NetdevTablePresent, Is.True, why + ": the netdev nftables table");
             Assert.That(_lab.In("director", "sysctl", "-n", "net.ipv4.ip_forward").Output.Trim(), Is.EqualTo("0"), why + ": forwarding off");
             Assert.That(_lab.In("director", "sysctl", "-n", "net.ipv6.conf.all.forwarding").Output.Trim(), Is.EqualTo("0"), why + ": IPv6 forwarding off");
             Assert.That(_lab.In("director", "ethtool", "-k", "eth2").Output, Does.Contain("generic-receive-offload: off"), why + ": GRO off");
@@ -205,6 +216,42 @@ public sealed class HostChangesLabTests
             Assert.That(Nft6TablePresent, Is.False, "the ip6 table is removed");
             Assert.That(HostSnapshot(), Is.EqualTo(before), _lab.DirectorLog);
             Assert.That(ConnectToTheDirector(40000), Is.EqualTo(7), "the kernel answers the masquerade ports again");
+        });
+    }
+
+    [Test]
+    public void FramesForOtherHosts_AreDroppedAtIngress_AfterTheCapture_WhileTheHostsOwnStillReachItsStack()
+    {
+        var before = HostSnapshot();
+        _lab.StartDirector(Rules);
+        var table = _lab.In("director", "nft", "list", "table", "netdev", "forwarder").Output;
+        var received = KernelIpReceives();
+        // Through the VIP: the client's frames on eth2 and the web's replies on eth1 are all for other hosts.
+        var answers = Enumerable.Range(0, 5).Select(_ => _lab.In("client", "curl", "-s", "-m", "2", "-o", "/dev/null", "-w", "%{http_code}", "http://192.168.1.199/").Output).ToList();
+        var throughTheVip = KernelIpReceives() - received;
+        // The director's own address, where nothing listens outside the masquerade range: its kernel answers (a reset).
+        var own = _lab.In("client", "curl", "-s", "-m", "2", "-o", "/dev/null", "http://192.168.1.113:30000/").ExitCode;
+        var toItself = KernelIpReceives() - received - throughTheVip;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(answers, Has.All.EqualTo("200"), "the director captured and forwarded every frame: " + _lab.DirectorLog);
+            Assert.That(throughTheVip, Is.Zero, "none reached the director's IP stack");
+            Assert.That(own, Is.EqualTo(7), "refused by the director's kernel");
+            Assert.That(toItself, Is.GreaterThan(0));
+            Assert.That(table, Does.Contain("hook ingress device \"eth2\"").And.Contain("hook ingress device \"eth1\""), table);
+            Assert.That(table, Does.Contain("fib daddr type unicast drop"), table);
+            Assert.That(File.ReadAllText(HostState), Does.Contain("nftnetdev forwarder\n"));
+            Assert.That(_lab.DirectorLog, Does.Contain("host: nftables table netdev forwarder drops"));
+        });
+
+        _lab.StopDirector();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(WaitFor(() => !File.Exists(HostState), TimeSpan.FromSeconds(10)), Is.True, _lab.DirectorLog);
+            Assert.That(NetdevTablePresent, Is.False, "the netdev table is removed");
+            Assert.That(HostSnapshot(), Is.EqualTo(before), _lab.DirectorLog);
         });
     }
 

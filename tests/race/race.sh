@@ -113,6 +113,7 @@ assert_idle() {
   ! ns director ip -o addr show dev eth2 | grep -qF " $VIP/" || fail "the VIP is still on the director's eth2"
   ! ns director nft list table ip race >/dev/null 2>&1 || fail "the kernel's NAT table is still there"
   ! ns director nft list table ip forwarder >/dev/null 2>&1 || fail "Forwarder's host table is still there"
+  ! ns director nft list table netdev forwarder >/dev/null 2>&1 || fail "Forwarder's ingress table is still there"
   [ "$(ns director sysctl -n net.ipv4.ip_forward)" = 0 ] || fail "forwarding is still on in the director"
 }
 
@@ -186,6 +187,7 @@ stop_forwarder() {
     FORWARDER_DLL="$here/$dll" FORWARDER_STATE="$state" ns director "$here/run-director.sh" stop >>"$state/log" 2>&1 || true
   fi
   ns director nft delete table ip forwarder 2>/dev/null || true
+  ns director nft delete table netdev forwarder 2>/dev/null || true
   # Its restore puts back what it found; whatever it left, the next contender starts from the race's offloads.
   director_offloads
 }
