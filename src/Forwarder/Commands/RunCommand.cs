@@ -43,7 +43,12 @@ public static class RunCommand
             }
             if (options.Gro && options.Transmit == "pcap")
             {
-                throw new ArgumentException("--gro needs a packet socket to send with: --transmit sendmmsg or sendmmsg-bypass, not pcap");
+                throw new ArgumentException("--gro needs a packet socket to send with: --transmit sendmmsg, not pcap");
+            }
+            if (options.Gro && options.Transmit == "sendmmsg-bypass")
+            {
+                // Past the qdisc (dev_direct_xmit), a frame the kernel would have to cut to the MTU is dropped whole.
+                throw new ArgumentException("--gro needs the kernel to cut merged frames on the way out: --transmit sendmmsg, not sendmmsg-bypass (past the queueing discipline it drops them)");
             }
             if (options.VipsOwned is not ("all" or "none"))
             {

@@ -37,7 +37,7 @@ public sealed class RunOptions
     [Option("transmit", Default = "sendmmsg", HelpText = "How batches leave: sendmmsg (a packet socket, one call a batch and interface), sendmmsg-bypass (the same past the qdisc, unseen by tcpdump on the director) or pcap (libpcap, one call a frame).")]
     public string Transmit { get; set; } = "sendmmsg";
 
-    [Option("gro", HelpText = "Take GRO's merged TCP frames (up to 64 KiB) and send each as one, the kernel cutting it to the MTU (PACKET_VNET_HDR): run-director.sh turns GRO on rather than off. Needs --transmit sendmmsg or sendmmsg-bypass.")]
+    [Option("gro", HelpText = "Take GRO's merged TCP frames (up to 64 KiB) and send each as one, the kernel cutting it to the MTU (PACKET_VNET_HDR): run-director.sh turns GRO on rather than off. Needs --transmit sendmmsg (the default).")]
     public bool Gro { get; set; }
 
     [Option("senders", Default = "per-interface", HelpText = "Which thread transmits: per-interface (a thread per interface beside the engine's, once rounds fill up; the engine's own below that) or engine (always the engine's, between rounds).")]
