@@ -334,26 +334,25 @@ NFT
 # only after its IP input, early demux and a route lookup, on every frame. An nftables ingress hook drops it as
 # soon as the frame is in, after libpcap's capture (and tcpdump's) has taken its copy: the same end, without the
 # work. The host's own addresses, broadcast, multicast (VRRP, the sync daemon), ARP and Neighbour Discovery pass.
-# A kernel without the netdev family's fib expression keeps dropping them later, as before.
+# Not on an interface with a master or upper devices (a bridge or bond port, the lower device of a macvlan or a
+# VLAN): their frames for other hosts are theirs to take after ingress. A kernel without the netdev family's fib
+# expression keeps dropping them later, as before.
 prepare_ingress_drop() {
-  local public=$1 private=$2
+  local dev chains="" kept=()
+  for dev in "$@"; do
+    [[ " ${kept[*]} " == *" $dev "* ]] && continue # one director interface for both sides: one chain
+    if [ -e "/sys/class/net/$dev/master" ] || compgen -G "/sys/class/net/$dev/upper_*" >/dev/null; then
+      say "host: no ingress drop on $dev: it has a master or upper devices, which take frames for other addresses after ingress"
+      continue
+    fi
+    chains+="  chain ingress_$((${#kept[@]} + 1)) { type filter hook ingress device \"$dev\" priority 0; policy accept; fib daddr type unicast drop; }"$'\n'
+    kept+=("$dev")
+  done
+  [ ${#kept[@]} -gt 0 ] || return 0
   record "nftnetdev forwarder"
   nft delete table netdev forwarder 2>/dev/null || true
-  if nft -f - 2>/dev/null <<NFT
-table netdev forwarder {
-  comment "forwarder state $state_dir"
-  chain public {
-    type filter hook ingress device "$public" priority 0; policy accept;
-    fib daddr type unicast drop
-  }
-  chain private {
-    type filter hook ingress device "$private" priority 0; policy accept;
-    fib daddr type unicast drop
-  }
-}
-NFT
-  then
-    say "host: nftables table netdev forwarder drops what $public and $private receive for other hosts' unicast addresses at ingress, after the capture (the kernel does not forward)"
+  if printf 'table netdev forwarder {\n  comment "forwarder state %s"\n%s}\n' "$state_dir" "$chains" | nft -f - 2>/dev/null; then
+    say "host: nftables table netdev forwarder drops what ${kept[*]} receive for other hosts' unicast addresses at ingress, after the capture (the kernel does not forward)"
   else
     say "host: this kernel's nftables cannot drop at ingress by address type: it drops other hosts' frames itself, after its IP input"
   fi

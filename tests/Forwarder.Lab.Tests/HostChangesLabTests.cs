@@ -255,6 +255,32 @@ public sealed class HostChangesLabTests
         });
     }
 
+    [Test]
+    public void ABridgePort_KeepsItsFramesForOtherHosts()
+    {
+        // The bridge takes its port's frames after ingress: a drop there would cut the bridge off.
+        Assert.That(_lab.In("director", "ip", "link", "add", "br7", "type", "bridge").ExitCode, Is.Zero);
+        try
+        {
+            Assert.That(_lab.In("director", "ip", "link", "set", "eth1", "master", "br7").ExitCode, Is.Zero);
+            _lab.StartDirector(Rules);
+            var table = _lab.In("director", "nft", "list", "table", "netdev", "forwarder").Output;
+
+            Assert.Multiple(() =>
+            {
+                Assert.That(table, Does.Contain("hook ingress device \"eth2\""), table);
+                Assert.That(table, Does.Not.Contain("\"eth1\""), table);
+                Assert.That(_lab.DirectorLog, Does.Contain("host: no ingress drop on eth1: it has a master or upper devices"));
+            });
+        }
+        finally
+        {
+            _lab.StopDirector();
+            _lab.In("director", "ip", "link", "set", "eth1", "nomaster");
+            _lab.In("director", "ip", "link", "del", "br7");
+        }
+    }
+
     /// <summary>curl's exit status for a TCP connection from the client to the director's public IPv6 address.</summary>
     private int ConnectToTheDirector(int port) =>
         _lab.In("client", "curl", "-6", "-g", "-s", "-m", "2", "-o", "/dev/null", $"http://[2001:db8::113]:{port}/").ExitCode;

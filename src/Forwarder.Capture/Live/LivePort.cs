@@ -72,12 +72,13 @@ public sealed class LivePort : IDirectorPort, IDisposable
         // runs its own copy of the filter in user space on the first frame after pcap_setfilter, where "inbound" (the
         // kernel's packet-type field) cannot be read and would refuse every frame.
         AttachKernelFilter(interfaceName, $"inbound and ({filter})");
-        IgnoresOutgoing = IgnoreOutgoing(SelectableDescriptor(_device.Handle.DangerousGetHandle()));
+        var descriptor = SelectableDescriptor(_device.Handle.DangerousGetHandle());
+        IgnoresOutgoing = IgnoreOutgoing(descriptor);
         // In immediate mode libpcap's own read can block past its timeout, so the port reads without
         // blocking and waits on the capture's descriptor itself: a stop request is seen within the timeout.
         _device.NonBlockingMode = true;
         _readTimeoutMilliseconds = readTimeoutMilliseconds;
-        _poll[0] = new PollDescriptor { Descriptor = SelectableDescriptor(_device.Handle.DangerousGetHandle()), Events = DescriptorCalls.PollIn };
+        _poll[0] = new PollDescriptor { Descriptor = descriptor, Events = DescriptorCalls.PollIn };
         // An eventfd waited on beside the capture: Wake ends the wait at once, so a queued command need not wait out the timeout.
         _wakeDescriptor = DescriptorCalls.EventDescriptor(0, DescriptorCalls.EventNonBlocking | DescriptorCalls.EventCloseOnExec);
         if (_wakeDescriptor < 0)
