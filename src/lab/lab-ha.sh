@@ -38,6 +38,7 @@ WEBS=(web1:192.168.139.254 web2:192.168.139.253 web3:192.168.139.252)
 HOSTS=(client pub lan dir1 dir2 web1 web2 web3)
 
 ns() { ip netns exec "$P$1" "${@:2}"; }
+exec_ns() { exec ip netns exec "$P$1" "${@:2}"; }
 exists() { ip netns list | awk '{print $1}' | grep -qx "$P$1"; }
 offload() { ns "$1" ethtool -K "$2" gro off gso off tso off tx off rx off >/dev/null 2>&1 || true; }
 
@@ -164,22 +165,30 @@ vrrp() {
   local dir=${1:?dir1 or dir2} priority=${2:?priority} d="$STATE/${1:-}"
   exists "$dir" || { echo "no HA lab (prefix $P)" >&2; return 1; }
   vrrp_conf "$dir" "$priority"
-  ns "$dir" keepalived --dont-fork --log-console --log-detail --no-syslog --vrrp --use-file "$d/keepalived.conf" \
+  # exec: $! is then keepalived's main process itself, not a subshell that would leave it behind when killed.
+  exec_ns "$dir" keepalived --dont-fork --log-console --log-detail --no-syslog --vrrp --use-file "$d/keepalived.conf" \
     --pid "$d/keepalived-main.pid" --vrrp_pid "$d/keepalived-vrrp.pid" >"$d/keepalived.log" 2>&1 &
   echo $! >"$d/keepalived.pid"
   echo "keepalived up in $dir (priority $priority, log $d/keepalived.log)"
 }
 
 vrrp_stop() {
-  local d="$STATE/${1:?dir1 or dir2}" pid f
+  local d="$STATE/${1:?dir1 or dir2}" pids=() f pid alive
   [ -s "$d/keepalived.pid" ] || return 0
-  pid=$(cat "$d/keepalived.pid")
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  for f in "$d/keepalived.pid" "$d/keepalived-vrrp.pid"; do
-    [ -s "$f" ] && kill -9 "$(cat "$f")" 2>/dev/null || true
+  # The process started, and the main and VRRP processes keepalived recorded: killing the VRRP child alone has
+  # the main process start another.
+  for f in "$d/keepalived.pid" "$d/keepalived-main.pid" "$d/keepalived-vrrp.pid"; do
+    [ -s "$f" ] && pids+=("$(cat "$f")")
   done
-  rm -f "$d/keepalived.pid"
+  kill -TERM "${pids[@]}" 2>/dev/null || true
+  for _ in $(seq 50); do
+    alive=0
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ "$alive" -eq 0 ] && break
+    sleep 0.1
+  done
+  kill -9 "${pids[@]}" 2>/dev/null || true
+  rm -f "$d/keepalived.pid" "$d/keepalived-main.pid" "$d/keepalived-vrrp.pid"
 }
 
 down() {
