@@ -9,7 +9,9 @@
 # The director's two interfaces have GRO on for every contender (as a NIC has by default; the lab's veths start with
 # every offload off): the kernel forwards GRO's merged frames whole, the proxies read them, and Forwarder runs
 # with --gro, which takes them whole too and has the kernel cut them to the MTU on the way out.
-# Interleaved run by run: each round starts every contender in turn, warms it up, measures HTTP keep-alive
+# Interleaved run by run, the order turning by one each round (kernel first in round 1, Forwarder first in round 2,
+# ...), so no contender always runs right after the same one: each round starts every contender in turn, warms it
+# up, clears every namespace's TIME_WAIT sockets, measures HTTP keep-alive
 # requests/s (wrk -t1 -c32, with its p50/p99 latency), new connections/s (the same with Connection: close) and
 # bulk TCP throughput (iperf3, one stream), then stops it. The table gives each figure's median over the rounds
 # with its min-max, each contender's CPU (its processes' user+system time over the measured interval, in % of
@@ -282,8 +284,13 @@ stop_current() {
     haproxy | nginx) stop_proxy ;;
   esac
   current="" contender_pid=""
-  # The next contender starts from a clean slate: no TIME_WAIT sockets left by this one's closed connections
-  # (a new SYN that meets one with an older timestamp is dropped and retried a second later).
+  # The next contender starts from a clean slate: no TIME_WAIT sockets left by this one's closed connections.
+  clear_time_wait
+}
+# A new SYN that meets a TIME_WAIT socket with a later timestamp is dropped and retried a second later, and every
+# TIME_WAIT socket of the client's makes its search for a free port longer: the warm-up's closed connections
+# would weigh on the measured ones, the more so the faster the contender.
+clear_time_wait() {
   local host
   for host in client director web1 web2 web3; do ns "$host" ss -K state time-wait >/dev/null 2>&1 || true; done
 }
@@ -360,18 +367,28 @@ ns director sysctl -qw net.ipv4.conf.all.send_redirects=0 net.ipv4.conf.default.
 ns director sysctl -qw net.ipv4.ip_forward=0
 director_offloads
 for c in $CONTENDERS; do say "# $(describe "$c")"; done
-say "# $RUNS rounds, each contender in turn: ${WARMUP} s + ${WARMUP} s warm-up, then keep-alive, new connections, bulk, ${SECONDS_PER_RUN} s each"
+say "# $RUNS rounds, the order turning by one each round: ${WARMUP} s + ${WARMUP} s warm-up, then keep-alive, new connections, bulk, ${SECONDS_PER_RUN} s each"
+
+# The contenders of round R: the list turned left by R-1 places.
+round_order() {
+  local -a list
+  read -ra list <<<"$CONTENDERS"
+  local turn=$((($1 - 1) % ${#list[@]}))
+  echo "${list[@]:turn}" "${list[@]:0:turn}"
+}
 
 for ((round = 1; round <= RUNS; round++)); do
-  for c in $CONTENDERS; do
+  for c in $(round_order "$round"); do
     start "$c"
     if [ "$WARMUP" -gt 0 ]; then
       wrk_run "$WARMUP" >/dev/null
       wrk_run "$WARMUP" -H 'Connection: close' >/dev/null
     fi
+    clear_time_wait
     sleep 1
     line="# round $round/$RUNS $c:"
     measure keepalive; line+=" keep-alive $measured"; sleep 1
+    clear_time_wait
     measure newconns; line+="; new connections $measured/s"; sleep 1
     measure bulk; line+="; bulk $measured Mbit/s"
     say "$line"
