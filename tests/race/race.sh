@@ -11,7 +11,7 @@
 # with --gro, which takes them whole too and has the kernel cut them to the MTU on the way out.
 # Interleaved run by run, the order turning by one each round (kernel first in round 1, Forwarder first in round 2,
 # ...), so no contender always runs right after the same one: each round starts every contender in turn, warms it
-# up, clears every namespace's TIME_WAIT sockets, measures HTTP keep-alive
+# up, clears every namespace's TIME_WAIT sockets (again before new connections), measures HTTP keep-alive
 # requests/s (wrk -t1 -c32, with its p50/p99 latency), new connections/s (the same with Connection: close) and
 # bulk TCP throughput (iperf3, one stream), then stops it. The table gives each figure's median over the rounds
 # with its min-max, each contender's CPU (its processes' user+system time over the measured interval, in % of
