@@ -24,7 +24,7 @@ public sealed class PacketSocketSender : IDisposable
     private const int ErrorAgain = 11;
     private const int ErrorNoBuffers = 105;
 
-    // struct sockaddr_ll, struct iovec and struct mmsghdr (a struct msghdr and the length sent) on 64-bit Linux.
+    // struct sockaddr_ll (to bind with), struct iovec and struct mmsghdr (a struct msghdr and the length sent) on 64-bit Linux.
     private const int LinkAddressSize = 20;
     private const int VectorSize = 16;
     private const int MessageSize = 64;
@@ -37,7 +37,6 @@ public sealed class PacketSocketSender : IDisposable
     private readonly int _capacity;
     private readonly IntPtr _messages;
     private readonly IntPtr _vectors;
-    private readonly IntPtr _addresses;
     private readonly PollDescriptor[] _writable = new PollDescriptor[1];
     // With segmentation offload: each message's virtio_net_hdr, pinned, written before its frame (SegmentationOffload).
     private readonly int _segmentationMtu;
@@ -67,7 +66,7 @@ public sealed class PacketSocketSender : IDisposable
             throw new InvalidOperationException($"{interfaceName}: cannot open a packet socket to send with (errno {Marshal.GetLastPInvokeError()})");
         }
         var bound = new byte[LinkAddressSize];
-        WriteLinkAddress(bound, 0);
+        WriteLinkAddress(bound);
         if (Bind(_socket, bound, LinkAddressSize) != 0)
         {
             var errno = Marshal.GetLastPInvokeError();
@@ -87,20 +86,16 @@ public sealed class PacketSocketSender : IDisposable
         BypassesQueueingDiscipline = bypassQueueingDiscipline && SetOption(_socket, SolPacket, PacketQdiscBypass, ref one, sizeof(int)) == 0;
         _messages = Marshal.AllocHGlobal(MessageSize * capacity);
         _vectors = Marshal.AllocHGlobal(VectorSize * vectorsPerMessage * capacity);
-        _addresses = Marshal.AllocHGlobal(LinkAddressSize * capacity);
         for (var i = 0; i < MessageSize * capacity; i += 8)
         {
             Marshal.WriteInt64(_messages, i, 0);
         }
         for (var i = 0; i < capacity; i++)
         {
-            // Every message names the interface and its frame's EtherType: the socket itself was opened for none.
-            var address = new byte[LinkAddressSize];
-            WriteLinkAddress(address, 0);
-            Marshal.Copy(address, 0, _addresses + (i * LinkAddressSize), LinkAddressSize);
+            // No address in the message: the frame leaves by the interface the socket is bound to, and the kernel
+            // reads its EtherType from the Ethernet header (the socket's protocol is 0; Linux 5.1 and later). An
+            // address would cost a copy and an interface lookup per frame in sendmmsg.
             var message = _messages + (i * MessageSize);
-            Marshal.WriteIntPtr(message, 0, _addresses + (i * LinkAddressSize));
-            Marshal.WriteInt32(message, 8, LinkAddressSize);
             Marshal.WriteIntPtr(message, 16, _vectors + (i * VectorSize * vectorsPerMessage));
             Marshal.WriteInt64(message, 24, vectorsPerMessage);
             if (_offloadHeaders is not null)
@@ -169,9 +164,6 @@ public sealed class PacketSocketSender : IDisposable
             }
             Marshal.WriteIntPtr(vector, 0, buffer + offset);
             Marshal.WriteInt64(vector, 8, length);
-            // sll_protocol: the frame's EtherType as it stands on the wire (network order), or 0 for a runt.
-            var etherType = length >= 14 ? (short)(batch.Buffer[offset + 12] | (batch.Buffer[offset + 13] << 8)) : (short)0;
-            Marshal.WriteInt16(_addresses + (pending * LinkAddressSize), 2, etherType);
             pending++;
         }
         if (pending > 0)
@@ -223,10 +215,10 @@ public sealed class PacketSocketSender : IDisposable
         return sent;
     }
 
-    private void WriteLinkAddress(byte[] address, short protocol)
+    /// <summary>sockaddr_ll for the interface, with protocol 0: the socket receives nothing.</summary>
+    private void WriteLinkAddress(byte[] address)
     {
         BitConverter.TryWriteBytes(address.AsSpan(0, 2), (ushort)AddressFamilyPacket);
-        BitConverter.TryWriteBytes(address.AsSpan(2, 2), protocol);
         BitConverter.TryWriteBytes(address.AsSpan(4, 4), _interfaceIndex);
     }
 
@@ -235,7 +227,6 @@ public sealed class PacketSocketSender : IDisposable
         _ = DescriptorCalls.Close(_socket);
         Marshal.FreeHGlobal(_messages);
         Marshal.FreeHGlobal(_vectors);
-        Marshal.FreeHGlobal(_addresses);
     }
 
     [DllImport("libc", EntryPoint = "if_nametoindex", SetLastError = true)]

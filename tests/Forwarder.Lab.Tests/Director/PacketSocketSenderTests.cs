@@ -125,11 +125,28 @@ public sealed class PacketSocketSenderTests
         Assert.That(Receive(capture, 1).Select(Sequence), Is.EqualTo(new[] { 7 }));
     }
 
+    [Test]
+    public void EachFrame_LeavesWithTheEtherTypeItsOwnHeaderNames()
+    {
+        // The messages name no address, so the kernel takes each frame's EtherType from its Ethernet header. A tap
+        // on the interface reads it back from the frames the host sends (sll_protocol of PACKET_OUTGOING).
+        using var tap = new OutgoingTap(Loopback);
+        using var sender = new PacketSocketSender(Loopback);
+        var batch = new OutputBatch(pinned: true);
+        Write(batch, 0, 1, 60, etherType: 0x88b5);
+        Write(batch, 0, 2, 60, etherType: 0x88b6);
+        Write(batch, 0, 3, 60, etherType: 0x0806);
+
+        Assert.That(sender.Send(batch, 0), Is.EqualTo(3));
+
+        Assert.That(tap.ProtocolsOfOutgoingTo(Nobody, 3), Is.EqualTo(new[] { 0x88b5, 0x88b6, 0x0806 }));
+    }
+
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "getsockopt")]
     private static extern int GetOption(int socket, int level, int option, ref int value, ref uint length);
 
     /// <summary>A frame to <see cref="Nobody"/> whose bytes 14-17 carry <paramref name="sequence"/>.</summary>
-    private static void Write(OutputBatch batch, int interfaceIndex, int sequence, int length)
+    private static void Write(OutputBatch batch, int interfaceIndex, int sequence, int length, int etherType = 0x88b5)
     {
         var frame = batch.Add(interfaceIndex, length);
         frame.Clear();
@@ -137,8 +154,9 @@ public sealed class PacketSocketSenderTests
         mac.Write(frame[..6]);
         Assert.That(MacAddress.TryParse("02:00:00:00:0e:fe", out var source), Is.True);
         source.Write(frame.Slice(6, 6));
-        frame[12] = 0x88; // a local experimental EtherType: no stack on the host takes these frames
-        frame[13] = 0xb5;
+        // By default a local experimental EtherType: no stack on the host takes these frames.
+        frame[12] = (byte)(etherType >> 8);
+        frame[13] = (byte)etherType;
         BitConverter.TryWriteBytes(frame.Slice(14, 4), sequence);
     }
 
